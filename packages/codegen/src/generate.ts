@@ -1,0 +1,90 @@
+import {
+  collectionsOn,
+  localPorts,
+  projectNames,
+  registrySchema,
+  PRIMARY,
+  type Registry,
+} from '@vecpods/registry'
+import { z } from 'zod'
+import { GENERATED_MARK, migrationsDir, migrationVersion, projectDir } from './layout.ts'
+import { collectionSql } from './sql/collection.ts'
+import { setupSql } from './sql/setup.ts'
+
+/** One generated file, its path relative to the repository root. */
+export interface GeneratedFile {
+  path: string
+  content: string
+}
+
+const sqlHeader = (what: string) =>
+  `-- ${GENERATED_MARK}: ${what}.\n-- Do not edit: change the registry and run \`pnpm gen\`.\n\n`
+
+/** The migrations of one project (the primary or a pod), in the order they apply. */
+export function projectMigrations(registry: Registry, project: string): GeneratedFile[] {
+  const dir = migrationsDir(project)
+  const files: GeneratedFile[] = [
+    {
+      path: `${dir}/${migrationVersion(0)}_vecpods_setup.sql`,
+      content: sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) + setupSql(),
+    },
+  ]
+  // Collection steps follow the registry's order of all collections, so adding a collection at the
+  // end of the file never renumbers the migrations of collections already deployed.
+  const all = Object.keys(registry.collections)
+  for (const [name, col] of collectionsOn(registry, project)) {
+    files.push({
+      path: `${dir}/${migrationVersion(1 + all.indexOf(name))}_create_collection_${name}.sql`,
+      content: sqlHeader(`collection "${name}" on "${project}"`) + collectionSql(name, col),
+    })
+  }
+  // The primary's foreign-table form for pod collections (postgres_fdw) is generated here in a
+  // later step; collections kept in the primary database already have their views above.
+  return files
+}
+
+/** `config.toml` for one project, with the ports the local stack uses for it. */
+export function projectConfigToml(registry: Registry, project: string): string {
+  const ports = localPorts(registry).get(project)!
+  const id = project === PRIMARY ? 'vecpods' : `vecpods-${project.replaceAll('_', '-')}`
+  const offset = ports.api - 54321
+  return `# ${GENERATED_MARK}: Supabase CLI settings of project "${project}".
+# Do not edit: change the registry and run \`pnpm gen\`.
+project_id = "${id}"
+
+[api]
+port = ${ports.api}
+schemas = ["public"]
+extra_search_path = ["public", "extensions"]
+
+[db]
+port = ${ports.db}
+shadow_port = ${54320 + offset}
+major_version = 15
+
+[studio]
+port = ${54323 + offset}
+
+[inbucket]
+port = ${54324 + offset}
+
+[analytics]
+port = ${54327 + offset}
+`
+}
+
+/** The registry's JSON Schema, for editors (`"$schema"` in vecpods.config.json). */
+export function registryJsonSchema(): string {
+  const schema = z.toJSONSchema(registrySchema, { io: 'input', unrepresentable: 'any' })
+  return `${JSON.stringify({ ...schema, title: 'vecpods registry (vecpods.config.json)' }, null, 2)}\n`
+}
+
+/** Every file derived from the registry. */
+export function generate(registry: Registry): GeneratedFile[] {
+  const files: GeneratedFile[] = [{ path: 'vecpods.config.schema.json', content: registryJsonSchema() }]
+  for (const project of projectNames(registry)) {
+    files.push({ path: `${projectDir(project)}/config.toml`, content: projectConfigToml(registry, project) })
+    files.push(...projectMigrations(registry, project))
+  }
+  return files
+}

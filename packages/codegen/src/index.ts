@@ -1,0 +1,7 @@
+export { generate, projectConfigToml, projectMigrations, registryJsonSchema } from './generate.ts'
+export type { GeneratedFile } from './generate.ts'
+export { GENERATED_MARK, migrationsDir, projectDir } from './layout.ts'
+export { findDrift, hasDrift, writeGenerated } from './write.ts'
+export type { Drift } from './write.ts'
+export { columnExpression, collectionSql, opclassFor } from './sql/collection.ts'
+export { setupSql } from './sql/setup.ts'

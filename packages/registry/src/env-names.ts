@@ -1,0 +1,25 @@
+import { PRIMARY, type Registry } from './schema.ts'
+
+/** The environment variables that hold one project's connection settings. */
+export interface ProjectEnvNames {
+  dbUrl: string
+  restUrl: string
+  serviceKey: string
+  anonKey: string
+}
+
+/**
+ * Names of the variables holding a project's settings: those the registry gives, else
+ * `VECPODS_<PROJECT>_DB_URL`, `_URL`, `_SERVICE_ROLE_KEY` and `_ANON_KEY`.
+ */
+export function projectEnvNames(registry: Registry, project: string): ProjectEnvNames {
+  const given = project === PRIMARY ? registry.primary.env : registry.pods[project]?.env
+  if (project !== PRIMARY && !registry.pods[project]) throw new Error(`unknown project "${project}"`)
+  const prefix = `VECPODS_${project.toUpperCase()}`
+  return {
+    dbUrl: given?.dbUrl ?? `${prefix}_DB_URL`,
+    restUrl: given?.restUrl ?? `${prefix}_URL`,
+    serviceKey: given?.serviceKey ?? `${prefix}_SERVICE_ROLE_KEY`,
+    anonKey: given?.anonKey ?? `${prefix}_ANON_KEY`,
+  }
+}

@@ -1,0 +1,17 @@
+export {
+  ACCESS,
+  COLUMN_TYPES,
+  MAX_INDEXED_DIMS,
+  MEASURES,
+  PRIMARY,
+  TRANSPORTS,
+  registrySchema,
+} from './schema.ts'
+export type { Collection, ColumnType, IndexSpec, Measure, Pod, Registry, RegistryInput } from './schema.ts'
+export { RegistryError } from './errors.ts'
+export type { RegistryProblem } from './errors.ts'
+export { collectionsOn, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
+export { projectEnvNames } from './env-names.ts'
+export { DEFAULT_PORT_BASE, localPorts } from './ports.ts'
+export type { ProjectPorts } from './ports.ts'
+export type { ProjectEnvNames } from './env-names.ts'

@@ -1,0 +1,30 @@
+import { RegistryError, problemsFromZod } from './errors.ts'
+import { PRIMARY, registrySchema, type Registry } from './schema.ts'
+
+/** Validates a parsed registry object; throws a `RegistryError` naming every bad field. */
+export function parseRegistry(input: unknown, source = 'vecpods.config.json'): Registry {
+  const result = registrySchema.safeParse(input)
+  if (!result.success) throw new RegistryError(source, problemsFromZod(result.error))
+  return result.data
+}
+
+/** Parses registry JSON text, reporting syntax errors the same way as schema errors. */
+export function parseRegistryText(text: string, source = 'vecpods.config.json'): Registry {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new RegistryError(source, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }])
+  }
+  return parseRegistry(json, source)
+}
+
+/** Every project in the registry, primary first, then pods in file order. */
+export function projectNames(registry: Registry): string[] {
+  return [PRIMARY, ...Object.keys(registry.pods)]
+}
+
+/** The collections a project (the primary or a pod) holds, in file order. */
+export function collectionsOn(registry: Registry, project: string): [string, Registry['collections'][string]][] {
+  return Object.entries(registry.collections).filter(([, c]) => c.pod === project)
+}

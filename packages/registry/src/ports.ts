@@ -1,0 +1,22 @@
+import { projectNames } from './parse.ts'
+import type { Registry } from './schema.ts'
+
+/** Supabase's local API port; each further project of the stack sits 100 ports higher. */
+export const DEFAULT_PORT_BASE = 54321
+
+/** The local ports of one project: the Supabase-shaped API, Postgres, and PostgREST behind the API. */
+export interface ProjectPorts {
+  api: number
+  db: number
+  postgrest: number
+}
+
+/** Ports for every project, primary first: api = base + 100·i, db = api + 1, PostgREST = api + 8. */
+export function localPorts(registry: Registry, base = DEFAULT_PORT_BASE): Map<string, ProjectPorts> {
+  return new Map(
+    projectNames(registry).map((project, i) => {
+      const api = base + 100 * i
+      return [project, { api, db: api + 1, postgrest: api + 8 }]
+    }),
+  )
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod'
+
+/** Names that become SQL identifiers, environment-variable prefixes and URL segments. */
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits and _, starting with a letter (at most 40)')
+
+const envVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)')
+
+/** pgvector's HNSW and IVFFlat indexes take vectors of at most 2000 dimensions. */
+export const MAX_INDEXED_DIMS = 2000
+
+export const MEASURES = ['cosine', 'l2', 'inner_product'] as const
+export const COLUMN_TYPES = ['text', 'number', 'boolean', 'jsonb'] as const
+export const ACCESS = ['public', 'service'] as const
+export const TRANSPORTS = ['sql', 'rest'] as const
+
+const modelSchema = z.strictObject({
+  /** Model id recorded with every collection it fills, e.g. `Supabase/gte-small`. */
+  id: z.string().min(1),
+  dims: z.int().min(1).max(16000),
+})
+
+const projectEnvSchema = z.strictObject({
+  dbUrl: envVarName.optional(),
+  restUrl: envVarName.optional(),
+  serviceKey: envVarName.optional(),
+  anonKey: envVarName.optional(),
+})
+
+const podSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Which environment variables hold this pod's connection settings. Secrets never live in the file. */
+  env: projectEnvSchema.optional(),
+  /** How the edge function reaches the pod: postgres.js over SQL, or PostgREST RPC. */
+  transport: z.enum(TRANSPORTS).default('sql'),
+})
+
+const indexSchema = z.discriminatedUnion('method', [
+  z.strictObject({
+    method: z.literal('hnsw'),
+    m: z.int().min(2).max(100).default(16),
+    efConstruction: z.int().min(4).max(1000).default(64),
+  }),
+  z.strictObject({ method: z.literal('ivfflat'), lists: z.int().min(1).max(32768).default(100) }),
+  z.strictObject({ method: z.literal('none') }),
+])
+
+const reservedColumns = new Set(['id', 'embedding', 'metadata', 'vec'])
+
+const collectionSchema = z.strictObject({
+  description: z.string().optional(),
+  /** The pod that holds the collection; `primary` keeps it in the primary database. */
+  pod: identifier,
+  dims: z.int().min(1).max(16000),
+  measure: z.enum(MEASURES),
+  index: indexSchema.default({ method: 'hnsw', m: 16, efConstruction: 64 }),
+  /** Metadata fields the collection's view exposes as typed columns. */
+  columns: z
+    .record(identifier, z.enum(COLUMN_TYPES))
+    .default({})
+    .refine((cols) => Object.keys(cols).every((c) => !reservedColumns.has(c)), {
+      message: `a column may not be named ${[...reservedColumns].join(', ')}`,
+    }),
+  /** `public`: anon and authenticated may read; `service`: only service_role sees it. */
+  access: z.enum(ACCESS).default('public'),
+})
+
+export const PRIMARY = 'primary'
+
+export const registrySchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    model: modelSchema,
+    primary: z.strictObject({ env: projectEnvSchema.optional() }).default({}),
+    pods: z
+      .record(identifier, podSchema)
+      .refine((pods) => Object.keys(pods).length > 0, { message: 'at least one pod is required' })
+      .refine((pods) => !(PRIMARY in pods), { message: `"${PRIMARY}" is reserved for the primary database` }),
+    collections: z.record(identifier, collectionSchema),
+  })
+  .superRefine((reg, ctx) => {
+    const pods = Object.keys(reg.pods)
+    for (const [name, col] of Object.entries(reg.collections)) {
+      const at = (field: string) => ['collections', name, field]
+      if (col.pod !== PRIMARY && !(col.pod in reg.pods)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('pod'),
+          message: `unknown pod "${col.pod}" (known: ${[PRIMARY, ...pods].join(', ')})`,
+        })
+      }
+      if (col.dims !== reg.model.dims) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('dims'),
+          message: `dims ${col.dims} does not match model.dims ${reg.model.dims} (${reg.model.id})`,
+        })
+      }
+      if (col.index.method !== 'none' && col.dims > MAX_INDEXED_DIMS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('index'),
+          message: `pgvector indexes at most ${MAX_INDEXED_DIMS} dimensions; use "method": "none" or fewer dims`,
+        })
+      }
+    }
+  })
+
+/** The registry as written in `vecpods.config.json` (defaults optional). */
+export type RegistryInput = z.input<typeof registrySchema>
+/** The registry after validation, with every default filled in. */
+export type Registry = z.output<typeof registrySchema>
+export type Collection = Registry['collections'][string]
+export type Pod = Registry['pods'][string]
+export type Measure = (typeof MEASURES)[number]
+export type ColumnType = (typeof COLUMN_TYPES)[number]
+export type IndexSpec = Collection['index']

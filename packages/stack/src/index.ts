@@ -1,0 +1,7 @@
+export { stackOptions } from './options.ts'
+export type { StackOptions } from './options.ts'
+export { adminSql, down, reset, stackEndpoints, status, up } from './stack.ts'
+export type { ComponentStatus } from './stack.ts'
+export type { ProjectEndpoints } from './env-file.ts'
+export { PortInUseError, assertPortsFree, portIsFree } from './ports.ts'
+export { MigrationChangedError, migrate } from './migrate.ts'

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { DEFAULT_PORT_BASE, localPorts, projectNames, type ProjectPorts, type Registry } from '@vecpods/registry'
+import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
+
+/** Everything the stack commands need, read once from the environment and the registry. */
+export interface StackOptions {
+  root: string
+  registry: Registry
+  projects: string[]
+  ports: Map<string, ProjectPorts>
+  /** Holds secrets, logs, pid files and (when the postgres user can reach it) data directories. */
+  stateDir: string
+  envFile: string
+  pgBin: string
+  /** Progress and results go here; tests pass a quiet logger. */
+  log: (line: string) => void
+}
+
+function pgBinDir(env: NodeJS.ProcessEnv): string {
+  if (env.VECPODS_PG_BIN) return env.VECPODS_PG_BIN
+  const debian = '/usr/lib/postgresql/15/bin'
+  if (existsSync(join(debian, 'postgres'))) return debian
+  throw new Error('PostgreSQL 15 server binaries not found: run `bash scripts/setup-system.sh` or set VECPODS_PG_BIN')
+}
+
+/**
+ * Reads the stack's settings: `VECPODS_CONFIG` (registry), `VECPODS_STATE_DIR` (default
+ * `.vecpods/`), `VECPODS_PORT_BASE` (default 54321) and `VECPODS_ENV_FILE` (default `.env.local`).
+ */
+export function stackOptions(env: NodeJS.ProcessEnv = process.env, log = (line: string) => console.log(line)): StackOptions {
+  const registry = loadRegistry(defaultRegistryPath(env))
+  const base = env.VECPODS_PORT_BASE ? Number(env.VECPODS_PORT_BASE) : DEFAULT_PORT_BASE
+  if (!Number.isInteger(base) || base < 1024 || base > 65000) {
+    throw new Error(`VECPODS_PORT_BASE must be a port number between 1024 and 65000, got "${env.VECPODS_PORT_BASE}"`)
+  }
+  return {
+    root: repoRoot,
+    registry,
+    projects: projectNames(registry),
+    ports: localPorts(registry, base),
+    stateDir: resolve(env.VECPODS_STATE_DIR ?? join(repoRoot, '.vecpods')),
+    envFile: resolve(env.VECPODS_ENV_FILE ?? join(repoRoot, '.env.local')),
+    pgBin: pgBinDir(env),
+    log,
+  }
+}

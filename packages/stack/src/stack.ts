@@ -1,0 +1,196 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import { migrationsDir } from '@vecpods/codegen'
+import { bootstrapProject } from './bootstrap.ts'
+import { cluster, initCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
+import { endpoints, stackEnv, writeEnvFile, type ProjectEndpoints } from './env-file.ts'
+import type { GatewaySite } from './gateway/proxy.ts'
+import { migrate } from './migrate.ts'
+import type { StackOptions } from './options.ts'
+import { assertPortsFree, waitFor } from './ports.ts'
+import { postgrestBinary, postgrestConfig } from './postgrest.ts'
+import { readPid, spawnDetached, stopPid, tail } from './process.ts'
+import { loadSecrets, projectKeys } from './secrets.ts'
+
+const GATEWAY_MARKER = 'gateway/main.ts'
+const POSTGREST_MARKER = 'postgrest'
+
+const runDir = (opts: StackOptions) => join(opts.stateDir, 'run')
+const logDir = (opts: StackOptions) => join(opts.stateDir, 'logs')
+const restPidFile = (opts: StackOptions, project: string) => join(runDir(opts), `${project}.postgrest.pid`)
+const gatewayPidFile = (opts: StackOptions) => join(runDir(opts), 'gateway.pid')
+
+/** Superuser connection to one project's database, for bootstrap and migrations. */
+export function adminSql(dbUrl: string): postgres.Sql {
+  return postgres(dbUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 })
+}
+
+async function httpOk(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) })
+  await res.body?.cancel()
+  return res.ok
+}
+
+/** Every project's URLs and keys, from the stack's secrets. */
+export async function stackEndpoints(opts: StackOptions): Promise<ProjectEndpoints[]> {
+  const secrets = loadSecrets(opts.stateDir, opts.projects)
+  return Promise.all(
+    opts.projects.map(async (p) => endpoints(p, opts.ports.get(p)!, secrets[p]!, await projectKeys(secrets[p]!, p))),
+  )
+}
+
+/**
+ * Starts whatever part of the stack is not running: a cluster (initdb, bootstrap, migrations) and
+ * a PostgREST per project, then the gateway with Supabase-shaped URLs. Running parts are left
+ * alone, so a second `up` is a no-op. Ports are checked before anything starts.
+ */
+export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
+  const secrets = loadSecrets(opts.stateDir, opts.projects)
+  mkdirSync(runDir(opts), { recursive: true })
+  mkdirSync(logDir(opts), { recursive: true })
+
+  const clusters = opts.projects.map((p) => cluster(opts, p))
+  const needed: { port: number; what: string }[] = []
+  for (const c of clusters) {
+    const port = runningPort(opts, c)
+    if (port === undefined) needed.push({ port: c.port, what: `${c.project} database` })
+    else if (port !== c.port) {
+      throw new Error(`the ${c.project} database already runs on port ${port}, not ${c.port}: run \`pnpm stack down\` first`)
+    }
+    if (!readPid(restPidFile(opts, c.project), POSTGREST_MARKER)) {
+      needed.push({ port: opts.ports.get(c.project)!.postgrest, what: `${c.project} PostgREST` })
+    }
+  }
+  if (!readPid(gatewayPidFile(opts), GATEWAY_MARKER)) {
+    for (const p of opts.projects) needed.push({ port: opts.ports.get(p)!.api, what: `${p} API` })
+  }
+  await assertPortsFree(needed)
+
+  const all = await stackEndpoints(opts)
+  for (const c of clusters) {
+    const ep = all.find((e) => e.project === c.project)!
+    if (runningPort(opts, c) === undefined) {
+      if (initCluster(opts, c, secrets[c.project]!.dbPassword)) opts.log(`  ${c.project.padEnd(10)} initdb ${c.dataDir}`)
+      startCluster(opts, c)
+      opts.log(`  ${c.project.padEnd(10)} postgres on :${c.port}`)
+    }
+    const sql = adminSql(ep.dbUrl)
+    try {
+      await bootstrapProject(sql, secrets[c.project]!)
+      const result = await migrate(sql, join(opts.root, migrationsDir(c.project)))
+      for (const f of result.applied) opts.log(`  ${c.project.padEnd(10)} applied ${f}`)
+      for (const f of result.reapplied) opts.log(`  ${c.project.padEnd(10)} re-applied ${f} (generated file changed)`)
+    } finally {
+      await sql.end()
+    }
+  }
+
+  for (const c of clusters) {
+    const pidFile = restPidFile(opts, c.project)
+    if (readPid(pidFile, POSTGREST_MARKER)) continue
+    const port = opts.ports.get(c.project)!.postgrest
+    const conf = join(runDir(opts), `${c.project}.postgrest.conf`)
+    writeFileSync(conf, postgrestConfig({ dbPort: c.port, port, ...secrets[c.project]! }), { mode: 0o600 })
+    const logFile = join(logDir(opts), `${c.project}.postgrest.log`)
+    spawnDetached(postgrestBinary(), [conf], { logFile, pidFile })
+    await waitFor(`PostgREST of ${c.project} on :${port}`, () => httpOk(`http://127.0.0.1:${port}/`)).catch((error) => {
+      throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
+    })
+    opts.log(`  ${c.project.padEnd(10)} PostgREST on :${port}`)
+  }
+
+  if (!readPid(gatewayPidFile(opts), GATEWAY_MARKER)) {
+    const sites: GatewaySite[] = all.map((ep) => ({
+      project: ep.project,
+      port: opts.ports.get(ep.project)!.api,
+      apiKeys: [ep.keys.anonKey, ep.keys.serviceRoleKey],
+      upstreams: { '/rest/v1': `http://127.0.0.1:${opts.ports.get(ep.project)!.postgrest}` },
+    }))
+    const sitesFile = join(runDir(opts), 'gateway.json')
+    writeFileSync(sitesFile, JSON.stringify(sites, null, 2), { mode: 0o600 })
+    const logFile = join(logDir(opts), 'gateway.log')
+    const entry = join(import.meta.dirname, 'gateway', 'main.ts')
+    spawnDetached(process.execPath, ['--import', 'tsx', entry, sitesFile], {
+      logFile,
+      pidFile: gatewayPidFile(opts),
+      cwd: opts.root,
+    })
+    for (const site of sites) {
+      await waitFor(`the API gateway on :${site.port}`, () => httpOk(`http://127.0.0.1:${site.port}/health`)).catch((error) => {
+        throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
+      })
+    }
+    opts.log(`  gateway    ${sites.map((s) => `:${s.port}`).join(' ')}`)
+  }
+
+  writeEnvFile(opts.envFile, stackEnv(opts.registry, all))
+  return all
+}
+
+/** Stops exactly what `up` started, found through its pid files and data directories. */
+export async function down(opts: StackOptions): Promise<string[]> {
+  const stopped: string[] = []
+  if (await stopPid(gatewayPidFile(opts), GATEWAY_MARKER)) stopped.push('gateway')
+  for (const p of opts.projects) {
+    if (await stopPid(restPidFile(opts, p), POSTGREST_MARKER)) stopped.push(`${p} PostgREST`)
+  }
+  for (const p of opts.projects) {
+    if (stopCluster(opts, cluster(opts, p))) stopped.push(`${p} postgres`)
+  }
+  return stopped
+}
+
+export interface ComponentStatus {
+  project: string
+  component: 'postgres' | 'postgrest' | 'api'
+  running: boolean
+  url: string
+  detail?: string
+}
+
+/** The state of every component, probed live. */
+export async function status(opts: StackOptions): Promise<ComponentStatus[]> {
+  const all = await stackEndpoints(opts)
+  const gatewayPid = readPid(gatewayPidFile(opts), GATEWAY_MARKER)
+  const rows: ComponentStatus[] = []
+  for (const ep of all) {
+    const ports = opts.ports.get(ep.project)!
+    const dbPort = runningPort(opts, cluster(opts, ep.project))
+    rows.push({
+      project: ep.project,
+      component: 'postgres',
+      running: dbPort !== undefined,
+      url: ep.dbUrl.replace(/:[^:@/]+@/, ':****@'),
+      ...(dbPort !== undefined && dbPort !== ports.db ? { detail: `running on :${dbPort}` } : {}),
+    })
+    const restPid = readPid(restPidFile(opts, ep.project), POSTGREST_MARKER)
+    rows.push({
+      project: ep.project,
+      component: 'postgrest',
+      running: restPid !== undefined && (await httpOk(`http://127.0.0.1:${ports.postgrest}/`).catch(() => false)),
+      url: `http://127.0.0.1:${ports.postgrest}`,
+      ...(restPid ? { detail: `pid ${restPid}` } : {}),
+    })
+    rows.push({
+      project: ep.project,
+      component: 'api',
+      running: gatewayPid !== undefined && (await httpOk(`${ep.apiUrl}/rest/v1/`, { apikey: ep.keys.anonKey }).catch(() => false)),
+      url: `${ep.apiUrl}/rest/v1`,
+      ...(gatewayPid ? { detail: `gateway pid ${gatewayPid}` } : {}),
+    })
+  }
+  return rows
+}
+
+/** Stops the stack and deletes every project's database; secrets (and so the keys) are kept. */
+export async function reset(opts: StackOptions): Promise<ProjectEndpoints[]> {
+  await down(opts)
+  for (const p of opts.projects) {
+    const c = cluster(opts, p)
+    rmSync(c.dataDir, { recursive: true, force: true })
+    rmSync(c.logFile, { force: true })
+    opts.log(`  ${p.padEnd(10)} deleted ${c.dataDir}`)
+  }
+  return up(opts)
+}
