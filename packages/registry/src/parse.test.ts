@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { repoRoot } from './load-node.ts'
+import { parseRegistry, parseRegistryText, RegistryError, projectEnvNames, localPorts } from './index.ts'
+
+const shipped = JSON.parse(readFileSync(join(repoRoot, 'vecpods.config.json'), 'utf8'))
+
+/** The shipped registry with one change applied. */
+function variant(change: (r: any) => void): unknown {
+  const copy = structuredClone(shipped)
+  change(copy)
+  return copy
+}
+
+function problemsOf(input: unknown): { path: string; message: string }[] {
+  try {
+    parseRegistry(input)
+  } catch (error) {
+    expect(error).toBeInstanceOf(RegistryError)
+    return (error as RegistryError).problems
+  }
+  throw new Error('expected the registry to be rejected')
+}
+
+describe('parseRegistry', () => {
+  it('accepts the shipped registry: a primary and three pods, docs/posts/images on pods A/B/C', () => {
+    const reg = parseRegistry(shipped)
+    expect(Object.keys(reg.pods)).toEqual(['pod_a', 'pod_b', 'pod_c'])
+    expect(reg.collections.docs?.pod).toBe('pod_a')
+    expect(reg.collections.posts?.pod).toBe('pod_b')
+    expect(reg.collections.images?.pod).toBe('pod_c')
+    expect(reg.collections.drafts?.access).toBe('service')
+  })
+
+  it('fills defaults: hnsw m=16 ef_construction=64, public access, no columns, sql transport', () => {
+    const reg = parseRegistry({
+      model: { id: 'm', dims: 3 },
+      pods: { a: {} },
+      collections: { c: { pod: 'a', dims: 3, measure: 'l2' } },
+    })
+    expect(reg.collections.c).toEqual({
+      pod: 'a',
+      dims: 3,
+      measure: 'l2',
+      index: { method: 'hnsw', m: 16, efConstruction: 64 },
+      columns: {},
+      access: 'public',
+    })
+    expect(reg.pods.a?.transport).toBe('sql')
+  })
+
+  it('names the field of an unknown pod', () => {
+    const problems = problemsOf(variant((r) => (r.collections.docs.pod = 'pod_z')))
+    expect(problems).toEqual([{ path: 'collections.docs.pod', message: expect.stringContaining('unknown pod "pod_z"') }])
+  })
+
+  it('names the field of a dims mismatch with the model', () => {
+    const problems = problemsOf(variant((r) => (r.collections.posts.dims = 768)))
+    expect(problems).toEqual([
+      { path: 'collections.posts.dims', message: 'dims 768 does not match model.dims 384 (Supabase/gte-small)' },
+    ])
+  })
+
+  it('names the field of a bad measure and lists the allowed ones', () => {
+    const problems = problemsOf(variant((r) => (r.collections.images.measure = 'dot')))
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.path).toBe('collections.images.measure')
+    expect(problems[0]!.message).toMatch(/cosine.*l2.*inner_product/)
+  })
+
+  it('reports every problem at once, each in the error message', () => {
+    const input = variant((r) => {
+      r.collections.docs.pod = 'nowhere'
+      r.collections.docs.index = { method: 'hnsw', m: 1 }
+      r.collections.docs.columns = { embedding: 'text' }
+      r.pods.pod_a.env = { dbUrl: 'lower-case' }
+    })
+    expect(() => parseRegistry(input, 'my.json')).toThrowError(
+      expect.objectContaining({
+        message: expect.stringMatching(/^my\.json is not a valid vecpods registry/),
+      }),
+    )
+    const paths = problemsOf(input).map((p) => p.path)
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'collections.docs.pod',
+        'collections.docs.index.m',
+        'collections.docs.columns',
+        'pods.pod_a.env.dbUrl',
+      ]),
+    )
+  })
+
+  it('rejects unknown keys, a pod named primary, bad identifiers and too many dims to index', () => {
+    expect(problemsOf(variant((r) => (r.collections.docs.colour = 'red')))[0]!.path).toBe('collections.docs')
+    expect(problemsOf(variant((r) => (r.pods.primary = {})))[0]!.path).toBe('pods')
+    expect(problemsOf(variant((r) => (r.collections['Bad-Name'] = r.collections.docs)))[0]!.path).toBe('collections.Bad-Name')
+    const wide = variant((r) => {
+      r.model.dims = 3000
+      for (const c of Object.values<any>(r.collections)) c.dims = 3000
+    })
+    expect(problemsOf(wide).map((p) => p.path)).toContain('collections.docs.index')
+  })
+
+  it('reports invalid JSON as a registry error', () => {
+    expect(() => parseRegistryText('{ "model": ', 'x.json')).toThrowError(/x\.json is not a valid vecpods registry:\n  - \(root\): not valid JSON/)
+  })
+})
+
+describe('projectEnvNames and localPorts', () => {
+  const reg = parseRegistry(shipped)
+
+  it('uses the names the registry gives, else VECPODS_<PROJECT>_*', () => {
+    expect(projectEnvNames(reg, 'primary')).toEqual({
+      dbUrl: 'SUPABASE_DB_URL',
+      restUrl: 'SUPABASE_URL',
+      serviceKey: 'SUPABASE_SERVICE_ROLE_KEY',
+      anonKey: 'SUPABASE_ANON_KEY',
+    })
+    expect(projectEnvNames(reg, 'pod_b')).toEqual({
+      dbUrl: 'VECPODS_POD_B_DB_URL',
+      restUrl: 'VECPODS_POD_B_URL',
+      serviceKey: 'VECPODS_POD_B_SERVICE_ROLE_KEY',
+      anonKey: 'VECPODS_POD_B_ANON_KEY',
+    })
+    expect(() => projectEnvNames(reg, 'pod_q')).toThrow(/unknown project/)
+  })
+
+  it('puts the primary on Supabase local ports and each pod 100 higher', () => {
+    expect([...localPorts(reg).entries()]).toEqual([
+      ['primary', { api: 54321, db: 54322, postgrest: 54329 }],
+      ['pod_a', { api: 54421, db: 54422, postgrest: 54429 }],
+      ['pod_b', { api: 54521, db: 54522, postgrest: 54529 }],
+      ['pod_c', { api: 54621, db: 54622, postgrest: 54629 }],
+    ])
+    expect(localPorts(reg, 60000).get('pod_c')?.api).toBe(60300)
+  })
+})

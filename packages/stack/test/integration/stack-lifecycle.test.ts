@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { migrationsDir } from '@vecpods/codegen'
+import {
+  adminSql,
+  down,
+  migrate,
+  MigrationChangedError,
+  PortInUseError,
+  portIsFree,
+  stackEndpoints,
+  stackOptions,
+  status,
+  up,
+  type ComponentStatus,
+} from '../../src/index.ts'
+
+const pids = (rows: ComponentStatus[]) => rows.map((r) => `${r.project}/${r.component}:${r.detail ?? ''}`)
+
+describe('stack lifecycle', () => {
+  it('`up` on a running stack starts nothing and changes nothing', async () => {
+    const lines: string[] = []
+    const opts = stackOptions(process.env, (l) => lines.push(l))
+    const before = await status(opts)
+    expect(before.every((c) => c.running)).toBe(true)
+    await up(opts)
+    expect(lines).toEqual([])
+    expect(pids(await status(opts))).toEqual(pids(before))
+  })
+
+  it('`down` stops every process it started, and data survives down and up', async () => {
+    const opts = stackOptions(process.env, () => {})
+    const podB = (await stackEndpoints(opts)).find((e) => e.project === 'pod_b')!
+    const id = `lifecycle-${Date.now().toString(36)}`
+    let sql = adminSql(podB.dbUrl)
+    await sql`insert into vecs.posts (id, vec, metadata) values (${id}, array_fill(0.5, array[384])::extensions.vector, '{"year": 2024}')`
+    await sql.end()
+
+    const stopped = await down(opts)
+    expect(stopped).toEqual([
+      'gateway',
+      'primary PostgREST', 'pod_a PostgREST', 'pod_b PostgREST', 'pod_c PostgREST',
+      'primary postgres', 'pod_a postgres', 'pod_b postgres', 'pod_c postgres',
+    ])
+    const after = await status(opts)
+    expect(after.filter((c) => c.running)).toEqual([])
+    for (const [, ports] of opts.ports) {
+      expect(await portIsFree(ports.api)).toBe(true)
+      expect(await portIsFree(ports.db)).toBe(true)
+      expect(await portIsFree(ports.postgrest)).toBe(true)
+    }
+    expect(await down(opts)).toEqual([])
+
+    await up(opts)
+    expect((await status(opts)).every((c) => c.running)).toBe(true)
+    sql = adminSql(podB.dbUrl)
+    const rows = await sql`select metadata from vecs.posts where id = ${id}`
+    await sql`delete from vecs.posts where id = ${id}`
+    await sql.end()
+    expect(rows).toEqual([{ metadata: { year: 2024 } }])
+  })
+
+  it('a port already in use fails fast with a message naming it, before anything starts', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'vecpods-ports-'))
+    const env = { ...process.env, VECPODS_STATE_DIR: stateDir, VECPODS_PORT_BASE: '56321', VECPODS_ENV_FILE: join(stateDir, 'env') }
+    const opts = stackOptions(env, () => {})
+    const blocker: Server = createServer()
+    await new Promise<void>((r) => blocker.listen(56422, '127.0.0.1', r))
+    try {
+      const started = Date.now()
+      const error = await up(opts).catch((e: unknown) => e)
+      expect(Date.now() - started).toBeLessThan(5000)
+      expect(error).toBeInstanceOf(PortInUseError)
+      expect((error as Error).message).toMatch(/^port 56422 \(pod_a database\) is already in use by another process/)
+      expect(existsSync(join(stateDir, 'data', 'primary', 'PG_VERSION'))).toBe(false)
+      expect(readdirSync(join(stateDir, 'run'))).toEqual([])
+      expect(existsSync(opts.envFile)).toBe(false)
+    } finally {
+      blocker.close()
+      // As root the data root may live outside the (private) temp dir, behind a link: remove both.
+      rmSync(realpathSync(join(stateDir, 'data')), { recursive: true, force: true })
+      rmSync(stateDir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('migrations', () => {
+  it('apply once: a second run changes nothing', async () => {
+    const opts = stackOptions(process.env, () => {})
+    const podA = (await stackEndpoints(opts)).find((e) => e.project === 'pod_a')!
+    const sql = adminSql(podA.dbUrl)
+    try {
+      const again = await migrate(sql, join(opts.root, migrationsDir('pod_a')))
+      expect(again).toEqual({ applied: [], reapplied: [], unchanged: 2 })
+      const versions = await sql`select version, name from supabase_migrations.schema_migrations order by version`
+      expect(versions).toEqual([
+        { version: '20261125000000', name: 'vecpods_setup' },
+        { version: '20261125000100', name: 'create_collection_docs' },
+      ])
+    } finally {
+      await sql.end()
+    }
+  })
+
+  it('refuse a hand-written migration that changed after it was applied', async () => {
+    const opts = stackOptions(process.env, () => {})
+    const primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
+    const dir = mkdtempSync(join(tmpdir(), 'vecpods-mig-'))
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, '29991231000000_it_probe.sql')
+    const sql = adminSql(primary.dbUrl)
+    try {
+      writeFileSync(file, 'create table if not exists public.it_probe (n int);')
+      expect((await migrate(sql, dir)).applied).toEqual(['29991231000000_it_probe.sql'])
+      writeFileSync(file, 'create table if not exists public.it_probe (n bigint);')
+      await expect(migrate(sql, dir)).rejects.toBeInstanceOf(MigrationChangedError)
+    } finally {
+      await sql`drop table if exists public.it_probe`
+      await sql`delete from supabase_migrations.schema_migrations where version = '29991231000000'`
+      await sql.end()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
