@@ -152,13 +152,13 @@ describe('migrations and catalog', () => {
 
   it('keeps pods apart: the primary has no docs table, pod A runs pgvector >= 0.8', async () => {
     const p = adminSql(primary.dbUrl)
-    const [{ exists }] = await p`select to_regclass('vecs.docs') is not null as exists`
+    const [probe] = await p<{ exists: boolean }[]>`select to_regclass('vecs.docs') is not null as exists`
     await p.end()
-    expect(exists).toBe(false)
+    expect(probe!.exists).toBe(false)
     const a = adminSql(podA.dbUrl)
-    const [{ extversion }] = await a`select extversion from pg_extension where extname = 'vector'`
+    const [ext] = await a<{ extversion: string }[]>`select extversion from pg_extension where extname = 'vector'`
     await a.end()
-    const [major, minor] = (extversion as string).split('.').map(Number)
+    const [major, minor] = ext!.extversion.split('.').map(Number)
     expect(major! * 100 + minor!).toBeGreaterThanOrEqual(8)
   })
 })

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command: set this machine up, then run the type check, the generated-files drift
+# check, and every test (unit, then integration against the real local stack).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+[ -d .vecpods/tools ] && export PATH="$PWD/.vecpods/tools/node_modules/.bin:$PATH"
+
+echo "typecheck"
+pnpm -s typecheck
+echo "generated files"
+pnpm -s gen --check
+echo "tests"
+mkdir -p test-results
+status=0
+pnpm -s vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=$?
+node -e '
+  const r = require("./test-results/vitest.json");
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' || true
+exit "$status"
