@@ -11,6 +11,7 @@ import {
   MigrationChangedError,
   PortInUseError,
   portIsFree,
+  reset,
   stackEndpoints,
   stackOptions,
   status,
@@ -122,6 +123,35 @@ describe('migrations', () => {
       await sql`delete from supabase_migrations.schema_migrations where version = '29991231000000'`
       await sql.end()
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('a second, isolated stack', () => {
+  it('runs beside the first on its own ports; `reset` wipes its data but keeps its keys', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'vecpods-reset-'))
+    const env = { ...process.env, VECPODS_STATE_DIR: stateDir, VECPODS_PORT_BASE: '57321', VECPODS_ENV_FILE: join(stateDir, 'env') }
+    const opts = stackOptions(env, () => {})
+    try {
+      const first = await up(opts)
+      const podA = first.find((e) => e.project === 'pod_a')!
+      expect(podA.apiUrl).toBe('http://127.0.0.1:57421')
+      let sql = adminSql(podA.dbUrl)
+      await sql`insert into vecs.docs (id, vec) values ('gone-after-reset', array_fill(0.1, array[384])::extensions.vector)`
+      await sql.end()
+
+      const again = await reset(opts)
+      expect(again.map((e) => e.keys)).toEqual(first.map((e) => e.keys))
+      sql = adminSql(podA.dbUrl)
+      const rows = await sql`select id from vecs.docs`
+      await sql.end()
+      expect(rows).toEqual([])
+      const res = await fetch(`${podA.apiUrl}/rest/v1/docs?select=id`, { headers: { apikey: podA.keys.anonKey } })
+      expect(res.status).toBe(200)
+    } finally {
+      await down(opts)
+      rmSync(realpathSync(join(stateDir, 'data')), { recursive: true, force: true })
+      rmSync(stateDir, { recursive: true, force: true })
     }
   })
 })
