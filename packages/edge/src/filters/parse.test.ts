@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest'
+import { VecpodsError } from '../errors.ts'
+import { compileFilter, matches, parseFilter } from './index.ts'
+
+const problem = (input: unknown) => {
+  try {
+    parseFilter(input)
+  } catch (error) {
+    expect(error).toBeInstanceOf(VecpodsError)
+    expect((error as VecpodsError).code).toBe('invalid_filter')
+    return (error as VecpodsError).message
+  }
+  throw new Error('expected invalid_filter')
+}
+
+describe('parseFilter', () => {
+  it('reads every operator and both combinators', () => {
+    expect(
+      parseFilter({
+        $or: [{ year: { $gte: 2020, $lt: 2025 } }, { tags: { $contains: 'db' } }],
+        lang: { $in: ['en', 'de'] },
+        draft: { $exists: false },
+        author: { $ne: null },
+        url: { $nin: ['/a'] },
+        package: { $eq: 'hono' },
+      }),
+    ).toEqual({
+      kind: 'and',
+      parts: [
+        {
+          kind: 'or',
+          parts: [
+            { kind: 'and', parts: [
+              { kind: 'cmp', key: 'year', op: '>=', value: 2020 },
+              { kind: 'cmp', key: 'year', op: '<', value: 2025 },
+            ] },
+            { kind: 'contains', key: 'tags', value: 'db' },
+          ],
+        },
+        { kind: 'in', key: 'lang', values: ['en', 'de'] },
+        { kind: 'exists', key: 'draft', exists: false },
+        { kind: 'ne', key: 'author', value: null },
+        { kind: 'nin', key: 'url', values: ['/a'] },
+        { kind: 'eq', key: 'package', value: 'hono' },
+      ],
+    })
+  })
+
+  it('names the path and the problem of a bad filter', () => {
+    expect(problem({ year: { $between: [1, 2] } })).toBe(
+      'filters.year.$between: unknown operator "$between" (one of $eq $ne $gt $gte $lt $lte $in $nin $contains $exists)',
+    )
+    expect(problem({ year: 2012 })).toMatch(/^filters\.year: expected an operator object/)
+    expect(problem({ $not: {} })).toMatch(/^filters\.\$not: unknown logical operator/)
+    expect(problem({ $and: [] })).toMatch(/^filters\.\$and: expected a non-empty array/)
+    expect(problem({ $or: [{ a: { $gt: true } }] })).toBe('filters.$or[0].a.$gt: expected a number or a string')
+    expect(problem({ a: { $in: 'x' } })).toMatch(/expected a non-empty array/)
+    expect(problem({ a: { $eq: { nested: 1 } } })).toMatch(/expected a string, number, boolean or null/)
+    expect(problem({ a: { $exists: 'yes' } })).toMatch(/expected true or false/)
+    expect(problem([])).toBe('filters: expected an object')
+  })
+
+  it('bounds depth, size and lengths', () => {
+    let deep: unknown = { a: { $eq: 1 } }
+    for (let i = 0; i < 10; i++) deep = { $and: [deep] }
+    expect(problem(deep)).toMatch(/nested deeper than 8 levels/)
+    expect(problem({ a: { $in: Array.from({ length: 101 }, (_, i) => i) } })).toMatch(/at most 100 values/)
+    expect(problem({ ['k'.repeat(129)]: { $eq: 1 } })).toMatch(/field names must be 1 to 128 characters/)
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`f${i}`, { $eq: i }]))
+    expect(problem(many)).toMatch(/more than 64 conditions/)
+  })
+})
+
+describe('compileFilter', () => {
+  it('emits only containment and jsonpath, every value as a parameter', () => {
+    const compiled = compileFilter(
+      parseFilter({ $or: [{ year: { $gt: 2012 } }, { url: { $eq: "/it's" } }], tags: { $contains: 'x' }, d: { $exists: true } }),
+      'metadata',
+      2,
+    )
+    expect(compiled.sql).toBe(
+      '((metadata @@ $2::jsonpath or metadata @> $3::jsonb) and metadata @> $4::jsonb and metadata @? $5::jsonpath)',
+    )
+    expect(compiled.params).toEqual(['$."year" > 2012', '{"url":"/it\'s"}', '{"tags":["x"]}', '$."d"'])
+    expect(compiled.sql).not.toMatch(/->>|->|[^@]\?\s|::int|::numeric/)
+  })
+
+  it('quotes keys with jsonpath metacharacters as string literals', () => {
+    const { params } = compileFilter(parseFilter({ 'a" || $.b == 1 || "': { $gt: 1 } }))
+    expect(params).toEqual(['$."a\\" || $.b == 1 || \\"" > 1'])
+  })
+
+  it('negates $ne, $nin and $exists:false around containment and existence only', () => {
+    expect(compileFilter(parseFilter({ a: { $nin: [1, 2] } })).sql).toBe('not (metadata @> $1::jsonb or metadata @> $2::jsonb)')
+    expect(compileFilter(parseFilter({ a: { $exists: false } })).sql).toBe('not (metadata @? $1::jsonpath)')
+  })
+})
+
+describe('matches', () => {
+  it('follows containment semantics for $eq and $contains', () => {
+    const f = parseFilter({ tags: { $eq: 'a' } })
+    expect(matches(f, { tags: 'a' })).toBe(true)
+    expect(matches(f, { tags: ['a'] })).toBe(false)
+    expect(matches(parseFilter({ tags: { $contains: 'a' } }), { tags: ['b', 'a'] })).toBe(true)
+    expect(matches(parseFilter({ tags: { $contains: 'a' } }), { tags: 'a' })).toBe(false)
+  })
+
+  it('compares same types only, any element of an array', () => {
+    const f = parseFilter({ year: { $gt: 2012 } })
+    expect(matches(f, { year: 2013 })).toBe(true)
+    expect(matches(f, { year: '2013' })).toBe(false)
+    expect(matches(f, { year: [2000, 2020] })).toBe(true)
+    expect(matches(f, {})).toBe(false)
+  })
+})
