@@ -19,7 +19,7 @@ export function endpoints(project: string, ports: { api: number; db: number }, s
 }
 
 /** The variables the registry names for each project, with the local stack's values. */
-export function stackEnv(registry: Registry, projects: ProjectEndpoints[]): Record<string, string> {
+export function stackEnv(registry: Registry, projects: ProjectEndpoints[], jwtSecret?: string): Record<string, string> {
   const env: Record<string, string> = {}
   for (const p of projects) {
     const names = projectEnvNames(registry, p.project)
@@ -34,6 +34,8 @@ export function stackEnv(registry: Registry, projects: ProjectEndpoints[]): Reco
     env.VITE_SUPABASE_URL = primary.apiUrl
     env.VITE_SUPABASE_ANON_KEY = primary.keys.anonKey
   }
+  // The edge function verifies callers' JWTs with the primary project's secret.
+  if (jwtSecret) env.VECPODS_JWT_SECRET = jwtSecret
   return env
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { migrationsDir } from '@vecpods/codegen'
+import { PRIMARY } from '@vecpods/registry'
 import { bootstrapProject } from './bootstrap.ts'
 import { cluster, initCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { endpoints, stackEnv, writeEnvFile, type ProjectEndpoints } from './env-file.ts'
@@ -38,6 +39,12 @@ export async function stackEndpoints(opts: StackOptions): Promise<ProjectEndpoin
   return Promise.all(
     opts.projects.map(async (p) => endpoints(p, opts.ports.get(p)!, secrets[p]!, await projectKeys(secrets[p]!, p))),
   )
+}
+
+/** The variables `up` writes to the env file: URLs, keys and DB URLs under the registry's names. */
+export async function stackEnvironment(opts: StackOptions): Promise<Record<string, string>> {
+  const secrets = loadSecrets(opts.stateDir, opts.projects)
+  return stackEnv(opts.registry, await stackEndpoints(opts), secrets[PRIMARY]!.jwtSecret)
 }
 
 /**
@@ -124,7 +131,7 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
     opts.log(`  gateway    ${sites.map((s) => `:${s.port}`).join(' ')}`)
   }
 
-  writeEnvFile(opts.envFile, stackEnv(opts.registry, all))
+  writeEnvFile(opts.envFile, await stackEnvironment(opts))
   return all
 }
 

@@ -4,6 +4,8 @@ import type { Condition } from './ast.ts'
 export interface CompiledFilter {
   sql: string
   params: string[]
+  /** The SQL type of each parameter, for drivers that encode by type. */
+  types: ('jsonb' | 'jsonpath')[]
 }
 
 /** A jsonpath accessor for a top-level key; the key is quoted as a jsonpath string literal. */
@@ -17,8 +19,10 @@ const accessor = (key: string) => `$.${JSON.stringify(key)}`
  */
 export function compileFilter(condition: Condition, column = 'metadata', first = 1): CompiledFilter {
   const params: string[] = []
+  const types: CompiledFilter['types'] = []
   const param = (value: string, type: 'jsonb' | 'jsonpath') => {
     params.push(value)
+    types.push(type)
     return `$${first + params.length - 1}::${type}`
   }
   const contains = (key: string, value: unknown) => `${column} @> ${param(JSON.stringify({ [key]: value }), 'jsonb')}`
@@ -47,5 +51,5 @@ export function compileFilter(condition: Condition, column = 'metadata', first =
       }
     }
   }
-  return { sql: emit(condition), params }
+  return { sql: emit(condition), params, types }
 }

@@ -1,0 +1,45 @@
+import { PRIMARY, projectEnvNames, type Registry } from '../../registry/src/index.ts'
+import { sqlPod } from './pods/sql-pod.ts'
+import type { PodClient } from './pods/types.ts'
+
+/** Request-size limits of the API. */
+export interface Limits {
+  maxBodyBytes: number
+  maxRecords: number
+  maxLimit: number
+}
+
+export const DEFAULT_LIMITS: Limits = { maxBodyBytes: 4 * 1024 * 1024, maxRecords: 500, maxLimit: 100 }
+
+/** Everything the Hono app needs, built once from the registry and the environment. */
+export interface EdgeConfig {
+  registry: Registry
+  /** Verifies caller JWTs (HS256): the primary project's JWT secret. */
+  jwtSecret: string
+  pods: Map<string, PodClient>
+  limits: Limits
+}
+
+export type Env = Record<string, string | undefined>
+
+/**
+ * Reads the JWT secret (`VECPODS_JWT_SECRET`, else `SUPABASE_JWT_SECRET`) and each pod's
+ * connection settings from the variables the registry names, and opens a client per pod.
+ * Throws naming every missing variable.
+ */
+export function loadConfig(registry: Registry, env: Env): EdgeConfig {
+  const missing: string[] = []
+  const need = (name: string) => env[name] ?? (missing.push(name), '')
+  const jwtSecret = env.VECPODS_JWT_SECRET ?? need('SUPABASE_JWT_SECRET')
+  const pods = new Map<string, PodClient>()
+  const used = new Set(Object.values(registry.collections).map((c) => c.pod))
+  for (const pod of used) {
+    const names = projectEnvNames(registry, pod)
+    const transport = pod === PRIMARY ? 'sql' : registry.pods[pod]!.transport
+    if (transport !== 'sql') throw new Error(`pod "${pod}": transport "${transport}" is not supported by this build; use "sql"`)
+    const dbUrl = need(names.dbUrl)
+    if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: Number(env.VECPODS_STATEMENT_TIMEOUT_MS ?? 5000) }))
+  }
+  if (missing.length) throw new Error(`vector-search: missing environment variables ${missing.join(', ')}`)
+  return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS }
+}

@@ -1,0 +1,15 @@
+import type { Measure } from '../../../registry/src/index.ts'
+
+/** pgvector's distance operator for each measure; the HNSW index serves only the matching one. */
+export const DISTANCE_OPERATOR: Record<Measure, string> = { cosine: '<=>', l2: '<->', inner_product: '<#>' }
+
+/**
+ * Turns a pgvector distance into a score where higher is better, comparable across collections
+ * of the same measure: cosine similarity (1 − distance), inner product (−(−ip)), and −L2 distance.
+ */
+export function scoreOf(measure: Measure, distance: number): number {
+  return measure === 'cosine' ? 1 - distance : -distance
+}
+
+/** pgvector's text form of a vector. */
+export const vectorText = (v: number[]) => `[${v.join(',')}]`

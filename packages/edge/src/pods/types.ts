@@ -1,0 +1,52 @@
+import type { Measure } from '../../../registry/src/index.ts'
+import type { Condition } from '../filters/index.ts'
+
+/** One nearest-neighbour query against one collection on one pod. */
+export interface PodSearch {
+  collection: string
+  measure: Measure
+  vector: number[]
+  limit: number
+  filter?: Condition
+  includeMetadata: boolean
+  includeValue: boolean
+  efSearch?: number
+  /** Bypass the vector index: exact nearest neighbours. */
+  exact?: boolean
+}
+
+export interface PodHit {
+  id: string
+  distance: number
+  metadata?: Record<string, unknown>
+  value?: number[]
+}
+
+export interface PodRecord {
+  id: string
+  vector: number[]
+  metadata: Record<string, unknown>
+}
+
+/** A collection's catalog row on its pod. */
+export interface CatalogRow {
+  name: string
+  dims: number
+  measure: Measure
+  model: string | null
+  rows: number
+}
+
+/** How the edge reaches one pod. SQL (postgres.js) and PostgREST RPC both implement it. */
+export interface PodClient {
+  readonly pod: string
+  search(query: PodSearch): Promise<PodHit[]>
+  /** Upserts in one transaction; records the model on first write and refuses another. */
+  upsert(collection: string, model: string, records: PodRecord[]): Promise<number>
+  deleteIds(collection: string, ids: string[]): Promise<number>
+  deleteWhere(collection: string, filter: Condition): Promise<number>
+  catalog(): Promise<CatalogRow[]>
+  /** Round-trip time of a trivial query, in milliseconds. */
+  ping(): Promise<number>
+  close(): Promise<void>
+}

@@ -1,0 +1,134 @@
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadRegistry } from '@vecpods/registry/node'
+import { stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { createApp, loadConfig, matches, parseFilter, type EdgeConfig } from '../../src/index.ts'
+
+type Meta = Record<string, string | number | boolean | string[]>
+
+const run = `edge-${Date.now().toString(36)}`
+let config: EdgeConfig
+let app: ReturnType<typeof createApp>
+let anonKey: string
+let serviceKey: string
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function unit(v: number[]): number[] {
+  const n = Math.hypot(...v)
+  return v.map((x) => x / n)
+}
+
+const cosineDistance = (a: number[], b: number[]) => 1 - a.reduce((s, x, i) => s + x * b[i]!, 0)
+
+function call(method: string, path: string, body: unknown, key = anonKey) {
+  return app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+}
+
+// 120 small records for exact comparisons, in docs on pod A.
+const random = prng(42)
+const langs = ['en', 'de', 'fr']
+const tagPool = ['a', 'b', 'c', 'd']
+const records = Array.from({ length: 120 }, (_, i) => {
+  const metadata: Meta = { run, year: 2000 + Math.floor(random() * 30), lang: langs[Math.floor(random() * 3)]! }
+  if (random() < 0.7) metadata.tags = tagPool.filter(() => random() < 0.4)
+  if (random() < 0.5) metadata.draft = random() < 0.5
+  if (random() < 0.3) metadata.title = `t${Math.floor(random() * 5)}`
+  return { id: `${run}-${i}`, vector: unit(Array.from({ length: 384 }, () => random() - 0.5)), metadata }
+})
+
+beforeAll(async () => {
+  const opts = stackOptions(process.env, () => {})
+  config = loadConfig(loadRegistry(), await stackEnvironment(opts))
+  app = createApp(config)
+  const primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
+  anonKey = primary.keys.anonKey
+  serviceKey = primary.keys.serviceRoleKey
+  const res = await call('POST', '/collections/docs/records', { records }, serviceKey)
+  expect(res.status).toBe(200)
+  expect(await res.json()).toEqual({ data: { upserted: 120 }, meta: { pod: 'pod_a', model: 'Supabase/gte-small' } })
+})
+
+afterAll(async () => {
+  await call('DELETE', '/collections/docs/records', { filters: { run: { $eq: run } } }, serviceKey)
+  await Promise.all([...config.pods.values()].map((p) => p.close()))
+})
+
+// Filters over the fields above, every operator, nested up to three levels.
+const scalarFor: Record<string, fc.Arbitrary<string | number | boolean>> = {
+  year: fc.integer({ min: 1998, max: 2032 }),
+  lang: fc.constantFrom('en', 'de', 'fr', 'es'),
+  tags: fc.constantFrom(...tagPool),
+  draft: fc.boolean(),
+  title: fc.constantFrom('t0', 't1', 't2', 'zz'),
+}
+const leaf = fc.constantFrom(...Object.keys(scalarFor)).chain((key) => {
+  const v = scalarFor[key]!
+  const ordered = key === 'year' || key === 'lang' || key === 'title' ? [fc.record({ op: fc.constantFrom('$gt', '$gte', '$lt', '$lte'), v })] : []
+  return fc.oneof(
+    fc.record({ op: fc.constantFrom('$eq', '$ne', '$contains'), v }),
+    fc.record({ op: fc.constantFrom('$in', '$nin'), v: fc.array(v, { minLength: 1, maxLength: 3 }) }),
+    fc.record({ op: fc.constant('$exists'), v: fc.boolean() }),
+    ...ordered,
+  ).map(({ op, v: value }) => ({ [key]: { [op]: value } }))
+})
+const { filter } = fc.letrec<{ filter: Record<string, unknown> }>((tie) => ({
+  filter: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.record({ $and: fc.array(tie('filter'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ $or: fc.array(tie('filter'), { minLength: 1, maxLength: 3 }) }),
+  ),
+}))
+
+describe('POST /search on the real stack', () => {
+  it('returns the nearest neighbours ordered by score, with collection and pod', async () => {
+    const query = records[7]!.vector
+    const res = await call('POST', '/search', { collection: 'docs', vector: query, limit: 5, filters: { run: { $eq: run } } })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { data: { id: string; score: number; collection: string; pod: string }[]; meta: Record<string, unknown> }
+    expect(body.data[0]).toMatchObject({ id: `${run}-7`, collection: 'docs', pod: 'pod_a' })
+    expect(body.data[0]!.score).toBeCloseTo(1, 5)
+    expect(body.data.map((h) => h.score)).toEqual([...body.data.map((h) => h.score)].sort((a, b) => b - a))
+    expect(body.meta).toMatchObject({ pods: ['pod_a'], model: 'Supabase/gte-small' })
+  })
+
+  it('filters exactly as a brute-force evaluation in TypeScript does, for generated filters of every operator', async () => {
+    await fc.assert(
+      fc.asyncProperty(filter, fc.integer({ min: 0, max: 119 }), async (f, q) => {
+        const query = records[q]!.vector
+        const res = await call('POST', '/search', {
+          collection: 'docs',
+          vector: query,
+          limit: 100,
+          exact: true,
+          include: { metadata: false },
+          filters: { $and: [{ run: { $eq: run } }, f] },
+        })
+        expect(res.status).toBe(200)
+        const got = ((await res.json()) as { data: { id: string }[] }).data.map((h) => h.id)
+        const condition = parseFilter(f)
+        const expected = records
+          .filter((r) => matches(condition, r.metadata))
+          .map((r) => ({ id: r.id, d: cosineDistance(query, r.vector) }))
+          .sort((a, b) => a.d - b.d)
+          .slice(0, 100)
+          .map((r) => r.id)
+        expect(got).toEqual(expected)
+      }),
+      { numRuns: 150, seed: 20261125 },
+    )
+  })
+})
