@@ -132,3 +132,83 @@ describe('POST /search on the real stack', () => {
     )
   })
 })
+
+describe('filtered HNSW search (iterative scans)', () => {
+  const many = Array.from({ length: 2000 }, (_, i) => ({
+    id: `${run}-h${i}`,
+    vector: unit(Array.from({ length: 384 }, () => random() - 0.5)),
+    // 10% "rare", 1% "scarce" (20 rows).
+    metadata: { run, bulk: true, kind: i % 100 === 0 ? 'scarce' : i % 10 === 0 ? 'rare' : 'common' },
+  }))
+
+  beforeAll(async () => {
+    for (let i = 0; i < many.length; i += 500) {
+      const res = await call('POST', '/collections/docs/records', { records: many.slice(i, i + 500) }, serviceKey)
+      expect(res.status).toBe(200)
+    }
+  })
+
+  it('returns the full limit whenever that many rows match, at 10% and 1% selectivity', async () => {
+    for (const kind of ['rare', 'scarce']) {
+      for (const q of [0, 1, 2]) {
+        const res = await call('POST', '/search', {
+          collection: 'docs',
+          vector: many[q * 7]!.vector,
+          limit: 10,
+          filters: { run: { $eq: run }, kind: { $eq: kind } },
+        })
+        const { data } = (await res.json()) as { data: { id: string; metadata: { kind: string } }[] }
+        expect(data).toHaveLength(10)
+        expect(data.every((h) => h.metadata.kind === kind)).toBe(true)
+      }
+    }
+  })
+})
+
+describe('auth and bad input', () => {
+  const search = { collection: 'docs', vector: records[0]!.vector }
+  const codeOf = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code]
+
+  it('needs a valid JWT; writes need service_role; service-only collections need service_role', async () => {
+    expect(await codeOf(await app.request('/search', { method: 'POST', body: JSON.stringify(search) }))).toEqual([401, 'unauthorized'])
+    expect(await codeOf(await call('POST', '/search', search, 'not.a.jwt'))).toEqual([401, 'unauthorized'])
+    expect(await codeOf(await call('POST', '/collections/docs/records', { records: [records[0]] }))).toEqual([403, 'forbidden'])
+    expect(await codeOf(await call('POST', '/search', { ...search, collection: 'drafts' }))).toEqual([403, 'forbidden'])
+    expect((await call('POST', '/search', { ...search, collection: 'drafts' }, serviceKey)).status).toBe(200)
+  })
+
+  it('answers each kind of bad request with its stable code', async () => {
+    expect(await codeOf(await call('POST', '/search', { ...search, collection: 'nope' }))).toEqual([404, 'unknown_collection'])
+    expect(await codeOf(await call('POST', '/search', { ...search, vector: [1, 2, 3] }))).toEqual([400, 'dimension_mismatch'])
+    expect(await codeOf(await call('POST', '/search', { ...search, limit: 101 }))).toEqual([400, 'invalid_request'])
+    expect(await codeOf(await call('POST', '/search', { ...search, filters: { year: { $regex: 'x' } } }))).toEqual([400, 'invalid_filter'])
+    expect(await codeOf(await call('POST', '/search', { ...search, model: 'openai/ada' }))).toEqual([409, 'model_mismatch'])
+    expect(await codeOf(await call('DELETE', '/collections/docs/records', { filters: {} }, serviceKey))).toEqual([400, 'invalid_request'])
+  })
+
+  it('rejects a batch with one bad record whole: nothing is written', async () => {
+    const ids = [`${run}-x1`, `${run}-x2`]
+    const res = await call('POST', '/collections/docs/records', {
+      records: [
+        { id: ids[0], vector: records[0]!.vector, metadata: { run } },
+        { id: ids[1], vector: [1, 2], metadata: { run } },
+      ],
+    }, serviceKey)
+    expect(await codeOf(res)).toEqual([400, 'dimension_mismatch'])
+    const found = await call('POST', '/search', { ...search, limit: 100, exact: true, filters: { run: { $eq: run } } })
+    const got = ((await found.json()) as { data: { id: string }[] }).data.map((h) => h.id)
+    expect(got.filter((id) => ids.includes(id))).toEqual([])
+  })
+
+  it('never answers 5xx to generated junk bodies', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), fc.constantFrom('/search', '/collections/docs/records'), async (body, path) => {
+        const res = await call('POST', path, body, serviceKey)
+        expect(res.status).toBeGreaterThanOrEqual(400)
+        expect(res.status).toBeLessThan(500)
+        expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(/^[a-z_]+$/)
+      }),
+      { numRuns: 200, seed: 7 },
+    )
+  })
+})
