@@ -129,10 +129,10 @@ describe('projectEnvNames and localPorts', () => {
 
   it('puts the primary on Supabase local ports and each pod 100 higher', () => {
     expect([...localPorts(reg).entries()]).toEqual([
-      ['primary', { api: 54321, db: 54322, postgrest: 54329 }],
-      ['pod_a', { api: 54421, db: 54422, postgrest: 54429 }],
-      ['pod_b', { api: 54521, db: 54522, postgrest: 54529 }],
-      ['pod_c', { api: 54621, db: 54622, postgrest: 54629 }],
+      ['primary', { api: 54321, db: 54322, postgrest: 54329, functions: 54330 }],
+      ['pod_a', { api: 54421, db: 54422, postgrest: 54429, functions: 54430 }],
+      ['pod_b', { api: 54521, db: 54522, postgrest: 54529, functions: 54530 }],
+      ['pod_c', { api: 54621, db: 54622, postgrest: 54629, functions: 54630 }],
     ])
     expect(localPorts(reg, 60000).get('pod_c')?.api).toBe(60300)
   })

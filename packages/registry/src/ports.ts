@@ -9,14 +9,16 @@ export interface ProjectPorts {
   api: number
   db: number
   postgrest: number
+  /** The edge function (Deno) behind `/functions/v1`; served by the primary only. */
+  functions: number
 }
 
-/** Ports for every project, primary first: api = base + 100·i, db = api + 1, PostgREST = api + 8. */
+/** Ports for every project, primary first: api = base + 100·i, db = api + 1, PostgREST = api + 8, functions = api + 9. */
 export function localPorts(registry: Registry, base = DEFAULT_PORT_BASE): Map<string, ProjectPorts> {
   return new Map(
     projectNames(registry).map((project, i) => {
       const api = base + 100 * i
-      return [project, { api, db: api + 1, postgrest: api + 8 }]
+      return [project, { api, db: api + 1, postgrest: api + 8, functions: api + 9 }]
     }),
   )
 }

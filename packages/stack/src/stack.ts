@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import postgres from 'postgres'
 import { migrationsDir } from '@vecpods/codegen'
 import { PRIMARY } from '@vecpods/registry'
@@ -21,6 +22,18 @@ const runDir = (opts: StackOptions) => join(opts.stateDir, 'run')
 const logDir = (opts: StackOptions) => join(opts.stateDir, 'logs')
 const restPidFile = (opts: StackOptions, project: string) => join(runDir(opts), `${project}.postgrest.pid`)
 const gatewayPidFile = (opts: StackOptions) => join(runDir(opts), 'gateway.pid')
+const functionsPidFile = (opts: StackOptions) => join(runDir(opts), 'functions.pid')
+const FUNCTIONS_MARKER = 'vector-search/index.ts'
+
+/**
+ * The Deno executable the `deno` npm package ships in its platform package. Started directly, not
+ * through the package's Node wrapper, so the pid `down` signals is Deno's own.
+ */
+function denoBinary(opts: StackOptions): string {
+  const require = createRequire(join(opts.root, 'packages', 'edge', 'package.json'))
+  const wrapper = dirname(require.resolve('deno/package.json'))
+  return join(dirname(require.resolve('@deno/linux-x64-glibc/package.json', { paths: [wrapper] })), 'deno')
+}
 
 /** Superuser connection to one project's database, for bootstrap and migrations. */
 export function adminSql(dbUrl: string): postgres.Sql {
@@ -72,6 +85,9 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
   if (!readPid(gatewayPidFile(opts), GATEWAY_MARKER)) {
     for (const p of opts.projects) needed.push({ port: opts.ports.get(p)!.api, what: `${p} API` })
   }
+  if (!readPid(functionsPidFile(opts), FUNCTIONS_MARKER)) {
+    needed.push({ port: opts.ports.get(PRIMARY)!.functions, what: 'vector-search edge function' })
+  }
   await assertPortsFree(needed)
 
   const all = await stackEndpoints(opts)
@@ -107,12 +123,36 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
     opts.log(`  ${c.project.padEnd(10)} PostgREST on :${port}`)
   }
 
+  if (!readPid(functionsPidFile(opts), FUNCTIONS_MARKER)) {
+    // The Supabase entry file, unchanged, under the real Deno runtime.
+    const port = opts.ports.get(PRIMARY)!.functions
+    const fnDir = join(opts.root, 'supabase', 'functions', 'vector-search')
+    const logFile = join(logDir(opts), 'functions.log')
+    spawnDetached(
+      denoBinary(opts),
+      ['run', '--config', join(fnDir, 'deno.json'), '--allow-net', '--allow-env', '--allow-read', join(fnDir, 'index.ts')],
+      {
+        logFile,
+        pidFile: functionsPidFile(opts),
+        cwd: opts.root,
+        env: { ...process.env, ...(await stackEnvironment(opts)), PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' },
+      },
+    )
+    await waitFor(`the vector-search function on :${port}`, () => httpOk(`http://127.0.0.1:${port}/vector-search/health`, { authorization: `Bearer ${all[0]!.keys.anonKey}` }), 90_000).catch((error) => {
+      throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
+    })
+    opts.log(`  functions  vector-search (Deno) on :${port}`)
+  }
+
   if (!readPid(gatewayPidFile(opts), GATEWAY_MARKER)) {
     const sites: GatewaySite[] = all.map((ep) => ({
       project: ep.project,
       port: opts.ports.get(ep.project)!.api,
       apiKeys: [ep.keys.anonKey, ep.keys.serviceRoleKey],
-      upstreams: { '/rest/v1': `http://127.0.0.1:${opts.ports.get(ep.project)!.postgrest}` },
+      upstreams: {
+        '/rest/v1': `http://127.0.0.1:${opts.ports.get(ep.project)!.postgrest}`,
+        ...(ep.project === PRIMARY ? { '/functions/v1': `http://127.0.0.1:${opts.ports.get(PRIMARY)!.functions}` } : {}),
+      },
     }))
     const sitesFile = join(runDir(opts), 'gateway.json')
     writeFileSync(sitesFile, JSON.stringify(sites, null, 2), { mode: 0o600 })
@@ -139,6 +179,7 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
 export async function down(opts: StackOptions): Promise<string[]> {
   const stopped: string[] = []
   if (await stopPid(gatewayPidFile(opts), GATEWAY_MARKER)) stopped.push('gateway')
+  if (await stopPid(functionsPidFile(opts), FUNCTIONS_MARKER)) stopped.push('functions')
   for (const p of opts.projects) {
     if (await stopPid(restPidFile(opts, p), POSTGREST_MARKER)) stopped.push(`${p} PostgREST`)
   }
@@ -150,7 +191,7 @@ export async function down(opts: StackOptions): Promise<string[]> {
 
 export interface ComponentStatus {
   project: string
-  component: 'postgres' | 'postgrest' | 'api'
+  component: 'postgres' | 'postgrest' | 'api' | 'functions'
   running: boolean
   url: string
   detail?: string
@@ -187,6 +228,15 @@ export async function status(opts: StackOptions): Promise<ComponentStatus[]> {
       ...(gatewayPid ? { detail: `gateway pid ${gatewayPid}` } : {}),
     })
   }
+  const fnPid = readPid(functionsPidFile(opts), FUNCTIONS_MARKER)
+  const primary = all.find((e) => e.project === PRIMARY)!
+  rows.push({
+    project: PRIMARY,
+    component: 'functions',
+    running: fnPid !== undefined && (await httpOk(`${primary.apiUrl}/functions/v1/vector-search/health`, { apikey: primary.keys.anonKey }).catch(() => false)),
+    url: `${primary.apiUrl}/functions/v1/vector-search`,
+    ...(fnPid ? { detail: `deno pid ${fnPid}` } : {}),
+  })
   return rows
 }
 

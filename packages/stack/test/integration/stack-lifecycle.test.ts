@@ -43,6 +43,7 @@ describe('stack lifecycle', () => {
     const stopped = await down(opts)
     expect(stopped).toEqual([
       'gateway',
+      'functions',
       'primary PostgREST', 'pod_a PostgREST', 'pod_b PostgREST', 'pod_c PostgREST',
       'primary postgres', 'pod_a postgres', 'pod_b postgres', 'pod_c postgres',
     ])

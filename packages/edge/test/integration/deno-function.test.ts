@@ -1,0 +1,71 @@
+import { createClient } from '@supabase/supabase-js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { stackEndpoints, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
+
+// The stack serves supabase/functions/vector-search/index.ts under the real Deno runtime,
+// behind the primary's Supabase-shaped URL: exactly what supabase-js talks to when hosted.
+let primary: ProjectEndpoints
+const run = `deno-${Date.now().toString(36)}`
+const vector = (axis: number) => Array.from({ length: 384 }, (_, i) => (i === axis ? 1 : 0))
+const client = (key: string) =>
+  createClient(primary.apiUrl, key, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
+
+beforeAll(async () => {
+  primary = (await stackEndpoints(stackOptions(process.env, () => {}))).find((e) => e.project === 'primary')!
+})
+
+afterAll(async () => {
+  await client(primary.keys.serviceRoleKey).functions.invoke('vector-search/collections/posts/records', {
+    method: 'DELETE',
+    body: { filters: { run: { $eq: run } } },
+  })
+})
+
+describe('vector-search under Deno through functions.invoke', () => {
+  it('upserts as service_role and searches back as anon', async () => {
+    const service = client(primary.keys.serviceRoleKey)
+    const up = await service.functions.invoke('vector-search/collections/posts/records', {
+      body: {
+        records: [
+          { id: `${run}-1`, vector: vector(1), metadata: { run, year: 2024, url: '/one' } },
+          { id: `${run}-2`, vector: vector(2), metadata: { run, year: 2025, url: '/two' } },
+        ],
+      },
+    })
+    expect(up.error).toBeNull()
+    expect(up.data).toEqual({ data: { upserted: 2 }, meta: { pod: 'pod_b', model: 'Supabase/gte-small' } })
+
+    const anon = client(primary.keys.anonKey)
+    const { data, error } = await anon.functions.invoke('vector-search/search', {
+      body: { collection: 'posts', vector: vector(2), limit: 1, filters: { run: { $eq: run } } },
+    })
+    expect(error).toBeNull()
+    expect(data.data).toEqual([{ id: `${run}-2`, score: 1, collection: 'posts', pod: 'pod_b', metadata: { run, year: 2025, url: '/two' } }])
+  })
+
+  it('fans out over several pods and merges by score', async () => {
+    const anon = client(primary.keys.anonKey)
+    const { data, error } = await anon.functions.invoke('vector-search/search', {
+      body: { collections: ['docs', 'posts', 'images'], vector: vector(1), limit: 3 },
+    })
+    expect(error).toBeNull()
+    expect(data.meta.pods).toEqual(['pod_a', 'pod_b', 'pod_c'])
+    expect(data.data[0].id).toBe(`${run}-1`)
+  })
+
+  it('answers CORS preflight and maps errors to their codes', async () => {
+    const pre = await fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, apikey, x-client-info, content-type' },
+    })
+    expect(pre.status).toBe(204)
+    const res = await fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {
+      method: 'POST',
+      headers: { apikey: primary.keys.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ collection: 'posts', vector: [1, 2] }),
+    })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ error: { code: 'dimension_mismatch', message: 'vector: collection "posts" takes 384 dimensions, got 2' } })
+  })
+})
