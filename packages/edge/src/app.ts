@@ -90,11 +90,14 @@ export function createApp(options: AppOptions): Hono<Vars> {
       throw new VecpodsError('dimension_mismatch', `${at}: collection "${name}" takes ${col.dims} dimensions, got ${vector.length}`)
     }
   }
-  const checkModel = (name: string, model: string) => {
+  const checkModel = (names: string[], model: string) => {
     if (model !== registry.model.id) {
-      throw new VecpodsError('model_mismatch', `collection "${name}" holds "${registry.model.id}" embeddings, not "${model}"`)
+      const which = names.length > 1 ? `collections "${names.join('", "')}" hold` : `collection "${names[0]}" holds`
+      throw new VecpodsError('model_mismatch', `${which} "${registry.model.id}" embeddings, not "${model}"`)
     }
   }
+  /** Failures a fan-out survives: the other pods' results are returned with `meta.partial`. */
+  const degradable = (error: unknown) => error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout')
 
   app.post('/search', async (c) => {
     const started = performance.now()
@@ -104,10 +107,8 @@ export function createApp(options: AppOptions): Hono<Vars> {
     const cols = names.map((name) => [name, collectionFor(name, role)] as const)
     const filter = filterOf(req.filters)
     const vector = req.vector ?? (await embed([req.query!]))[0]!
-    for (const [name, col] of cols) {
-      checkDims(name, col, vector, 'vector')
-      checkModel(name, req.model ?? registry.model.id)
-    }
+    checkModel(names, req.model ?? registry.model.id)
+    for (const [name, col] of cols) checkDims(name, col, vector, 'vector')
 
     const settled = await Promise.allSettled(
       cols.map(async ([name, col]) => {
@@ -127,8 +128,8 @@ export function createApp(options: AppOptions): Hono<Vars> {
     )
     const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ collection: names[i]!, error: s.reason as unknown }] : []))
     if (failures.length === settled.length) throw failures[0]!.error
-    const degradable = failures.every((f) => f.error instanceof VecpodsError && ['pod_unavailable', 'timeout'].includes(f.error.code))
-    if (!degradable) throw failures.find((f) => !(f.error instanceof VecpodsError) || !['pod_unavailable', 'timeout'].includes(f.error.code))!.error
+    const fatal = failures.find((f) => !degradable(f.error))
+    if (fatal) throw fatal.error
 
     const data = settled
       .flatMap((s) => (s.status === 'fulfilled' ? s.value : []))
@@ -159,7 +160,7 @@ export function createApp(options: AppOptions): Hono<Vars> {
       throw new VecpodsError('payload_too_large', `at most ${limits.maxRecords} records per request, got ${req.records.length}`)
     }
     const model = req.model ?? registry.model.id
-    checkModel(name, model)
+    checkModel([name], model)
     req.records.forEach((r, i) => {
       if ((r.vector === undefined) === (r.text === undefined)) {
         throw new VecpodsError('invalid_request', `records.${i}: give exactly one of "vector" or "text"`)

@@ -6,10 +6,9 @@ import type { PodClient } from './pods/types.ts'
 export interface Limits {
   maxBodyBytes: number
   maxRecords: number
-  maxLimit: number
 }
 
-export const DEFAULT_LIMITS: Limits = { maxBodyBytes: 4 * 1024 * 1024, maxRecords: 500, maxLimit: 100 }
+export const DEFAULT_LIMITS: Limits = { maxBodyBytes: 4 * 1024 * 1024, maxRecords: 500 }
 
 /** Everything the Hono app needs, built once from the registry and the environment. */
 export interface EdgeConfig {

@@ -10,7 +10,6 @@ export const ERROR_STATUS = {
   forbidden: 403,
   unknown_collection: 404,
   not_found: 404,
-  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   pod_unavailable: 503,

@@ -91,6 +91,8 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
   await assertPortsFree(needed)
 
   const all = await stackEndpoints(opts)
+  const primary = all.find((e) => e.project === PRIMARY)!
+  const env = stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret)
   for (const c of clusters) {
     const ep = all.find((e) => e.project === c.project)!
     if (runningPort(opts, c) === undefined) {
@@ -135,10 +137,10 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
         logFile,
         pidFile: functionsPidFile(opts),
         cwd: opts.root,
-        env: { ...process.env, ...(await stackEnvironment(opts)), PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' },
+        env: { ...process.env, ...env, PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' },
       },
     )
-    await waitFor(`the vector-search function on :${port}`, () => httpOk(`http://127.0.0.1:${port}/vector-search/health`, { authorization: `Bearer ${all[0]!.keys.anonKey}` }), 90_000).catch((error) => {
+    await waitFor(`the vector-search function on :${port}`, () => httpOk(`http://127.0.0.1:${port}/vector-search/health`, { authorization: `Bearer ${primary.keys.anonKey}` }), 90_000).catch((error) => {
       throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
     })
     opts.log(`  functions  vector-search (Deno) on :${port}`)
@@ -171,7 +173,7 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
     opts.log(`  gateway    ${sites.map((s) => `:${s.port}`).join(' ')}`)
   }
 
-  writeEnvFile(opts.envFile, await stackEnvironment(opts))
+  writeEnvFile(opts.envFile, env)
   return all
 }
 
