@@ -54,7 +54,7 @@ project_id = "${id}"
 
 [api]
 port = ${ports.api}
-schemas = ["public"]
+schemas = ["public", "vecpods"]
 extra_search_path = ["public", "extensions"]
 
 [db]

@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Collection } from '../../registry/src/index.ts'
 import { roleOf, type Role } from './auth.ts'
 import type { EdgeConfig } from './config.ts'
-import type { Embedder } from './embed/types.ts'
+import { queryCache } from './embed/query-cache.ts'
 import { VecpodsError } from './errors.ts'
 import { parseFilter, type Condition } from './filters/index.ts'
 import { scoreOf } from './pods/distance.ts'
@@ -15,7 +15,6 @@ import { deleteRequest, parseBody, searchRequest, upsertRequest } from './reques
 export interface AppOptions extends EdgeConfig {
   /** Route prefix: `/vector-search` when served as a Supabase Edge Function. */
   basePath?: string
-  embedder?: Embedder
 }
 
 type Vars = { Variables: { role: Role } }
@@ -79,21 +78,33 @@ export function createApp(options: AppOptions): Hono<Vars> {
   }
   const filterOf = (filters: Record<string, unknown> | undefined): Condition | undefined =>
     filters && Object.keys(filters).length > 0 ? parseFilter(filters) : undefined
-  const embed = async (texts: string[]): Promise<number[][]> => {
-    if (!embedder) {
-      throw new VecpodsError('invalid_request', 'this deployment has no embedding model configured: send "vector" instead of text')
+  /** The model vectors without a `model` field are taken to come from. */
+  const deploymentModel = embedder?.model ?? registry.model.id
+  const cachedQuery = embedder ? queryCache(embedder) : undefined
+  const noModel = () => new VecpodsError('invalid_request', 'this deployment has no embedding model configured: send "vector" instead of text')
+  const embedQuery = (text: string) => (cachedQuery ? cachedQuery(text) : Promise.reject(noModel()))
+  const embedTexts = (texts: string[]) => (embedder ? embedder.embed(texts) : Promise.reject(noModel()))
+  /** The model each collection was filled with, once known (it never changes after the first write). */
+  const filledWith = new Map<string, string>()
+  const checkModel = async (name: string, col: Collection, model: string) => {
+    let recorded = filledWith.get(name)
+    if (recorded === undefined) {
+      const fromPod = await podFor(col).modelOf(name)
+      if (fromPod === null) return
+      filledWith.set(name, (recorded = fromPod))
     }
-    return embedder.embed(texts)
+    if (recorded !== model) throw new VecpodsError('model_mismatch', `collection "${name}" holds "${recorded}" embeddings, not "${model}"`)
+  }
+  /** The model of a request's vectors: text is embedded by the deployment's model. */
+  const modelOfRequest = (req: { model?: string | undefined }, hasText: boolean) => {
+    if (hasText && req.model !== undefined && req.model !== deploymentModel) {
+      throw new VecpodsError('model_mismatch', `text is embedded with "${deploymentModel}" here, not "${req.model}"`)
+    }
+    return req.model ?? deploymentModel
   }
   const checkDims = (name: string, col: Collection, vector: number[], at: string) => {
     if (vector.length !== col.dims) {
       throw new VecpodsError('dimension_mismatch', `${at}: collection "${name}" takes ${col.dims} dimensions, got ${vector.length}`)
-    }
-  }
-  const checkModel = (names: string[], model: string) => {
-    if (model !== registry.model.id) {
-      const which = names.length > 1 ? `collections "${names.join('", "')}" hold` : `collection "${names[0]}" holds`
-      throw new VecpodsError('model_mismatch', `${which} "${registry.model.id}" embeddings, not "${model}"`)
     }
   }
   /** Failures a fan-out survives: the other pods' results are returned with `meta.partial`. */
@@ -106,12 +117,13 @@ export function createApp(options: AppOptions): Hono<Vars> {
     const role = c.get('role')
     const cols = names.map((name) => [name, collectionFor(name, role)] as const)
     const filter = filterOf(req.filters)
-    const vector = req.vector ?? (await embed([req.query!]))[0]!
-    checkModel(names, req.model ?? registry.model.id)
+    const model = modelOfRequest(req, req.query !== undefined)
+    const vector = req.vector ?? (await embedQuery(req.query!))
     for (const [name, col] of cols) checkDims(name, col, vector, 'vector')
 
     const settled = await Promise.allSettled(
       cols.map(async ([name, col]) => {
+        await checkModel(name, col, model)
         const hits = await podFor(col).search({
           collection: name,
           measure: col.measure,
@@ -139,7 +151,8 @@ export function createApp(options: AppOptions): Hono<Vars> {
       data,
       meta: {
         pods: [...new Set(cols.map(([, col]) => col.pod))],
-        model: registry.model.id,
+        model,
+        ...(embedder?.kind === 'lexical' && model === embedder.model ? { lexical: true } : {}),
         took_ms: Math.round((performance.now() - started) * 100) / 100,
         ...(failures.length
           ? {
@@ -159,8 +172,8 @@ export function createApp(options: AppOptions): Hono<Vars> {
     if (req.records.length > limits.maxRecords) {
       throw new VecpodsError('payload_too_large', `at most ${limits.maxRecords} records per request, got ${req.records.length}`)
     }
-    const model = req.model ?? registry.model.id
-    checkModel([name], model)
+    const hasText = req.records.some((r) => r.text !== undefined)
+    const model = modelOfRequest(req, hasText)
     req.records.forEach((r, i) => {
       if ((r.vector === undefined) === (r.text === undefined)) {
         throw new VecpodsError('invalid_request', `records.${i}: give exactly one of "vector" or "text"`)
@@ -168,10 +181,12 @@ export function createApp(options: AppOptions): Hono<Vars> {
       if (r.vector) checkDims(name, col, r.vector, `records.${i}.vector`)
     })
     const texts = req.records.flatMap((r) => (r.text === undefined ? [] : [r.text]))
-    const embedded = texts.length ? await embed(texts) : []
+    const embedded = texts.length ? await embedTexts(texts) : []
+    for (const [i, vector] of embedded.entries()) checkDims(name, col, vector, `records (text ${i})`)
     let next = 0
     const records = req.records.map((r) => ({ id: r.id, metadata: r.metadata, vector: r.vector ?? embedded[next++]! }))
     const upserted = await podFor(col).upsert(name, model, records)
+    filledWith.set(name, model)
     return c.json({ data: { upserted }, meta: { pod: col.pod, model } })
   })
 
@@ -210,7 +225,7 @@ export function createApp(options: AppOptions): Hono<Vars> {
         }
       }),
     )
-    return c.json({ data, meta: { model: registry.model.id } })
+    return c.json({ data, meta: { model: deploymentModel, embedder: embedder ? { model: embedder.model, kind: embedder.kind } : null } })
   })
 
   app.get('/health', async (c) => {

@@ -1,4 +1,7 @@
 import { PRIMARY, projectEnvNames, type Registry } from '../../registry/src/index.ts'
+import { selectEmbedder } from './embed/select.ts'
+import type { Embedder } from './embed/types.ts'
+import { restPod } from './pods/rest-pod.ts'
 import { sqlPod } from './pods/sql-pod.ts'
 import type { PodClient } from './pods/types.ts'
 
@@ -17,13 +20,16 @@ export interface EdgeConfig {
   jwtSecret: string
   pods: Map<string, PodClient>
   limits: Limits
+  /** Embeds query text and text records; without one, requests must carry vectors. */
+  embedder?: Embedder
 }
 
 export type Env = Record<string, string | undefined>
 
 /**
  * Reads the JWT secret (`VECPODS_JWT_SECRET`, else `SUPABASE_JWT_SECRET`) and each pod's
- * connection settings from the variables the registry names, and opens a client per pod.
+ * connection settings from the variables the registry names, opens a client per pod, and picks
+ * the embedder (`VECPODS_EMBEDDER`, see `selectEmbedder`).
  * Throws naming every missing variable.
  */
 export function loadConfig(registry: Registry, env: Env): EdgeConfig {
@@ -32,13 +38,20 @@ export function loadConfig(registry: Registry, env: Env): EdgeConfig {
   const jwtSecret = env.VECPODS_JWT_SECRET ?? need('SUPABASE_JWT_SECRET')
   const pods = new Map<string, PodClient>()
   const used = new Set(Object.values(registry.collections).map((c) => c.pod))
+  const timeoutMs = Number(env.VECPODS_STATEMENT_TIMEOUT_MS ?? 5000)
   for (const pod of used) {
     const names = projectEnvNames(registry, pod)
     const transport = pod === PRIMARY ? 'sql' : registry.pods[pod]!.transport
-    if (transport !== 'sql') throw new Error(`pod "${pod}": transport "${transport}" is not supported by this build; use "sql"`)
-    const dbUrl = need(names.dbUrl)
-    if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: Number(env.VECPODS_STATEMENT_TIMEOUT_MS ?? 5000) }))
+    if (transport === 'sql') {
+      const dbUrl = need(names.dbUrl)
+      if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: timeoutMs }))
+    } else {
+      const url = need(names.restUrl)
+      const serviceKey = need(names.serviceKey)
+      if (url && serviceKey) pods.set(pod, restPod({ pod, url, serviceKey, timeoutMs }))
+    }
   }
   if (missing.length) throw new Error(`vector-search: missing environment variables ${missing.join(', ')}`)
-  return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS }
+  const embedder = selectEmbedder(registry, env)
+  return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS, ...(embedder ? { embedder } : {}) }
 }

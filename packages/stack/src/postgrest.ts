@@ -16,7 +16,7 @@ export function postgrestConfig(p: { dbPort: number; port: number; authenticator
   const dbUri = `postgres://authenticator:${encodeURIComponent(p.authenticatorPassword)}@127.0.0.1:${p.dbPort}/postgres`
   return [
     `db-uri = "${dbUri}"`,
-    'db-schemas = "public"',
+    'db-schemas = "public, vecpods"',
     'db-extra-search-path = "public, extensions"',
     'db-anon-role = "anon"',
     'db-pool = 10',

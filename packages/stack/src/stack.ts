@@ -1,8 +1,10 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import postgres from 'postgres'
 import { migrationsDir } from '@vecpods/codegen'
+import { writeLexicalModel } from '@vecpods/lexical-model'
 import { PRIMARY } from '@vecpods/registry'
 import { bootstrapProject } from './bootstrap.ts'
 import { cluster, initCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
@@ -57,7 +59,7 @@ export async function stackEndpoints(opts: StackOptions): Promise<ProjectEndpoin
 /** The variables `up` writes to the env file: URLs, keys and DB URLs under the registry's names. */
 export async function stackEnvironment(opts: StackOptions): Promise<Record<string, string>> {
   const secrets = loadSecrets(opts.stateDir, opts.projects)
-  return stackEnv(opts.registry, await stackEndpoints(opts), secrets[PRIMARY]!.jwtSecret)
+  return { ...stackEnv(opts.registry, await stackEndpoints(opts), secrets[PRIMARY]!.jwtSecret), ...embedderEnv(opts) }
 }
 
 /**
@@ -89,10 +91,20 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
     needed.push({ port: opts.ports.get(PRIMARY)!.functions, what: 'vector-search edge function' })
   }
   await assertPortsFree(needed)
+  const fresh = clusters.every((c) => runningPort(opts, c) === undefined)
+  try {
+    return await startMissing(opts, clusters, secrets)
+  } catch (error) {
+    // A failed start from nothing leaves nothing running behind it.
+    if (fresh) await down(opts).catch(() => {})
+    throw error
+  }
+}
 
+async function startMissing(opts: StackOptions, clusters: ReturnType<typeof cluster>[], secrets: ReturnType<typeof loadSecrets>): Promise<ProjectEndpoints[]> {
   const all = await stackEndpoints(opts)
   const primary = all.find((e) => e.project === PRIMARY)!
-  const env = stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret)
+  const env = { ...stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret), ...embedderEnv(opts) }
   for (const c of clusters) {
     const ep = all.find((e) => e.project === c.project)!
     if (runningPort(opts, c) === undefined) {
@@ -125,27 +137,7 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
     opts.log(`  ${c.project.padEnd(10)} PostgREST on :${port}`)
   }
 
-  if (!readPid(functionsPidFile(opts), FUNCTIONS_MARKER)) {
-    // The Supabase entry file, unchanged, under the real Deno runtime.
-    const port = opts.ports.get(PRIMARY)!.functions
-    const fnDir = join(opts.root, 'supabase', 'functions', 'vector-search')
-    const logFile = join(logDir(opts), 'functions.log')
-    spawnDetached(
-      denoBinary(opts),
-      ['run', '--config', join(fnDir, 'deno.json'), '--allow-net', '--allow-env', '--allow-read', join(fnDir, 'index.ts')],
-      {
-        logFile,
-        pidFile: functionsPidFile(opts),
-        cwd: opts.root,
-        env: { ...process.env, ...env, PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' },
-      },
-    )
-    await waitFor(`the vector-search function on :${port}`, () => httpOk(`http://127.0.0.1:${port}/vector-search/health`, { authorization: `Bearer ${primary.keys.anonKey}` }), 90_000).catch((error) => {
-      throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
-    })
-    opts.log(`  functions  vector-search (Deno) on :${port}`)
-  }
-
+  // The gateway before the function: it reaches PostgREST-transport pods through their API URLs.
   if (!readPid(gatewayPidFile(opts), GATEWAY_MARKER)) {
     const sites: GatewaySite[] = all.map((ep) => ({
       project: ep.project,
@@ -171,6 +163,35 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
       })
     }
     opts.log(`  gateway    ${sites.map((s) => `:${s.port}`).join(' ')}`)
+  }
+
+  if (!readPid(functionsPidFile(opts), FUNCTIONS_MARKER)) {
+    // The Supabase entry file, unchanged, under the real Deno runtime.
+    const port = opts.ports.get(PRIMARY)!.functions
+    const fnDir = join(opts.root, 'supabase', 'functions', 'vector-search')
+    const logFile = join(logDir(opts), 'functions.log')
+    if (env.VECPODS_EMBEDDER === 'lexical') {
+      const model = await writeLexicalModel(env.VECPODS_MODEL_PATH!)
+      if (model.written) opts.log(`  functions  generated the offline lexical model ${model.id} (${model.vocabSize} tokens)`)
+    }
+    const denoEnv = { ...process.env, ...env, PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' }
+    const config = ['--config', join(fnDir, 'deno.json')]
+    const entry = join(fnDir, 'index.ts')
+    // Fetch the function's npm dependencies before serving, so the health wait below is not a download.
+    if (!existsSync(denoEnv.DENO_DIR)) opts.log('  functions  fetching the function\'s npm dependencies into .vecpods/deno (first run only)')
+    const cached = spawnSync(denoBinary(opts), ['install', ...config, '--entrypoint', entry], { cwd: opts.root, env: denoEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    if (cached.status !== 0) throw new Error(`deno could not fetch the function's dependencies:\n${cached.stderr}`)
+    // --allow-ffi: onnxruntime-node's addon, which transformers.js uses outside Supabase Edge Runtime.
+    spawnDetached(denoBinary(opts), ['run', ...config, '--allow-net', '--allow-env', '--allow-read', '--allow-ffi', entry], {
+      logFile,
+      pidFile: functionsPidFile(opts),
+      cwd: opts.root,
+      env: denoEnv,
+    })
+    await waitFor(`the vector-search function on :${port}`, () => httpOk(`http://127.0.0.1:${port}/vector-search/health`, { authorization: `Bearer ${primary.keys.anonKey}` }), 90_000).catch((error) => {
+      throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
+    })
+    opts.log(`  functions  vector-search (Deno) on :${port}, embedder ${env.VECPODS_EMBEDDER}`)
   }
 
   writeEnvFile(opts.envFile, env)
@@ -252,4 +273,15 @@ export async function reset(opts: StackOptions): Promise<ProjectEndpoints[]> {
     opts.log(`  ${p.padEnd(10)} deleted ${c.dataDir}`)
   }
   return up(opts)
+}
+
+/**
+ * The embedder every edge process of this stack uses (Deno function, Node entry, tests): the
+ * generated offline model unless `VECPODS_EMBEDDER` says otherwise, because these machines
+ * cannot download gte-small's weights. `up` writes the model before the function starts.
+ */
+function embedderEnv(opts: StackOptions): Record<string, string> {
+  const choice = process.env.VECPODS_EMBEDDER ?? 'lexical'
+  const modelPath = process.env.VECPODS_MODEL_PATH ?? join(opts.stateDir, 'models')
+  return choice === 'lexical' || process.env.VECPODS_MODEL_PATH ? { VECPODS_EMBEDDER: choice, VECPODS_MODEL_PATH: modelPath } : { VECPODS_EMBEDDER: choice }
 }

@@ -1,7 +1,8 @@
 import postgres from 'postgres'
 import { VecpodsError } from '../errors.ts'
-import { compileFilter, type CompiledFilter, type Condition } from '../filters/index.ts'
+import { compileFilter, lowerFilter, type CompiledFilter, type Condition } from '../filters/index.ts'
 import { DISTANCE_OPERATOR, vectorText } from './distance.ts'
+import { podError } from './pod-errors.ts'
 import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch } from './types.ts'
 
 export interface SqlPodOptions {
@@ -21,20 +22,6 @@ export interface SqlPodOptions {
 const bind = (filter: CompiledFilter) => filter.params.map((p, i) => (filter.types[i] === 'jsonb' ? JSON.parse(p) : p))
 
 const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}"`
-
-/** Maps driver errors to API errors: unreachable pods to 503, statement timeouts to 504. */
-function podError(pod: string, error: unknown): never {
-  if (error instanceof VecpodsError) throw error
-  const e = error as { code?: string; message?: string }
-  if (e.code === '57014') throw new VecpodsError('timeout', `pod "${pod}" did not answer in time`, { cause: error })
-  if (e.code === '22000' || e.code === '22P02') {
-    throw new VecpodsError('invalid_request', `pod "${pod}" refused the data: ${e.message}`, { cause: error })
-  }
-  if (e.code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\d\d\d)$/.test(e.code)) {
-    throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (${e.code})`, { cause: error })
-  }
-  throw error
-}
 
 /**
  * Reaches a pod over SQL with postgres.js: a bounded pool, no prepared statements (so it works
@@ -91,47 +78,31 @@ export function sqlPod(options: SqlPodOptions): PodClient {
         return hits.sort((a, b) => a.distance - b.distance)
       }),
 
+    // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.
     upsert: (collection, model, records: PodRecord[]) =>
-      guard(() =>
-        sql.begin(async (tx) => {
-          const [entry] = await tx.unsafe(`select model from vecpods.collections where name = $1 for update`, [collection])
-          if (!entry) throw new VecpodsError('unknown_collection', `collection "${collection}" is not on pod "${pod}"; apply its migrations`)
-          if (entry.model === null) {
-            await tx.unsafe(`update vecpods.collections set model = $2, filled_at = now() where name = $1`, [collection, model])
-          } else if (entry.model !== model) {
-            throw new VecpodsError('model_mismatch', `collection "${collection}" was filled with model "${entry.model}", not "${model}"`)
-          }
-          // One JSON document carries the whole batch: no per-type array encoding to get wrong.
-          const batch = records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata }))
-          const result = await tx.unsafe(
-            `insert into ${table(collection)} (id, vec, metadata)
-             select r ->> 'id', (r ->> 'vec')::extensions.vector, r -> 'metadata'
-             from jsonb_array_elements($1::jsonb) as r
-             on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata`,
-            [batch] as never,
-          )
-          return result.count
-        }),
-      ),
+      guard(async () => {
+        const batch = records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata }))
+        const [row] = await sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, batch] as never)
+        return row!.n as number
+      }),
 
     deleteIds: (collection, ids) =>
-      guard(async () => (await sql.unsafe(`delete from ${table(collection)} where id = any($1::text[])`, [ids] as never)).count),
+      guard(async () => (await sql.unsafe(`select vecpods.delete_ids($1, $2::text[]) as n`, [collection, ids] as never))[0]!.n as number),
 
     deleteWhere: (collection, condition: Condition) =>
-      guard(async () => {
-        const filter = compileFilter(condition)
-        return (await sql.unsafe(`delete from ${table(collection)} where ${filter.sql}`, bind(filter))).count
-      }),
+      guard(async () => (await sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, lowerFilter(condition)] as never))[0]!.n as number),
 
     catalog: () =>
       guard(async () => {
-        const rows = await sql.unsafe(`select name, dims, measure, model from vecpods.collections order by name`)
-        return Promise.all(
-          rows.map(async (r) => {
-            const [{ n }] = (await sql.unsafe(`select count(*)::int as n from ${table(r.name as string)}`)) as unknown as [{ n: number }]
-            return { name: r.name, dims: r.dims, measure: r.measure, model: r.model, rows: n } as CatalogRow
-          }),
-        )
+        const rows = await sql.unsafe(`select name, dims, measure, model, rows from vecpods.catalog()`)
+        return rows.map((r) => ({ name: r.name, dims: r.dims, measure: r.measure, model: r.model, rows: Number(r.rows) }) as CatalogRow)
+      }),
+
+    modelOf: (collection) =>
+      guard(async () => {
+        const [row] = await sql.unsafe(`select model from vecpods.collections where name = $1`, [collection])
+        if (!row) throw new VecpodsError('unknown_collection', `collection "${collection}" is not on pod "${pod}"; apply its migrations`)
+        return row.model as string | null
       }),
 
     ping: () =>

@@ -46,6 +46,8 @@ export interface PodClient {
   deleteIds(collection: string, ids: string[]): Promise<number>
   deleteWhere(collection: string, filter: Condition): Promise<number>
   catalog(): Promise<CatalogRow[]>
+  /** The model recorded for a collection by its first write; null while it is empty. */
+  modelOf(collection: string): Promise<string | null>
   /** Round-trip time of a trivial query, in milliseconds. */
   ping(): Promise<number>
   close(): Promise<void>

@@ -1,6 +1,7 @@
 import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
 import { stackEndpoints, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
 
 // The stack serves supabase/functions/vector-search/index.ts under the real Deno runtime,
@@ -34,7 +35,7 @@ describe('vector-search under Deno through functions.invoke', () => {
       },
     })
     expect(up.error).toBeNull()
-    expect(up.data).toEqual({ data: { upserted: 2 }, meta: { pod: 'pod_b', model: 'Supabase/gte-small' } })
+    expect(up.data).toEqual({ data: { upserted: 2 }, meta: { pod: 'pod_b', model: LEXICAL_MODEL_ID } })
 
     const anon = client(primary.keys.anonKey)
     const { data, error } = await anon.functions.invoke('vector-search/search', {
@@ -42,6 +43,34 @@ describe('vector-search under Deno through functions.invoke', () => {
     })
     expect(error).toBeNull()
     expect(data.data).toEqual([{ id: `${run}-2`, score: 1, collection: 'posts', pod: 'pod_b', metadata: { run, year: 2025, url: '/two' } }])
+  })
+
+  it('embeds text records and text queries with the offline model, and finds them back', async () => {
+    const service = client(primary.keys.serviceRoleKey)
+    const texts = {
+      hnsw: 'Build an HNSW index so vector similarity search stays fast as the table grows',
+      rls: 'Row level security policies decide which rows each database role may read',
+      cron: 'Schedule recurring jobs with cron expressions in the dashboard',
+    }
+    const up = await service.functions.invoke('vector-search/collections/posts/records', {
+      body: { records: Object.entries(texts).map(([key, text]) => ({ id: `${run}-${key}`, text, metadata: { run, key } })) },
+    })
+    expect(up.error).toBeNull()
+    expect(up.data).toEqual({ data: { upserted: 3 }, meta: { pod: 'pod_b', model: LEXICAL_MODEL_ID } })
+
+    const anon = client(primary.keys.anonKey)
+    for (const [query, key] of [
+      ['indexing vectors for similarity', 'hnsw'],
+      ['which rows can a role read?', 'rls'],
+      ['recurring scheduled jobs', 'cron'],
+    ] as const) {
+      const { data, error } = await anon.functions.invoke('vector-search/search', {
+        body: { collection: 'posts', query, limit: 3, filters: { run: { $eq: run }, key: { $exists: true } } },
+      })
+      expect(error).toBeNull()
+      expect(data.data[0].id, query).toBe(`${run}-${key}`)
+      expect(data.meta).toMatchObject({ model: LEXICAL_MODEL_ID, lexical: true })
+    }
   })
 
   it('fans out over several pods and merges by score', async () => {

@@ -37,7 +37,13 @@ function call(method: string, path: string, body: unknown, key = anonKey) {
   })
 }
 
-// 120 small records for exact comparisons, in docs on pod A.
+/** A collection on each pod transport: direct SQL (docs, cosine) and PostgREST RPC (images, inner product). */
+const TARGETS = [
+  { collection: 'docs', pod: 'pod_a', transport: 'sql' },
+  { collection: 'images', pod: 'pod_c', transport: 'rest' },
+] as const
+
+// 120 small records for exact comparisons, in each target collection.
 const random = prng(42)
 const langs = ['en', 'de', 'fr']
 const tagPool = ['a', 'b', 'c', 'd']
@@ -56,13 +62,19 @@ beforeAll(async () => {
   const primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
   anonKey = primary.keys.anonKey
   serviceKey = primary.keys.serviceRoleKey
-  const res = await call('POST', '/collections/docs/records', { records }, serviceKey)
-  expect(res.status).toBe(200)
-  expect(await res.json()).toEqual({ data: { upserted: 120 }, meta: { pod: 'pod_a', model: 'Supabase/gte-small' } })
+  expect(TARGETS.map((t) => config.registry.pods[t.pod]!.transport)).toEqual(TARGETS.map((t) => t.transport))
+  for (const t of TARGETS) {
+    const res = await call('POST', `/collections/${t.collection}/records`, { records }, serviceKey)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ data: { upserted: 120 }, meta: { pod: t.pod, model: model() } })
+  }
 })
 
+/** The model this deployment embeds with (the stack's offline model here). */
+const model = () => config.embedder?.model ?? config.registry.model.id
+
 afterAll(async () => {
-  await call('DELETE', '/collections/docs/records', { filters: { run: { $eq: run } } }, serviceKey)
+  for (const t of TARGETS) await call('DELETE', `/collections/${t.collection}/records`, { filters: { run: { $eq: run } } }, serviceKey)
   await Promise.all([...config.pods.values()].map((p) => p.close()))
 })
 
@@ -93,16 +105,16 @@ const { filter } = fc.letrec<{ filter: Record<string, unknown> }>((tie) => ({
   ),
 }))
 
-describe('POST /search on the real stack', () => {
+describe.each(TARGETS)('POST /search on $collection ($transport transport, real stack)', ({ collection, pod }) => {
   it('returns the nearest neighbours ordered by score, with collection and pod', async () => {
     const query = records[7]!.vector
-    const res = await call('POST', '/search', { collection: 'docs', vector: query, limit: 5, filters: { run: { $eq: run } } })
+    const res = await call('POST', '/search', { collection, vector: query, limit: 5, filters: { run: { $eq: run } } })
     expect(res.status).toBe(200)
     const body = (await res.json()) as { data: { id: string; score: number; collection: string; pod: string }[]; meta: Record<string, unknown> }
-    expect(body.data[0]).toMatchObject({ id: `${run}-7`, collection: 'docs', pod: 'pod_a' })
+    expect(body.data[0]).toMatchObject({ id: `${run}-7`, collection, pod })
     expect(body.data[0]!.score).toBeCloseTo(1, 5)
     expect(body.data.map((h) => h.score)).toEqual([...body.data.map((h) => h.score)].sort((a, b) => b - a))
-    expect(body.meta).toMatchObject({ pods: ['pod_a'], model: 'Supabase/gte-small' })
+    expect(body.meta).toMatchObject({ pods: [pod], model: model() })
   })
 
   it('filters exactly as a brute-force evaluation in TypeScript does, for generated filters of every operator', async () => {
@@ -110,7 +122,7 @@ describe('POST /search on the real stack', () => {
       fc.asyncProperty(filter, fc.integer({ min: 0, max: 119 }), async (f, q) => {
         const query = records[q]!.vector
         const res = await call('POST', '/search', {
-          collection: 'docs',
+          collection,
           vector: query,
           limit: 100,
           exact: true,
@@ -133,7 +145,7 @@ describe('POST /search on the real stack', () => {
   })
 })
 
-describe('filtered HNSW search (iterative scans)', () => {
+describe.each(TARGETS)('filtered HNSW search on $collection ($transport transport, iterative scans)', ({ collection }) => {
   const many = Array.from({ length: 2000 }, (_, i) => ({
     id: `${run}-h${i}`,
     vector: unit(Array.from({ length: 384 }, () => random() - 0.5)),
@@ -143,7 +155,7 @@ describe('filtered HNSW search (iterative scans)', () => {
 
   beforeAll(async () => {
     for (let i = 0; i < many.length; i += 500) {
-      const res = await call('POST', '/collections/docs/records', { records: many.slice(i, i + 500) }, serviceKey)
+      const res = await call('POST', `/collections/${collection}/records`, { records: many.slice(i, i + 500) }, serviceKey)
       expect(res.status).toBe(200)
     }
   })
@@ -152,7 +164,7 @@ describe('filtered HNSW search (iterative scans)', () => {
     for (const kind of ['rare', 'scarce']) {
       for (const q of [0, 1, 2]) {
         const res = await call('POST', '/search', {
-          collection: 'docs',
+          collection,
           vector: many[q * 7]!.vector,
           limit: 10,
           filters: { run: { $eq: run }, kind: { $eq: kind } },

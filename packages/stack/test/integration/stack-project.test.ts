@@ -1,6 +1,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
 import { adminSql, stackEndpoints, stackOptions, type ProjectEndpoints } from '../../src/index.ts'
 
 const quiet = () => {}
@@ -135,7 +136,7 @@ describe('migrations and catalog', () => {
     // files, data kept between runs) records the registry model.
     expect(rows).toEqual([
       { name: 'drafts', dims: 384, measure: 'cosine', model: null },
-      { name: 'posts', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, 'Supabase/gte-small']) },
+      { name: 'posts', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, LEXICAL_MODEL_ID]) },
     ])
   })
 

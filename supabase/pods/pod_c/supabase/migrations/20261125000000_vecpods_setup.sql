@@ -32,3 +32,159 @@ create table if not exists vecpods.collections (
 );
 revoke all on vecpods.collections from public, anon, authenticated;
 grant select, insert, update, delete on vecpods.collections to service_role;
+
+-- A filter as the edge lowers it (and / or / not over containment and jsonpath tests), rendered
+-- to SQL over "metadata". Every value is quoted here; the tree carries no SQL.
+create or replace function vecpods.filter_sql(node jsonb) returns text
+language plpgsql immutable set search_path = '' as $$
+declare
+  k text;
+  v jsonb;
+  parts text;
+begin
+  if jsonb_typeof(node) <> 'object' or (select count(*) from jsonb_object_keys(node)) <> 1 then
+    raise exception using errcode = 'VPF01', message = 'vecpods: a filter node is an object with one key';
+  end if;
+  select key, value into k, v from jsonb_each(node);
+  case k
+    when 'and', 'or' then
+      if jsonb_typeof(v) <> 'array' or jsonb_array_length(v) = 0 then
+        raise exception using errcode = 'VPF01', message = format('vecpods: "%s" takes a non-empty array', k);
+      end if;
+      select string_agg(vecpods.filter_sql(e), ' ' || k || ' ') into parts from jsonb_array_elements(v) as e;
+      return '(' || parts || ')';
+    when 'not' then
+      return 'not (' || vecpods.filter_sql(v) || ')';
+    when 'contains' then
+      return 'metadata @> ' || quote_literal(v::text) || '::jsonb';
+    when 'match', 'exists' then
+      if jsonb_typeof(v) <> 'string' then
+        raise exception using errcode = 'VPF01', message = format('vecpods: "%s" takes a jsonpath string', k);
+      end if;
+      perform (v #>> '{}')::jsonpath;
+      return 'metadata ' || case k when 'match' then '@@ ' else '@? ' end || quote_literal(v #>> '{}') || '::jsonpath';
+    else
+      raise exception using errcode = 'VPF01', message = format('vecpods: unknown filter node "%s"', k);
+  end case;
+end
+$$;
+
+-- The schema-qualified distance operator of a collection's measure; raises VPC01 for a collection not on this pod.
+create or replace function vecpods.distance_operator(collection text) returns text
+language plpgsql stable set search_path = '' as $$
+declare
+  m text := (select c.measure from vecpods.collections c where c.name = collection);
+begin
+  if m is null then
+    raise exception using errcode = 'VPC01', message = format('vecpods: no collection "%s" on this pod', collection);
+  end if;
+  return format('operator(extensions.%s)', case m when 'cosine' then '<=>' when 'l2' then '<->' else '<#>' end);
+end
+$$;
+
+-- Nearest neighbours with HNSW iterative scans (relaxed order; rows re-sorted by the caller).
+create or replace function vecpods.search(
+  collection text,
+  query_embedding text,
+  match_count integer default 10,
+  filter jsonb default null,
+  ef_search integer default 40,
+  exact boolean default false,
+  include_metadata boolean default true,
+  include_value boolean default false
+) returns table (id text, distance double precision, metadata jsonb, value text)
+language plpgsql volatile set search_path = '' as $$
+declare
+  op text := vecpods.distance_operator(collection);
+begin
+  perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+  perform set_config('hnsw.ef_search', ef_search::text, true);
+  perform set_config('enable_indexscan', case when exact then 'off' else 'on' end, true);
+  return query execute format(
+    'select t.id, (t.vec %1$s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end
+     from vecs.%2$I as t %3$s order by t.vec %1$s $1::extensions.vector limit $2',
+    op, collection, case when filter is null then '' else 'where ' || vecpods.filter_sql(filter) end
+  ) using query_embedding, match_count, include_metadata, include_value;
+end
+$$;
+
+-- Upserts a batch ([{id, vec, metadata}]) in the caller's transaction. The first write to an
+-- empty collection records the model; another model is refused (VPM01) until it is empty again.
+create or replace function vecpods.upsert(collection text, model text, records jsonb) returns integer
+language plpgsql volatile set search_path = '' as $$
+declare
+  recorded text;
+  n integer;
+  empty boolean;
+begin
+  select c.model into recorded from vecpods.collections c where c.name = collection for update;
+  if not found then
+    raise exception using errcode = 'VPC01', message = format('vecpods: no collection "%s" on this pod', collection);
+  end if;
+  if recorded is distinct from model then
+    execute format('select not exists (select from vecs.%I)', collection) into empty;
+    if recorded is not null and not empty then
+      raise exception using errcode = 'VPM01', message = format('collection "%s" holds "%s" embeddings, not "%s"', collection, recorded, model);
+    end if;
+    update vecpods.collections c set model = upsert.model, filled_at = now() where c.name = collection;
+  end if;
+  execute format(
+    'insert into vecs.%I (id, vec, metadata)
+     select r ->> ''id'', (r ->> ''vec'')::extensions.vector, coalesce(r -> ''metadata'', ''{}''::jsonb)
+     from jsonb_array_elements($1) as r
+     on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata',
+    collection
+  ) using records;
+  get diagnostics n = row_count;
+  return n;
+end
+$$;
+
+create or replace function vecpods.delete_ids(collection text, ids text[]) returns integer
+language plpgsql volatile set search_path = '' as $$
+declare
+  n integer;
+begin
+  perform vecpods.distance_operator(collection);
+  execute format('delete from vecs.%I where id = any($1)', collection) using ids;
+  get diagnostics n = row_count;
+  return n;
+end
+$$;
+
+create or replace function vecpods.delete_where(collection text, filter jsonb) returns integer
+language plpgsql volatile set search_path = '' as $$
+declare
+  n integer;
+begin
+  perform vecpods.distance_operator(collection);
+  execute format('delete from vecs.%I where %s', collection, vecpods.filter_sql(filter));
+  get diagnostics n = row_count;
+  return n;
+end
+$$;
+
+-- Each collection's shape, model and row count.
+create or replace function vecpods.catalog()
+returns table (name text, dims integer, measure text, model text, rows bigint)
+language plpgsql stable set search_path = '' as $$
+declare
+  c record;
+  n bigint;
+begin
+  for c in select * from vecpods.collections order by 1 loop
+    execute format('select count(*) from vecs.%I', c.name) into n;
+    name := c.name; dims := c.dims; measure := c.measure; model := c.model; rows := n;
+    return next;
+  end loop;
+end
+$$;
+
+revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text),
+  vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
+  vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
+  vecpods.catalog() from public, anon, authenticated;
+grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text),
+  vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
+  vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
+  vecpods.catalog() to service_role;

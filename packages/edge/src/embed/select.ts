@@ -1,0 +1,42 @@
+import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from '../../../lexical-model/src/id.ts'
+import type { Registry } from '../../../registry/src/index.ts'
+import { SUPABASE_GTE_SMALL, supabaseAi, supabaseAiEmbedder } from './supabase-ai.ts'
+import { transformersEmbedder } from './transformers.ts'
+import type { Embedder } from './types.ts'
+
+export const EMBEDDERS = ['auto', 'supabase-ai', 'transformers', 'lexical', 'none'] as const
+export type EmbedderChoice = (typeof EMBEDDERS)[number]
+
+/**
+ * Picks the embedder from `VECPODS_EMBEDDER` (default `auto`):
+ * - `auto`: Supabase Edge Runtime's built-in gte-small when running inside it and the registry's
+ *   model is gte-small, else `transformers`.
+ * - `supabase-ai`: the Edge Runtime's gte-small; fails elsewhere.
+ * - `transformers`: transformers.js with the registry's model, from the hub (cached) or from
+ *   `VECPODS_MODEL_PATH` when set.
+ * - `lexical`: the generated offline model from `VECPODS_MODEL_PATH` (`pnpm model` writes it);
+ *   a bag of words, for machines that cannot download weights.
+ * - `none`: no model; requests must carry vectors.
+ */
+export function selectEmbedder(registry: Registry, env: Record<string, string | undefined>, scope: object = globalThis): Embedder | undefined {
+  const choice = (env.VECPODS_EMBEDDER ?? 'auto') as EmbedderChoice
+  if (!EMBEDDERS.includes(choice)) throw new Error(`VECPODS_EMBEDDER must be one of ${EMBEDDERS.join(', ')}, got "${choice}"`)
+  const { id, dims } = registry.model
+  const modelPath = env.VECPODS_MODEL_PATH || undefined
+  const ai = supabaseAi(scope)
+  if (choice === 'auto' && ai && id === SUPABASE_GTE_SMALL) return supabaseAiEmbedder(ai)
+  switch (choice) {
+    case 'none':
+      return undefined
+    case 'supabase-ai':
+      if (!ai) throw new Error('VECPODS_EMBEDDER=supabase-ai: Supabase.ai is only available inside Supabase Edge Runtime')
+      return supabaseAiEmbedder(ai)
+    case 'lexical':
+      if (!modelPath) throw new Error('VECPODS_EMBEDDER=lexical needs VECPODS_MODEL_PATH (the directory `pnpm model` writes to)')
+      if (dims !== LEXICAL_DIMS) throw new Error(`the lexical model has ${LEXICAL_DIMS} dimensions; the registry's model has ${dims}`)
+      return transformersEmbedder({ model: LEXICAL_MODEL_ID, dims, kind: 'lexical', localModelPath: modelPath })
+    case 'auto':
+    case 'transformers':
+      return transformersEmbedder({ model: id, dims, kind: 'semantic', ...(modelPath ? { localModelPath: modelPath } : {}) })
+  }
+}

@@ -1,0 +1,96 @@
+import { VecpodsError } from '../errors.ts'
+import { lowerFilter } from '../filters/index.ts'
+import { vectorText } from './distance.ts'
+import { podError } from './pod-errors.ts'
+import type { CatalogRow, PodClient, PodHit, PodSearch } from './types.ts'
+
+export interface RestPodOptions {
+  pod: string
+  /** The pod's API URL (`https://<ref>.supabase.co`); RPCs go to `<url>/rest/v1/rpc/…`. */
+  url: string
+  serviceKey: string
+  /** Per-request limit in ms (default 5000); past it the request answers 504 `timeout`. */
+  timeoutMs?: number
+  fetch?: typeof fetch
+}
+
+interface PostgrestError {
+  code?: string
+  message?: string
+}
+
+/**
+ * Reaches a pod through PostgREST: the `vecpods.*` functions of the pod's setup migration,
+ * called as RPCs with the pod's service key (schema `vecpods`, which the pod's API exposes).
+ * Each call is one transaction on the pod; nothing but HTTPS leaves the edge.
+ */
+export function restPod(options: RestPodOptions): PodClient {
+  const { pod, serviceKey } = options
+  const base = `${options.url.replace(/\/+$/, '')}/rest/v1`
+  const doFetch = options.fetch ?? fetch
+  const timeoutMs = options.timeoutMs ?? 5000
+  const headers = {
+    apikey: serviceKey,
+    authorization: `Bearer ${serviceKey}`,
+    'content-type': 'application/json',
+    'content-profile': 'vecpods',
+    'accept-profile': 'vecpods',
+  }
+
+  const request = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+    let res: Response
+    try {
+      res = await doFetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) })
+    } catch (error) {
+      const name = (error as Error).name
+      if (name === 'TimeoutError' || name === 'AbortError') throw new VecpodsError('timeout', `pod "${pod}" did not answer in ${timeoutMs} ms`, { cause: error })
+      throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (${(error as Error).message})`, { cause: error })
+    }
+    const body = (await res.json().catch(() => undefined)) as unknown
+    if (res.ok) return body as T
+    const e = (body ?? {}) as PostgrestError
+    if (res.status >= 502 && res.status <= 504 && !e.code) throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (HTTP ${res.status})`)
+    return podError(pod, new Error(`pod "${pod}" answered ${res.status}: ${e.message ?? 'no message'}`), e.code, e.message)
+  }
+  const rpc = <T>(fn: string, args: Record<string, unknown>) => request<T>(`/rpc/${fn}`, { method: 'POST', body: JSON.stringify(args) })
+
+  return {
+    pod,
+    async search(q: PodSearch) {
+      const rows = await rpc<Array<{ id: string; distance: number; metadata: Record<string, unknown> | null; value: string | null }>>('search', {
+        collection: q.collection,
+        query_embedding: vectorText(q.vector),
+        match_count: q.limit,
+        filter: q.filter ? lowerFilter(q.filter) : null,
+        ef_search: q.efSearch ?? 40,
+        exact: q.exact ?? false,
+        include_metadata: q.includeMetadata,
+        include_value: q.includeValue,
+      })
+      const hits: PodHit[] = rows.map((r) => ({
+        id: r.id,
+        distance: r.distance,
+        ...(q.includeMetadata ? { metadata: r.metadata ?? {} } : {}),
+        ...(q.includeValue ? { value: JSON.parse(r.value!) as number[] } : {}),
+      }))
+      // relaxed_order may return rows slightly out of order: sort by distance again.
+      return hits.sort((a, b) => a.distance - b.distance)
+    },
+    upsert: (collection, model, records) =>
+      rpc<number>('upsert', { collection, model, records: records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata })) }),
+    deleteIds: (collection, ids) => rpc<number>('delete_ids', { collection, ids }),
+    deleteWhere: (collection, condition) => rpc<number>('delete_where', { collection, filter: lowerFilter(condition) }),
+    catalog: () => rpc<CatalogRow[]>('catalog', {}).then((rows) => rows.map((r) => ({ ...r, rows: Number(r.rows) }))),
+    async modelOf(collection) {
+      const rows = await request<Array<{ model: string | null }>>(`/collections?select=model&name=eq.${encodeURIComponent(collection)}`)
+      if (!rows[0]) throw new VecpodsError('unknown_collection', `collection "${collection}" is not on pod "${pod}"; apply its migrations`)
+      return rows[0].model
+    },
+    async ping() {
+      const started = performance.now()
+      await request('/collections?select=name&limit=1')
+      return performance.now() - started
+    },
+    close: async () => {},
+  }
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { modelConfig, tokenizerConfig, tokenizerJson } from './files.ts'
+import { buildOnnxModel } from './onnx-graph.ts'
+import { seededRow } from './vectors.ts'
+import { buildVocab } from './vocab.ts'
+import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from './id.ts'
+
+/** Bump when the generated output changes, so existing copies are regenerated. */
+const GENERATOR_VERSION = 1
+
+export interface GeneratedModel {
+  id: string
+  dir: string
+  vocabSize: number
+  bytes: number
+  /** sha256 of model.onnx + tokenizer.json: equal on every machine for one generator version. */
+  digest: string
+  /** False when an up-to-date copy was already there. */
+  written: boolean
+}
+
+/** Builds the model files in memory. */
+export function buildLexicalModel() {
+  const vocab = buildVocab()
+  const table = new Int8Array(vocab.length * LEXICAL_DIMS)
+  const weights = new Float32Array(vocab.length)
+  vocab.forEach((token, i) => {
+    table.set(seededRow(token.seed, LEXICAL_DIMS), i * LEXICAL_DIMS)
+    weights[i] = token.weight
+  })
+  const onnx = buildOnnxModel(table, weights, LEXICAL_DIMS, `${LEXICAL_MODEL_ID} v${GENERATOR_VERSION}: lexical bag-of-words embeddings`)
+  const files: Record<string, string | Uint8Array> = {
+    'config.json': json({ ...modelConfig(vocab.length, LEXICAL_DIMS), vecpods_generator: GENERATOR_VERSION }),
+    'tokenizer_config.json': json(tokenizerConfig()),
+    'tokenizer.json': json(tokenizerJson(vocab)),
+    'onnx/model.onnx': onnx,
+  }
+  const digest = createHash('sha256').update(onnx).update(files['tokenizer.json']!).digest('hex')
+  return { files, vocabSize: vocab.length, digest }
+}
+
+/**
+ * Writes the model to `<root>/vecpods/lexical-384/` (the layout transformers.js reads with
+ * `env.localModelPath = root`), unless an up-to-date copy is there. Written to a temporary
+ * directory and renamed, so a reader never sees half a model.
+ */
+export async function writeLexicalModel(root: string): Promise<GeneratedModel> {
+  const dir = path.join(root, LEXICAL_MODEL_ID)
+  const stampPath = path.join(dir, 'vecpods-model.json')
+  const stamp = await readFile(stampPath, 'utf8').then((t) => JSON.parse(t) as { version: number; digest: string; bytes: number; vocabSize: number }, () => undefined)
+  if (stamp?.version === GENERATOR_VERSION) {
+    return { id: LEXICAL_MODEL_ID, dir, vocabSize: stamp.vocabSize, bytes: stamp.bytes, digest: stamp.digest, written: false }
+  }
+  const { files, vocabSize, digest } = buildLexicalModel()
+  const tmp = `${dir}.tmp-${process.pid}`
+  await rm(tmp, { recursive: true, force: true })
+  let bytes = 0
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(tmp, name)), { recursive: true })
+    await writeFile(path.join(tmp, name), content)
+    bytes += typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
+  }
+  await writeFile(path.join(tmp, 'vecpods-model.json'), json({ version: GENERATOR_VERSION, digest, bytes, vocabSize }))
+  await rm(dir, { recursive: true, force: true })
+  await mkdir(path.dirname(dir), { recursive: true })
+  await rename(tmp, dir)
+  return { id: LEXICAL_MODEL_ID, dir, vocabSize, bytes, digest, written: true }
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`
+}

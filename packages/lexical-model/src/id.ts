@@ -1,0 +1,3 @@
+/** The id collections filled by the generated lexical model record; no imports, so edge code can use it. */
+export const LEXICAL_MODEL_ID = 'vecpods/lexical-384'
+export const LEXICAL_DIMS = 384
