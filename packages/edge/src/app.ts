@@ -82,8 +82,14 @@ export function createApp(options: AppOptions): Hono<Vars> {
   const deploymentModel = embedder?.model ?? registry.model.id
   const cachedQuery = embedder ? queryCache(embedder) : undefined
   const noModel = () => new VecpodsError('invalid_request', 'this deployment has no embedding model configured: send "vector" instead of text')
-  const embedQuery = (text: string) => (cachedQuery ? cachedQuery(text) : Promise.reject(noModel()))
-  const embedTexts = (texts: string[]) => (embedder ? embedder.embed(texts) : Promise.reject(noModel()))
+  /** A model can return NaN (say, for a text of nothing it knows); pgvector would refuse it. */
+  const usable = (vector: number[], what: string) => {
+    if (!vector.every(Number.isFinite)) throw new VecpodsError('invalid_request', `${what}: the model gives no usable vector for this text`)
+    return vector
+  }
+  const embedQuery = async (text: string) => (cachedQuery ? usable(await cachedQuery(text), 'query') : Promise.reject(noModel()))
+  const embedTexts = async (texts: string[]) =>
+    embedder ? (await embedder.embed(texts)).map((v, i) => usable(v, `records (text ${i})`)) : Promise.reject(noModel())
   /** The model each collection was filled with, once known (it never changes after the first write). */
   const filledWith = new Map<string, string>()
   const checkModel = async (name: string, col: Collection, model: string) => {

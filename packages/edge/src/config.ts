@@ -55,3 +55,11 @@ export function loadConfig(registry: Registry, env: Env): EdgeConfig {
   const embedder = selectEmbedder(registry, env)
   return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS, ...(embedder ? { embedder } : {}) }
 }
+
+/**
+ * Loads the embedding model now rather than on the first request (in the background; a failure
+ * is logged and retried by the first request that needs the model).
+ */
+export function warmUp(config: EdgeConfig): void {
+  config.embedder?.embed(['warm up']).catch((error: unknown) => console.error('vector-search: the embedding model did not load:', error))
+}

@@ -1,6 +1,6 @@
 export { createApp } from './app.ts'
 export type { AppOptions, SearchHit } from './app.ts'
-export { DEFAULT_LIMITS, loadConfig } from './config.ts'
+export { DEFAULT_LIMITS, loadConfig, warmUp } from './config.ts'
 export type { EdgeConfig, Env, Limits } from './config.ts'
 export { ERROR_STATUS, VecpodsError } from './errors.ts'
 export type { ErrorCode } from './errors.ts'

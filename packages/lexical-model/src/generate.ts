@@ -8,7 +8,7 @@ import { buildVocab } from './vocab.ts'
 import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from './id.ts'
 
 /** Bump when the generated output changes, so existing copies are regenerated. */
-const GENERATOR_VERSION = 1
+const GENERATOR_VERSION = 2
 
 export interface GeneratedModel {
   id: string

@@ -51,6 +51,7 @@ const TECH_WEIGHT = 2.5
 const CONTINUATION_WEIGHT = 0.7
 /** Single characters: what is left of a word the vocabulary lacks. */
 const CHARACTER_WEIGHT = 0.1
+const CLS_WEIGHT = 0.02
 
 const CHARACTERS = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'
@@ -68,7 +69,8 @@ export function buildVocab(): Token[] {
     seen.add(piece)
     tokens.push({ piece, seed, weight })
   }
-  for (const piece of SPECIAL_TOKENS) add(piece, piece, 0)
+  // [CLS] weighs a little, so a text of only stop words still has a direction (never a zero vector).
+  for (const piece of SPECIAL_TOKENS) add(piece, piece, piece === '[CLS]' ? CLS_WEIGHT : 0)
   for (const ch of CHARACTERS) {
     add(ch, `char:${ch}`, CHARACTER_WEIGHT)
     add(`##${ch}`, `char:${ch}`, CHARACTER_WEIGHT)

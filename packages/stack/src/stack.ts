@@ -198,6 +198,19 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
   return all
 }
 
+/**
+ * Stops one project's database and leaves the rest running: how failure tests and benchmarks
+ * take a pod away. `startDatabase` (or `up`) brings it back.
+ */
+export function stopDatabase(opts: StackOptions, project: string): boolean {
+  return stopCluster(opts, cluster(opts, project))
+}
+
+export function startDatabase(opts: StackOptions, project: string): void {
+  const c = cluster(opts, project)
+  if (runningPort(opts, c) === undefined) startCluster(opts, c)
+}
+
 /** Stops exactly what `up` started, found through its pid files and data directories. */
 export async function down(opts: StackOptions): Promise<string[]> {
   const stopped: string[] = []

@@ -195,6 +195,8 @@ describe('auth and bad input', () => {
     expect(await codeOf(await call('POST', '/search', { ...search, limit: 101 }))).toEqual([400, 'invalid_request'])
     expect(await codeOf(await call('POST', '/search', { ...search, filters: { year: { $regex: 'x' } } }))).toEqual([400, 'invalid_filter'])
     expect(await codeOf(await call('POST', '/search', { ...search, model: 'openai/ada' }))).toEqual([409, 'model_mismatch'])
+    expect(await codeOf(await call('POST', '/search', { collection: 'docs', query: 'hello', model: 'openai/ada' }))).toEqual([409, 'model_mismatch'])
+    expect(await codeOf(await call('POST', '/collections/docs/records', { records: [{ id: 'm', vector: search.vector }], model: 'openai/ada' }, serviceKey))).toEqual([409, 'model_mismatch'])
     expect(await codeOf(await call('DELETE', '/collections/docs/records', { filters: {} }, serviceKey))).toEqual([400, 'invalid_request'])
   })
 

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { parseRegistry } from '../../../registry/src/index.ts'
+import { selectEmbedder } from './select.ts'
+
+const registry = parseRegistry({ model: { id: 'Supabase/gte-small', dims: 384 }, pods: { p: {} }, collections: {} })
+/** What Supabase Edge Runtime puts on globalThis, reduced to the shape the embedder calls. */
+const edgeRuntime = {
+  Supabase: {
+    ai: {
+      Session: class {
+        constructor(readonly model: string) {}
+        run(text: string) {
+          return Promise.resolve(Array.from({ length: 384 }, (_, i) => (i === text.length % 384 ? 1 : 0)))
+        }
+      },
+    },
+  },
+}
+
+describe('selectEmbedder', () => {
+  it('uses the Edge Runtime gte-small by default inside Supabase, transformers.js elsewhere', async () => {
+    const inside = selectEmbedder(registry, {}, edgeRuntime)!
+    expect(inside).toMatchObject({ model: 'Supabase/gte-small', dims: 384, kind: 'semantic' })
+    expect((await inside.embed(['ab', 'abc'])).map((v) => v.indexOf(1))).toEqual([2, 3])
+    expect(selectEmbedder(registry, {}, {})).toMatchObject({ model: 'Supabase/gte-small', kind: 'semantic' })
+  })
+
+  it('picks the offline lexical model, which needs its directory', () => {
+    expect(selectEmbedder(registry, { VECPODS_EMBEDDER: 'lexical', VECPODS_MODEL_PATH: '/models' })).toMatchObject({ model: 'vecpods/lexical-384', kind: 'lexical' })
+    expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'lexical' })).toThrow(/VECPODS_MODEL_PATH/)
+  })
+
+  it('can be switched off, and refuses unknown choices or Supabase.ai outside the Edge Runtime', () => {
+    expect(selectEmbedder(registry, { VECPODS_EMBEDDER: 'none' })).toBeUndefined()
+    expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'openai' })).toThrow(/one of auto, supabase-ai, transformers, lexical, none/)
+    expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'supabase-ai' }, {})).toThrow(/only available inside Supabase Edge Runtime/)
+  })
+
+  it('refuses the lexical model for a registry whose model has other dimensions', () => {
+    const wide = parseRegistry({ model: { id: 'x/768', dims: 768 }, pods: { p: {} }, collections: {} })
+    expect(() => selectEmbedder(wide, { VECPODS_EMBEDDER: 'lexical', VECPODS_MODEL_PATH: '/m' })).toThrow(/384 dimensions/)
+  })
+})
