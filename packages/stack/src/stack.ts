@@ -178,7 +178,7 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
     const config = ['--config', join(fnDir, 'deno.json')]
     const entry = join(fnDir, 'index.ts')
     // Fetch the function's npm dependencies before serving, so the health wait below is not a download.
-    if (!existsSync(denoEnv.DENO_DIR)) opts.log('  functions  fetching the function\'s npm dependencies into .vecpods/deno (first run only)')
+    if (!existsSync(denoEnv.DENO_DIR)) opts.log(`  functions  fetching the function's npm dependencies into ${denoEnv.DENO_DIR} (first run only)`)
     const cached = spawnSync(denoBinary(opts), ['install', ...config, '--entrypoint', entry], { cwd: opts.root, env: denoEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
     if (cached.status !== 0) throw new Error(`deno could not fetch the function's dependencies:\n${cached.stderr}`)
     // --allow-ffi: onnxruntime-node's addon, which transformers.js uses outside Supabase Edge Runtime.
