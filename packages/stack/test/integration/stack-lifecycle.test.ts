@@ -129,14 +129,16 @@ describe('migrations', () => {
 })
 
 describe('a second, isolated stack', () => {
+  // Ports below Linux's ephemeral range (32768–60999), so no client socket of the first stack
+  // can be holding one of them by chance.
   it('runs beside the first on its own ports; `reset` wipes its data but keeps its keys', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'vecpods-reset-'))
-    const env = { ...process.env, VECPODS_STATE_DIR: stateDir, VECPODS_PORT_BASE: '57321', VECPODS_ENV_FILE: join(stateDir, 'env') }
+    const env = { ...process.env, VECPODS_STATE_DIR: stateDir, VECPODS_PORT_BASE: '27321', VECPODS_ENV_FILE: join(stateDir, 'env') }
     const opts = stackOptions(env, () => {})
     try {
       const first = await up(opts)
       const podA = first.find((e) => e.project === 'pod_a')!
-      expect(podA.apiUrl).toBe('http://127.0.0.1:57421')
+      expect(podA.apiUrl).toBe('http://127.0.0.1:27421')
       let sql = adminSql(podA.dbUrl)
       await sql`insert into vecs.docs (id, vec) values ('gone-after-reset', array_fill(0.1, array[384])::extensions.vector)`
       await sql.end()

@@ -1,0 +1,91 @@
+import { PostgrestClient } from '@supabase/postgrest-js'
+import type { SupabaseClient } from '@supabase/supabase-js'
+import { VecpodsError } from './errors.ts'
+import { DEFAULT_RETRY, type Invoke, type RetryPolicy } from './http.ts'
+import { fetchInvoke, supabaseInvoke, type FetchConnection } from './invoke.ts'
+import { get, list, type ListOptions, type Readable, type Row } from './reads.ts'
+import { search } from './search.ts'
+import type { Collections, Result, SearchOptions, SearchResult } from './types.ts'
+import { remove, upsert, type DeleteWhat, type UpsertOptions, type UpsertRecord } from './writes.ts'
+
+interface CommonOptions {
+  /** Retries of idempotent reads (default: 2 retries, 250 ms jittered backoff, `Retry-After` honoured). */
+  retry?: Partial<RetryPolicy>
+  /** Default per-call timeout in ms (default 15000). */
+  timeoutMs?: number
+  /**
+   * Where `from(collection)` reads a collection when not from the main client: e.g. its pod's
+   * own API (`createClient(podUrl, podAnonKey)`) when the primary has no view or foreign table for it.
+   */
+  readers?: Record<string, Readable>
+}
+
+export type VectorClientOptions =
+  | (CommonOptions & { supabase: Pick<SupabaseClient, 'functions' | 'from'>; functionName?: string })
+  | (CommonOptions & FetchConnection & { supabase?: never })
+
+type Name<C> = keyof C & string
+/** postgrest-js's builder, untyped by schema (the collection's columns come from the registry). */
+type QueryBuilder = ReturnType<PostgrestClient['from']>
+
+export interface VectorClient<C extends Collections = Collections> {
+  search<K extends Name<C>>(query: string | readonly number[], options: SearchOptions<C, K>): Promise<SearchResult<C, K>>
+  /** The supabase-js query builder on the collection's view or foreign table. */
+  from<K extends Name<C>>(collection: K): QueryBuilder
+  get<K extends Name<C>>(collection: K, id: string, options?: { columns?: string; signal?: AbortSignal }): Promise<Result<Row<C[K]> | null>>
+  list<K extends Name<C>>(collection: K, options?: ListOptions<C[K]>): Promise<Result<Row<C[K]>[]>>
+  /** Server side, service_role key: batched upsert with progress. */
+  upsert<K extends Name<C>>(collection: K, records: readonly UpsertRecord<C[K]>[], options?: UpsertOptions): Promise<Result<{ upserted: number }>>
+  /** Server side, service_role key: delete by ids or filter. */
+  delete<K extends Name<C>>(collection: K, what: DeleteWhat<C[K]>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Result<{ deleted: number }>>
+  /** The same client, but every call throws its `VecpodsError` instead of returning it. */
+  throwOnError(): VectorClient<C>
+}
+
+/**
+ * The vecpods client: `search` through the vector-search edge function, `from` / `get` / `list`
+ * through PostgREST (supabase-js), `upsert` / `delete` for service-role code.
+ *
+ *     const vecpods = createVectorClient<MyCollections>({ supabase })
+ *     const { data, error } = await vecpods.search('reset a password', { collection: 'docs' })
+ */
+export function createVectorClient<C extends Collections = Collections>(options: VectorClientOptions): VectorClient<C> {
+  const invoke: Invoke = options.supabase ? supabaseInvoke(options.supabase, options.functionName) : fetchInvoke(options)
+  const db = options.supabase ? (options.supabase as unknown as Readable) : restClient(options)
+  const retry = { ...DEFAULT_RETRY, ...options.retry }
+  const readerFor = (collection: string) => options.readers?.[collection] ?? db
+  return build<C>({
+    search: (query, opts) => search<C, never>({ invoke, retry, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }, query, opts as never),
+    from: (collection) => readerFor(collection).from(collection) as unknown as QueryBuilder,
+    get: (collection, id, opts) => get(readerFor(collection), collection, id, opts),
+    list: (collection, opts) => list(readerFor(collection), collection, opts),
+    upsert: (collection, records, opts) => upsert(invoke, collection, records, opts),
+    delete: (collection, what, opts) => remove(invoke, collection, what, opts),
+  }, false)
+}
+
+type Calls<C extends Collections> = Omit<VectorClient<C>, 'throwOnError'>
+
+function build<C extends Collections>(calls: Calls<C>, throwing: boolean): VectorClient<C> {
+  const check = <R extends { error: VecpodsError | null }>(result: R): R => {
+    if (throwing && result.error) throw result.error
+    return result
+  }
+  return {
+    search: async (query, opts) => check(await calls.search(query, opts)),
+    from: calls.from,
+    get: async (collection, id, opts) => check(await calls.get(collection, id, opts)),
+    list: async (collection, opts) => check(await calls.list(collection, opts)),
+    upsert: async (collection, records, opts) => check(await calls.upsert(collection, records, opts)),
+    delete: async (collection, what, opts) => check(await calls.delete(collection, what, opts)),
+    throwOnError: () => build(calls, true),
+  }
+}
+
+/** postgrest-js on `<url>/rest/v1` with the key, when no supabase-js client was given. */
+function restClient(connection: FetchConnection): Readable {
+  return new PostgrestClient(`${connection.url.replace(/\/+$/, '')}/rest/v1`, {
+    headers: { apikey: connection.key, authorization: `Bearer ${connection.key}` },
+    ...(connection.fetch ? { fetch: connection.fetch } : {}),
+  }) as unknown as Readable
+}
