@@ -7,12 +7,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts'],
+          // Type tests (*.test-d.ts): checked by tsc, reported as tests.
+          typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['packages/*/test/integration/**/*.test.ts'],
+          include: ['packages/*/test/integration/**/*.test.ts', 'packages/*/test/browser/**/*.test.ts'],
           globalSetup: ['packages/stack/test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

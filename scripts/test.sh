@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The test command: set this machine up, then run the type check, the generated-files drift
+# The test command: set this machine up (with Chromium for the browser tests), then run the type check, the generated-files drift
 # check, and every test (unit, then integration against the real local stack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --browser
 [ -d .vecpods/tools ] && export PATH="$PWD/.vecpods/tools/node_modules/.bin:$PATH"
 
 echo "typecheck"

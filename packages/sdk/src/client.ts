@@ -17,7 +17,12 @@ interface CommonOptions {
    * Where `from(collection)` reads a collection when not from the main client: e.g. its pod's
    * own API (`createClient(podUrl, podAnonKey)`) when the primary has no view or foreign table for it.
    */
-  readers?: Record<string, Readable>
+  readers?: Record<string, ReaderClient>
+}
+
+/** A supabase-js or postgrest-js client (anything with `from(relation)`). */
+export interface ReaderClient {
+  from(relation: string): unknown
 }
 
 export type VectorClientOptions =
@@ -53,7 +58,7 @@ export function createVectorClient<C extends Collections = Collections>(options:
   const invoke: Invoke = options.supabase ? supabaseInvoke(options.supabase, options.functionName) : fetchInvoke(options)
   const db = options.supabase ? (options.supabase as unknown as Readable) : restClient(options)
   const retry = { ...DEFAULT_RETRY, ...options.retry }
-  const readerFor = (collection: string) => options.readers?.[collection] ?? db
+  const readerFor = (collection: string) => (options.readers?.[collection] as Readable | undefined) ?? db
   return build<C>({
     search: (query, opts) => search<C, never>({ invoke, retry, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }, query, opts as never),
     from: (collection) => readerFor(collection).from(collection) as unknown as QueryBuilder,

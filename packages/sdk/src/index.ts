@@ -1,5 +1,5 @@
 export { createVectorClient } from './client.ts'
-export type { VectorClient, VectorClientOptions } from './client.ts'
+export type { ReaderClient, VectorClient, VectorClientOptions } from './client.ts'
 export { search } from './search.ts'
 export type { SearchContext } from './search.ts'
 export { fetchInvoke, supabaseInvoke } from './invoke.ts'

@@ -1,0 +1,60 @@
+import { describe, expectTypeOf, it } from 'vitest'
+import { createVectorClient, type Filter, type SearchHit, type VecpodsError } from './index.ts'
+
+/** Collections as `pnpm gen` types them from the registry. */
+type MyCollections = {
+  docs: { url: string; package: string; version: string; tags?: string[] }
+  posts: { url: string; year: number; draft?: boolean }
+}
+const vecpods = createVectorClient<MyCollections>({ url: 'http://127.0.0.1:54321', key: 'anon' })
+
+describe('filter types', () => {
+  it('accepts the operators each field type supports', () => {
+    expectTypeOf<{ year: { $gte: 2020; $lt: 2025 } }>().toExtend<Filter<MyCollections['posts']>>()
+    expectTypeOf<{ $or: [{ url: { $eq: '/a' } }, { year: { $in: [2020, 2021] } }] }>().toExtend<Filter<MyCollections['posts']>>()
+    expectTypeOf<{ tags: { $contains: 'db' } }>().toExtend<Filter<MyCollections['docs']>>()
+    expectTypeOf<{ draft: { $exists: true; $ne: true } }>().toExtend<Filter<MyCollections['posts']>>()
+  })
+
+  it('rejects a wrong operator, a wrong value type and an unknown field', () => {
+    expectTypeOf<{ year: { $contains: 2020 } }>().not.toExtend<Filter<MyCollections['posts']>>()
+    expectTypeOf<{ year: { $eq: '2020' } }>().not.toExtend<Filter<MyCollections['posts']>>()
+    expectTypeOf<{ tags: { $gt: 'a' } }>().not.toExtend<Filter<MyCollections['docs']>>()
+    expectTypeOf<{ draft: { $gt: true } }>().not.toExtend<Filter<MyCollections['posts']>>()
+    // @ts-expect-error: `$contains` is for array fields; year is a number.
+    void vecpods.search('q', { collection: 'posts', filters: { year: { $contains: 2020 } } })
+    // @ts-expect-error: no field "nope" on posts.
+    void vecpods.search('q', { collection: 'posts', filters: { nope: { $eq: 1 } } })
+    // @ts-expect-error: an unknown collection.
+    void vecpods.search('q', { collection: 'nope' })
+  })
+})
+
+describe('result types', () => {
+  it('types hits by collection: metadata narrows with the collection name', async () => {
+    const { data, error } = await vecpods.search('q', { collections: ['docs', 'posts'] })
+    if (error) {
+      expectTypeOf(error).toEqualTypeOf<VecpodsError>()
+      expectTypeOf(data).toEqualTypeOf<null>()
+      return
+    }
+    const hit = data[0]!
+    expectTypeOf(hit.collection).toEqualTypeOf<'docs' | 'posts'>()
+    if (hit.collection === 'posts') expectTypeOf(hit.metadata).toEqualTypeOf<MyCollections['posts']>()
+    else expectTypeOf(hit.metadata).toEqualTypeOf<MyCollections['docs']>()
+  })
+
+  it('a single collection gives that collection’s hits', async () => {
+    const { data } = await vecpods.search([0.1, 0.2], { collection: 'docs', limit: 3 })
+    expectTypeOf(data).toEqualTypeOf<SearchHit<MyCollections, 'docs'>[] | null>()
+  })
+
+  it('get/list/upsert are typed by the collection’s metadata', async () => {
+    const { data } = await vecpods.get('posts', 'id')
+    expectTypeOf(data!.metadata.year).toEqualTypeOf<number>()
+    // @ts-expect-error: `where` must match the metadata type.
+    void vecpods.list('posts', { where: { year: 'old' } })
+    // @ts-expect-error: a record has text or a vector, not both.
+    void vecpods.upsert('docs', [{ id: 'a', text: 't', vector: [1] }])
+  })
+})
