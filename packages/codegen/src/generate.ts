@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { GENERATED_MARK, migrationsDir, migrationVersion, projectDir } from './layout.ts'
 import { collectionSql } from './sql/collection.ts'
 import { setupSql } from './sql/setup.ts'
+import { collectionTypes } from './types.ts'
 
 /** One generated file, its path relative to the repository root. */
 export interface GeneratedFile {
@@ -81,7 +82,10 @@ export function registryJsonSchema(): string {
 
 /** Every file derived from the registry. */
 export function generate(registry: Registry): GeneratedFile[] {
-  const files: GeneratedFile[] = [{ path: 'vecpods.config.schema.json', content: registryJsonSchema() }]
+  const files: GeneratedFile[] = [
+    { path: 'vecpods.config.schema.json', content: registryJsonSchema() },
+    { path: 'vecpods.types.ts', content: collectionTypes(registry) },
+  ]
   for (const project of projectNames(registry)) {
     files.push({ path: `${projectDir(project)}/config.toml`, content: projectConfigToml(registry, project) })
     files.push(...projectMigrations(registry, project))

@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest'
+import type { VecpodsCollections } from '../../../vecpods.types.ts'
 import { createVectorClient, type Filter, type SearchHit, type VecpodsError } from './index.ts'
 
 /** Collections as `pnpm gen` types them from the registry. */
@@ -56,5 +57,15 @@ describe('result types', () => {
     void vecpods.list('posts', { where: { year: 'old' } })
     // @ts-expect-error: a record has text or a vector, not both.
     void vecpods.upsert('docs', [{ id: 'a', text: 't', vector: [1] }])
+  })
+})
+
+describe('types generated from the registry (vecpods.types.ts)', () => {
+  it('check filters against the registry columns', () => {
+    const fromRegistry = createVectorClient<VecpodsCollections>({ url: 'http://127.0.0.1:54321', key: 'anon' })
+    void fromRegistry.search('q', { collection: 'posts', filters: { year: { $gte: 2020 }, url: { $ne: '/a' } } })
+    // @ts-expect-error: year is a number column.
+    void fromRegistry.search('q', { collection: 'posts', filters: { year: { $eq: 'recent' } } })
+    expectTypeOf<SearchHit<VecpodsCollections, 'docs'>['metadata']['package']>().toEqualTypeOf<string | undefined>()
   })
 })

@@ -31,7 +31,7 @@ const FUNCTIONS_MARKER = 'vector-search/index.ts'
  * The Deno executable the `deno` npm package ships in its platform package. Started directly, not
  * through the package's Node wrapper, so the pid `down` signals is Deno's own.
  */
-function denoBinary(opts: StackOptions): string {
+export function denoBinary(opts: StackOptions): string {
   const require = createRequire(join(opts.root, 'packages', 'edge', 'package.json'))
   const wrapper = dirname(require.resolve('deno/package.json'))
   return join(dirname(require.resolve('@deno/linux-x64-glibc/package.json', { paths: [wrapper] })), 'deno')
