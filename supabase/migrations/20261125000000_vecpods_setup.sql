@@ -33,6 +33,20 @@ create table if not exists vecpods.collections (
 revoke all on vecpods.collections from public, anon, authenticated;
 grant select, insert, update, delete on vecpods.collections to service_role;
 
+-- The role a primary's postgres_fdw user mapping logs in as: read-only, and with the HNSW
+-- iterative-scan settings a foreign-table query needs (the primary's SET does not cross the wire).
+-- It has no login until the operator gives it one (the local stack does: `alter role vecpods_fdw login password …`).
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'vecpods_fdw') then
+    create role vecpods_fdw nologin noinherit;
+  end if;
+end
+$$;
+alter role vecpods_fdw set hnsw.iterative_scan = 'strict_order';
+alter role vecpods_fdw set statement_timeout = '10s';
+grant usage on schema vecs, extensions to vecpods_fdw;
+
 -- A filter as the edge lowers it (and / or / not over containment and jsonpath tests), rendered
 -- to SQL over "metadata". Every value is quoted here; the tree carries no SQL.
 create or replace function vecpods.filter_sql(node jsonb) returns text
@@ -188,3 +202,31 @@ grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(t
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() to service_role;
+
+create extension if not exists postgres_fdw with schema extensions;
+
+create or replace function vecpods.connect_pod(
+  pod text, host text, port integer, dbname text, username text, password text
+) returns void
+language plpgsql volatile set search_path = '' as $$
+declare
+  server text := 'vecpods_' || pod;
+  opt record;
+begin
+  if not exists (select from pg_foreign_server where srvname = server) then
+    raise exception using errcode = 'VPC01', message = format('vecpods: no foreign server "%s": apply the migrations first', server);
+  end if;
+  for opt in select * from (values ('host', host), ('port', port::text), ('dbname', dbname)) as o(key, value) loop
+    execute format(
+      'alter server %I options (%s %I %L)', server,
+      case when exists (
+        select from pg_foreign_server s, unnest(s.srvoptions) o where s.srvname = server and o like opt.key || '=%'
+      ) then 'set' else 'add' end,
+      opt.key, opt.value
+    );
+  end loop;
+  execute format('drop user mapping if exists for public server %I', server);
+  execute format('create user mapping for public server %I options (user %L, password %L)', server, username, password);
+end
+$$;
+revoke all on function vecpods.connect_pod(text, text, integer, text, text, text) from public, anon, authenticated, service_role;

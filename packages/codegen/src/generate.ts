@@ -9,6 +9,7 @@ import {
 import { z } from 'zod'
 import { GENERATED_MARK, migrationsDir, migrationVersion, projectDir } from './layout.ts'
 import { collectionSql } from './sql/collection.ts'
+import { fdwSetupSql, foreignTableSql } from './sql/foreign-table.ts'
 import { setupSql } from './sql/setup.ts'
 import { collectionTypes } from './types.ts'
 
@@ -27,7 +28,10 @@ export function projectMigrations(registry: Registry, project: string): Generate
   const files: GeneratedFile[] = [
     {
       path: `${dir}/${migrationVersion(0)}_vecpods_setup.sql`,
-      content: sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) + setupSql(),
+      content:
+        sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) +
+        setupSql() +
+        (project === PRIMARY && usesForeignTables(registry) ? fdwSetupSql() : ''),
     },
   ]
   // Collection steps follow the registry's order of all collections, so adding a collection at the
@@ -39,9 +43,22 @@ export function projectMigrations(registry: Registry, project: string): Generate
       content: sqlHeader(`collection "${name}" on "${project}"`) + collectionSql(name, col),
     })
   }
-  // The primary's foreign-table form for pod collections (postgres_fdw) is generated here in a
-  // later step; collections kept in the primary database already have their views above.
+  if (project === PRIMARY) {
+    // Pod collections seen from the primary through postgres_fdw (collections kept in the primary
+    // itself have their views above); numbered by the same registry step as on their pod.
+    for (const [name, col] of Object.entries(registry.collections)) {
+      if (col.pod === PRIMARY || col.onPrimary !== 'foreign_table') continue
+      files.push({
+        path: `${dir}/${migrationVersion(1 + all.indexOf(name))}_foreign_table_${name}.sql`,
+        content: sqlHeader(`collection "${name}" of ${col.pod}, as a foreign table of the primary`) + foreignTableSql(name, col),
+      })
+    }
+  }
   return files
+}
+
+function usesForeignTables(registry: Registry): boolean {
+  return Object.values(registry.collections).some((c) => c.pod !== PRIMARY && c.onPrimary === 'foreign_table')
 }
 
 /** `config.toml` for one project, with the ports the local stack uses for it. */

@@ -4,6 +4,7 @@ export {
   MAX_INDEXED_DIMS,
   MEASURES,
   PRIMARY,
+  PRIMARY_FORMS,
   TRANSPORTS,
   registrySchema,
 } from './schema.ts'

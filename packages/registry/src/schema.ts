@@ -16,6 +16,7 @@ export const MEASURES = ['cosine', 'l2', 'inner_product'] as const
 export const COLUMN_TYPES = ['text', 'number', 'boolean', 'jsonb'] as const
 export const ACCESS = ['public', 'service'] as const
 export const TRANSPORTS = ['sql', 'rest'] as const
+export const PRIMARY_FORMS = ['foreign_table', 'none'] as const
 
 const modelSchema = z.strictObject({
   /** Model id recorded with every collection it fills, e.g. `Supabase/gte-small`. */
@@ -66,6 +67,12 @@ const collectionSchema = z.strictObject({
     }),
   /** `public`: anon and authenticated may read; `service`: only service_role sees it. */
   access: z.enum(ACCESS).default('public'),
+  /**
+   * How the primary database exposes a collection held by a pod: `foreign_table` (postgres_fdw,
+   * plus a `match_<name>` search function) or `none`. A collection kept in the primary itself
+   * always gets a view.
+   */
+  onPrimary: z.enum(PRIMARY_FORMS).default('foreign_table'),
 })
 
 export const PRIMARY = 'primary'

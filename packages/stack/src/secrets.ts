@@ -8,6 +8,8 @@ export interface ProjectSecrets {
   jwtSecret: string
   dbPassword: string
   authenticatorPassword: string
+  /** The pod's `vecpods_fdw` login, which the primary's postgres_fdw user mapping uses. */
+  fdwPassword: string
 }
 
 /** The two API keys a Supabase project hands out: JWTs signed with the project's secret. */
@@ -24,9 +26,14 @@ export function loadSecrets(stateDir: string, projects: string[]): Record<string
   const secrets: Record<string, ProjectSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
   let changed = false
   for (const project of projects) {
-    if (secrets[project]) continue
-    secrets[project] = { jwtSecret: token(48), dbPassword: token(18), authenticatorPassword: token(18) }
-    changed = true
+    const fresh = { jwtSecret: token(48), dbPassword: token(18), authenticatorPassword: token(18), fdwPassword: token(18) }
+    const had = secrets[project]
+    // Fields added in later versions are filled in; existing ones are never changed.
+    const merged = { ...fresh, ...had }
+    if (!had || Object.keys(merged).length !== Object.keys(had).length) {
+      secrets[project] = merged
+      changed = true
+    }
   }
   if (changed) {
     mkdirSync(stateDir, { recursive: true })

@@ -10,6 +10,7 @@ import { bootstrapProject } from './bootstrap.ts'
 import { cluster, initCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { endpoints, stackEnv, writeEnvFile, type ProjectEndpoints } from './env-file.ts'
 import type { GatewaySite } from './gateway/proxy.ts'
+import { analyzeForeignTables, connectPod, enableFdwLogin, fdwPods } from './fdw.ts'
 import { migrate } from './migrate.ts'
 import type { StackOptions } from './options.ts'
 import { assertPortsFree, waitFor } from './ports.ts'
@@ -122,6 +123,7 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
       await sql.end()
     }
   }
+  await connectForeignTables(opts, all, secrets)
 
   for (const c of clusters) {
     const pidFile = restPidFile(opts, c.project)
@@ -196,6 +198,27 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
 
   writeEnvFile(opts.envFile, env)
   return all
+}
+
+/** Wires the primary's postgres_fdw servers to the pods (logins and user mappings; idempotent). */
+async function connectForeignTables(opts: StackOptions, all: ProjectEndpoints[], secrets: ReturnType<typeof loadSecrets>): Promise<void> {
+  const pods = fdwPods(opts.registry)
+  if (pods.length === 0) return
+  const primary = adminSql(all.find((e) => e.project === PRIMARY)!.dbUrl)
+  try {
+    for (const pod of pods) {
+      const sql = adminSql(all.find((e) => e.project === pod)!.dbUrl)
+      try {
+        await enableFdwLogin(sql, secrets[pod]!)
+      } finally {
+        await sql.end()
+      }
+      await connectPod(primary, pod, opts.ports.get(pod)!.db, secrets[pod]!)
+    }
+    await analyzeForeignTables(primary)
+  } finally {
+    await primary.end()
+  }
 }
 
 /**

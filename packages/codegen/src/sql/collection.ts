@@ -82,15 +82,19 @@ ${
   readers
     ? `create policy ${ident(`${name}_public_read`)} on ${table} for select to ${readers} using (true);\n`
     : `-- access "service": no policy for anon or authenticated; service_role bypasses RLS.\n`
-}revoke all on ${table} from public, anon, authenticated;
+}drop policy if exists ${ident(`${name}_fdw_read`)} on ${table};
+create policy ${ident(`${name}_fdw_read`)} on ${table} for select to vecpods_fdw using (true);
+revoke all on ${table} from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on ${table} to service_role;
+grant select on ${table} to vecpods_fdw;
 ${readers ? `grant select on ${table} to ${readers};\n` : ''}
 drop view if exists ${view};
 create view ${view} with (security_invoker = true) as
 select
   ${viewColumns.join(',\n  ')}
 from ${table};
-revoke all on ${view} from public, anon, authenticated;
+revoke all on ${view} from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on ${view} to service_role;
+grant select on ${view} to vecpods_fdw;
 ${readers ? `grant select on ${view} to ${readers};\n` : ''}`
 }

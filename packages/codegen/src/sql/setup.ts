@@ -38,6 +38,20 @@ create table if not exists vecpods.collections (
 );
 revoke all on vecpods.collections from public, anon, authenticated;
 grant select, insert, update, delete on vecpods.collections to service_role;
+
+-- The role a primary's postgres_fdw user mapping logs in as: read-only, and with the HNSW
+-- iterative-scan settings a foreign-table query needs (the primary's SET does not cross the wire).
+-- It has no login until the operator gives it one (the local stack does: \`alter role vecpods_fdw login password …\`).
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'vecpods_fdw') then
+    create role vecpods_fdw nologin noinherit;
+  end if;
+end
+$$;
+alter role vecpods_fdw set hnsw.iterative_scan = 'strict_order';
+alter role vecpods_fdw set statement_timeout = '10s';
+grant usage on schema vecs, extensions to vecpods_fdw;
 ${podFunctionsSql()}`
 }
 

@@ -5,17 +5,13 @@ import { createVectorClient, isVecpodsError } from '../../src/index.ts'
 export interface PageConfig {
   primaryUrl: string
   anonKey: string
-  podAUrl: string
-  podAAnonKey: string
   run: string
   query: string
 }
 
 async function runInPage(cfg: PageConfig) {
-  const vecpods = createVectorClient({
-    supabase: createClient(cfg.primaryUrl, cfg.anonKey),
-    readers: { docs: createClient(cfg.podAUrl, cfg.podAAnonKey) },
-  })
+  // Reads go through the primary, where docs is a postgres_fdw foreign table onto pod A.
+  const vecpods = createVectorClient({ supabase: createClient(cfg.primaryUrl, cfg.anonKey) })
   const found = await vecpods.search(cfg.query, { collection: 'docs', limit: 3, filters: { run: { $eq: cfg.run } } })
   const ids = found.data?.map((h) => h.id) ?? []
   const rows = await vecpods.from('docs').select('id, url').in('id', ids).order('id')

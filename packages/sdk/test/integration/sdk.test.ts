@@ -5,7 +5,7 @@ import { stackEndpoints, stackOptions, type ProjectEndpoints } from '@vecpods/st
 import { createVectorClient, type VectorClient } from '../../src/index.ts'
 
 // The SDK against the real stack: search through the Deno-served edge function, reads through
-// PostgREST. Until the primary has foreign tables (issue 5) docs are read from pod A's API.
+// the primary's PostgREST (docs is a postgres_fdw foreign table there) or a pod's own API.
 type Docs = { docs: { run: string; url: string; package: string; version: string }; posts: { run: string; year: number } }
 const run = `sdk-${Date.now().toString(36)}`
 let primary: ProjectEndpoints
@@ -25,9 +25,8 @@ beforeAll(async () => {
   const eps = await stackEndpoints(stackOptions(process.env, () => {}))
   primary = eps.find((e) => e.project === 'primary')!
   podA = eps.find((e) => e.project === 'pod_a')!
-  const readers = { docs: supabase(podA, podA.keys.anonKey) }
-  anon = createVectorClient<Docs>({ supabase: supabase(primary, primary.keys.anonKey), readers })
-  service = createVectorClient<Docs>({ url: primary.apiUrl, key: primary.keys.serviceRoleKey, readers })
+  anon = createVectorClient<Docs>({ supabase: supabase(primary, primary.keys.anonKey) })
+  service = createVectorClient<Docs>({ url: primary.apiUrl, key: primary.keys.serviceRoleKey })
 })
 
 afterAll(async () => {
@@ -57,6 +56,11 @@ describe('@vecpods/sdk on the real stack', () => {
     expect(await anon.get('docs', `${run}-rls`)).toEqual({ data: { id: `${run}-rls`, metadata: pages[1]!.metadata }, error: null })
     const listed = await anon.list('docs', { where: { run, package: 'pgvector' } })
     expect(listed.data!.map((r) => r.id)).toEqual([`${run}-hnsw`])
+  })
+
+  it('reads a collection from its pod’s own API when given as a reader', async () => {
+    const direct = createVectorClient<Docs>({ supabase: supabase(primary, primary.keys.anonKey), readers: { docs: supabase(podA, podA.keys.anonKey) } })
+    expect((await direct.get('docs', `${run}-rls`)).data?.metadata).toEqual(pages[1]!.metadata)
   })
 
   it('reports the edge’s error codes from the real function', async () => {

@@ -142,6 +142,10 @@ describe('a second, isolated stack', () => {
       let sql = adminSql(podA.dbUrl)
       await sql`insert into vecs.docs (id, vec) values ('gone-after-reset', array_fill(0.1, array[384])::extensions.vector)`
       await sql.end()
+      // A fresh stack wires the primary's foreign tables to the pods: the row reads through the primary.
+      const primary = first.find((e) => e.project === 'primary')!
+      const viaPrimary = await fetch(`${primary.apiUrl}/rest/v1/docs?select=id`, { headers: { apikey: primary.keys.anonKey } })
+      expect(await viaPrimary.json()).toEqual([{ id: 'gone-after-reset' }])
 
       const again = await reset(opts)
       expect(again.map((e) => e.keys)).toEqual(first.map((e) => e.keys))

@@ -21,8 +21,11 @@ on conflict (name) do update set dims = excluded.dims, measure = excluded.measur
 alter table vecs."docs" enable row level security;
 drop policy if exists "docs_public_read" on vecs."docs";
 create policy "docs_public_read" on vecs."docs" for select to anon, authenticated using (true);
-revoke all on vecs."docs" from public, anon, authenticated;
+drop policy if exists "docs_fdw_read" on vecs."docs";
+create policy "docs_fdw_read" on vecs."docs" for select to vecpods_fdw using (true);
+revoke all on vecs."docs" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on vecs."docs" to service_role;
+grant select on vecs."docs" to vecpods_fdw;
 grant select on vecs."docs" to anon, authenticated;
 
 drop view if exists public."docs";
@@ -35,6 +38,7 @@ select
   metadata ->> 'package' as "package",
   metadata ->> 'version' as "version"
 from vecs."docs";
-revoke all on public."docs" from public, anon, authenticated;
+revoke all on public."docs" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."docs" to service_role;
+grant select on public."docs" to vecpods_fdw;
 grant select on public."docs" to anon, authenticated;

@@ -20,8 +20,11 @@ on conflict (name) do update set dims = excluded.dims, measure = excluded.measur
 alter table vecs."posts" enable row level security;
 drop policy if exists "posts_public_read" on vecs."posts";
 create policy "posts_public_read" on vecs."posts" for select to anon, authenticated using (true);
-revoke all on vecs."posts" from public, anon, authenticated;
+drop policy if exists "posts_fdw_read" on vecs."posts";
+create policy "posts_fdw_read" on vecs."posts" for select to vecpods_fdw using (true);
+revoke all on vecs."posts" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on vecs."posts" to service_role;
+grant select on vecs."posts" to vecpods_fdw;
 grant select on vecs."posts" to anon, authenticated;
 
 drop view if exists public."posts";
@@ -33,6 +36,7 @@ select
   metadata ->> 'url' as "url",
   case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end as "year"
 from vecs."posts";
-revoke all on public."posts" from public, anon, authenticated;
+revoke all on public."posts" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."posts" to service_role;
+grant select on public."posts" to vecpods_fdw;
 grant select on public."posts" to anon, authenticated;

@@ -19,8 +19,11 @@ on conflict (name) do update set dims = excluded.dims, measure = excluded.measur
 alter table vecs."drafts" enable row level security;
 drop policy if exists "drafts_public_read" on vecs."drafts";
 -- access "service": no policy for anon or authenticated; service_role bypasses RLS.
-revoke all on vecs."drafts" from public, anon, authenticated;
+drop policy if exists "drafts_fdw_read" on vecs."drafts";
+create policy "drafts_fdw_read" on vecs."drafts" for select to vecpods_fdw using (true);
+revoke all on vecs."drafts" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on vecs."drafts" to service_role;
+grant select on vecs."drafts" to vecpods_fdw;
 
 drop view if exists public."drafts";
 create view public."drafts" with (security_invoker = true) as
@@ -30,5 +33,6 @@ select
   metadata,
   metadata ->> 'url' as "url"
 from vecs."drafts";
-revoke all on public."drafts" from public, anon, authenticated;
+revoke all on public."drafts" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."drafts" to service_role;
+grant select on public."drafts" to vecpods_fdw;

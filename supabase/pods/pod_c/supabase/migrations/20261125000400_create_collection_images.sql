@@ -20,8 +20,11 @@ on conflict (name) do update set dims = excluded.dims, measure = excluded.measur
 alter table vecs."images" enable row level security;
 drop policy if exists "images_public_read" on vecs."images";
 create policy "images_public_read" on vecs."images" for select to anon, authenticated using (true);
-revoke all on vecs."images" from public, anon, authenticated;
+drop policy if exists "images_fdw_read" on vecs."images";
+create policy "images_fdw_read" on vecs."images" for select to vecpods_fdw using (true);
+revoke all on vecs."images" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on vecs."images" to service_role;
+grant select on vecs."images" to vecpods_fdw;
 grant select on vecs."images" to anon, authenticated;
 
 drop view if exists public."images";
@@ -33,6 +36,7 @@ select
   metadata ->> 'url' as "url",
   case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end as "year"
 from vecs."images";
-revoke all on public."images" from public, anon, authenticated;
+revoke all on public."images" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."images" to service_role;
+grant select on public."images" to vecpods_fdw;
 grant select on public."images" to anon, authenticated;

@@ -1,0 +1,114 @@
+import type { Collection, ColumnType, Measure } from '@vecpods/registry'
+import { ident, literal } from './quote.ts'
+
+const SQL_TYPE: Record<ColumnType, string> = { text: 'text', number: 'numeric', boolean: 'boolean', jsonb: 'jsonb' }
+const OPERATOR: Record<Measure, string> = { cosine: '<=>', l2: '<->', inner_product: '<#>' }
+/** Higher is closer, as the edge function scores hits. */
+const SCORE: Record<Measure, (distance: string) => string> = {
+  cosine: (d) => `1 - (${d})`,
+  l2: (d) => `-(${d})`,
+  inner_product: (d) => `-(${d})`,
+}
+/** Rows per round trip for reads that are not nearest-neighbour queries (`.from('docs').select()`). */
+const FETCH_SIZE = 500
+
+export const serverName = (pod: string) => `vecpods_${pod}`
+
+/**
+ * The primary's side of postgres_fdw, in its setup migration: the extension and
+ * `vecpods.connect_pod`, which points a pod's server at its database and maps every local role
+ * to the pod's read-only `vecpods_fdw` login. Credentials are arguments, given when the stack (or
+ * an operator) applies them — never part of a migration file.
+ */
+export function fdwSetupSql(): string {
+  return `
+create extension if not exists postgres_fdw with schema extensions;
+
+create or replace function vecpods.connect_pod(
+  pod text, host text, port integer, dbname text, username text, password text
+) returns void
+language plpgsql volatile set search_path = '' as $$
+declare
+  server text := 'vecpods_' || pod;
+  opt record;
+begin
+  if not exists (select from pg_foreign_server where srvname = server) then
+    raise exception using errcode = 'VPC01', message = format('vecpods: no foreign server "%s": apply the migrations first', server);
+  end if;
+  for opt in select * from (values ('host', host), ('port', port::text), ('dbname', dbname)) as o(key, value) loop
+    execute format(
+      'alter server %I options (%s %I %L)', server,
+      case when exists (
+        select from pg_foreign_server s, unnest(s.srvoptions) o where s.srvname = server and o like opt.key || '=%'
+      ) then 'set' else 'add' end,
+      opt.key, opt.value
+    );
+  end loop;
+  execute format('drop user mapping if exists for public server %I', server);
+  execute format('create user mapping for public server %I options (user %L, password %L)', server, username, password);
+end
+$$;
+revoke all on function vecpods.connect_pod(text, text, integer, text, text, text) from public, anon, authenticated, service_role;
+`
+}
+
+/**
+ * A pod collection seen from the primary: a foreign table onto the pod's view (same columns),
+ * grants by access level, and `public.match_<name>`, a search function PostgREST serves as an RPC
+ * whose query postgres_fdw pushes down whole (filter, ORDER BY distance, LIMIT).
+ */
+export function foreignTableSql(name: string, col: Collection): string {
+  const server = ident(serverName(col.pod))
+  const table = `public.${ident(name)}`
+  const fn = `public.${ident(`match_${name}`)}`
+  const readers = col.access === 'public' ? 'anon, authenticated, service_role' : 'service_role'
+  const columns = Object.entries(col.columns)
+  const op = `operator(extensions.${OPERATOR[col.measure]})`
+  const distance = `t.embedding ${op} query_embedding`
+  const args = `extensions.vector(${col.dims}), integer, jsonb, jsonpath`
+
+  return `do $$
+begin
+  if not exists (select from pg_foreign_server where srvname = ${literal(serverName(col.pod))}) then
+    create server ${server} foreign data wrapper postgres_fdw
+      options (extensions 'vector', fetch_size '${FETCH_SIZE}');
+  end if;
+end
+$$;
+
+drop function if exists ${fn}(${args});
+drop foreign table if exists ${table};
+create foreign table ${table} (
+  ${['id text not null', `embedding extensions.vector(${col.dims})`, 'metadata jsonb', ...columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}`)].join(',\n  ')}
+) server ${server} options (schema_name 'public', table_name ${literal(name)});
+comment on foreign table ${table} is ${literal(`Collection "${name}" on pod ${col.pod}, through postgres_fdw. Nearest-neighbour search: rpc match_${name}.`)};
+revoke all on ${table} from public, anon, authenticated, service_role;
+grant select on ${table} to ${readers};
+
+-- Nearest neighbours of query_embedding among the rows whose metadata contains \`filter\` and,
+-- when given, matches the jsonpath predicate \`filter_path\`. The query is planned on each call
+-- with its values (EXECUTE), so postgres_fdw sends the filter and the ORDER BY to the pod
+-- (enable_sort = off rules out sorting here) and the LIMIT whenever the planner expects more
+-- matches than match_count; keep statistics fresh with \`analyze ${table}\` after large loads.
+-- The pod's vecpods_fdw role turns on HNSW iterative scans.
+create function ${fn}(
+  query_embedding extensions.vector(${col.dims}),
+  match_count integer default 10,
+  filter jsonb default '{}'::jsonb,
+  filter_path jsonpath default null
+) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision)
+language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+begin
+  return query execute
+    ${literal(`select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${SCORE[col.measure](distance.replace('query_embedding', '$1'))}
+     from ${table} as t
+     where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)
+     order by ${distance.replace('query_embedding', '$1')}
+     limit least(greatest($2, 1), 100)`)}
+    using query_embedding, match_count, filter, filter_path;
+end
+$$;
+revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;
+grant execute on function ${fn}(${args}) to ${readers};
+`
+}
