@@ -7,10 +7,13 @@ export type VecpodsCollections = {
     "url"?: string
     "package"?: string
     "version"?: string
+    "section"?: string
   }
   /** On pod_b, cosine. */
   "posts": {
     "url"?: string
+    "package"?: string
+    "version"?: string
     "year"?: number
   }
   /** On pod_b, cosine (service_role only). */
@@ -18,8 +21,10 @@ export type VecpodsCollections = {
     "url"?: string
   }
   /** On pod_c, inner_product. */
-  "images": {
+  "api": {
     "url"?: string
-    "year"?: number
+    "package"?: string
+    "symbol"?: string
+    "kind"?: string
   }
 }

@@ -18,7 +18,8 @@ create foreign table public."docs" (
   metadata jsonb,
   "url" text,
   "package" text,
-  "version" text
+  "version" text,
+  "section" text
 ) server "vecpods_pod_a" options (schema_name 'public', table_name 'docs');
 comment on foreign table public."docs" is 'Collection "docs" on pod pod_a, through postgres_fdw. Nearest-neighbour search: rpc match_docs.';
 revoke all on public."docs" from public, anon, authenticated, service_role;
@@ -35,11 +36,11 @@ create function public."match_docs"(
   match_count integer default 10,
   filter jsonb default '{}'::jsonb,
   filter_path jsonpath default null
-) returns table (id text, metadata jsonb, "url" text, "package" text, "version" text, score double precision)
+) returns table (id text, metadata jsonb, "url" text, "package" text, "version" text, "section" text, score double precision)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 begin
   return query execute
-    'select t.id, t.metadata, t."url", t."package", t."version", 1 - (t.embedding operator(extensions.<=>) $1)
+    'select t.id, t.metadata, t."url", t."package", t."version", t."section", 1 - (t.embedding operator(extensions.<=>) $1)
      from public."docs" as t
      where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)
      order by t.embedding operator(extensions.<=>) $1

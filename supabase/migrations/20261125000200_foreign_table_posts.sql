@@ -17,6 +17,8 @@ create foreign table public."posts" (
   embedding extensions.vector(384),
   metadata jsonb,
   "url" text,
+  "package" text,
+  "version" text,
   "year" numeric
 ) server "vecpods_pod_b" options (schema_name 'public', table_name 'posts');
 comment on foreign table public."posts" is 'Collection "posts" on pod pod_b, through postgres_fdw. Nearest-neighbour search: rpc match_posts.';
@@ -34,11 +36,11 @@ create function public."match_posts"(
   match_count integer default 10,
   filter jsonb default '{}'::jsonb,
   filter_path jsonpath default null
-) returns table (id text, metadata jsonb, "url" text, "year" numeric, score double precision)
+) returns table (id text, metadata jsonb, "url" text, "package" text, "version" text, "year" numeric, score double precision)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 begin
   return query execute
-    'select t.id, t.metadata, t."url", t."year", 1 - (t.embedding operator(extensions.<=>) $1)
+    'select t.id, t.metadata, t."url", t."package", t."version", t."year", 1 - (t.embedding operator(extensions.<=>) $1)
      from public."posts" as t
      where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)
      order by t.embedding operator(extensions.<=>) $1

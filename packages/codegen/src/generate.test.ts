@@ -29,7 +29,10 @@ describe('generated files', () => {
         'supabase/pods/pod_a/supabase/config.toml',
         'supabase/pods/pod_a/supabase/migrations/20261125000100_create_collection_docs.sql',
         'supabase/pods/pod_b/supabase/migrations/20261125000200_create_collection_posts.sql',
-        'supabase/pods/pod_c/supabase/migrations/20261125000400_create_collection_images.sql',
+        'supabase/pods/pod_c/supabase/migrations/20261125000400_create_collection_api.sql',
+        'supabase/migrations/20261125000100_foreign_table_docs.sql',
+        'supabase/migrations/20261125000400_foreign_table_api.sql',
+        'vecpods.types.ts',
       ]),
     )
     expect(paths.filter((p) => p.includes('collection_docs'))).toHaveLength(1)
@@ -84,7 +87,7 @@ describe('collection SQL', () => {
     expect(opclassFor('cosine')).toBe('extensions.vector_cosine_ops')
     expect(opclassFor('l2')).toBe('extensions.vector_l2_ops')
     expect(opclassFor('inner_product')).toBe('extensions.vector_ip_ops')
-    expect(collectionSql('images', registry.collections.images!)).toContain(
+    expect(collectionSql('api', registry.collections.api!)).toContain(
       'using hnsw (vec extensions.vector_ip_ops) with (m = 16, ef_construction = 64)',
     )
     expect(collectionSql('x', { ...docs, index: { method: 'ivfflat', lists: 50 } })).toContain(
@@ -106,9 +109,11 @@ describe('collection SQL', () => {
 
   it('gives anon and authenticated nothing on a service-only collection', () => {
     const sql = collectionSql('drafts', drafts)
-    expect(sql).toContain('revoke all on public."drafts" from public, anon, authenticated;')
+    expect(sql).toContain('revoke all on public."drafts" from public, anon, authenticated, vecpods_fdw;')
     expect(sql).not.toMatch(/grant [^;]* to anon/)
-    expect(sql).not.toMatch(/create policy/)
+    expect(sql).not.toMatch(/create policy [^;]* to [^;]*(anon|authenticated)/)
+    // Only the primary's read-only postgres_fdw login gets a policy.
+    expect(sql).toContain('create policy "drafts_fdw_read" on vecs."drafts" for select to vecpods_fdw using (true);')
   })
 
   it('reads typed columns without failing on wrongly typed values', () => {

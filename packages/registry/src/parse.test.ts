@@ -24,16 +24,16 @@ function problemsOf(input: unknown): { path: string; message: string }[] {
 }
 
 describe('parseRegistry', () => {
-  it('accepts the shipped registry: a primary and three pods, docs/posts/images on pods A/B/C', () => {
+  it('accepts the shipped registry: a primary and three pods, docs/posts/api on pods A/B/C', () => {
     const reg = parseRegistry(shipped)
     expect(Object.keys(reg.pods)).toEqual(['pod_a', 'pod_b', 'pod_c'])
     expect(reg.collections.docs?.pod).toBe('pod_a')
     expect(reg.collections.posts?.pod).toBe('pod_b')
-    expect(reg.collections.images?.pod).toBe('pod_c')
+    expect(reg.collections.api?.pod).toBe('pod_c')
     expect(reg.collections.drafts?.access).toBe('service')
   })
 
-  it('fills defaults: hnsw m=16 ef_construction=64, public access, no columns, sql transport', () => {
+  it('fills defaults: hnsw m=16 ef_construction=64, public access, no columns, a foreign table on the primary, sql transport', () => {
     const reg = parseRegistry({
       model: { id: 'm', dims: 3 },
       pods: { a: {} },
@@ -46,6 +46,7 @@ describe('parseRegistry', () => {
       index: { method: 'hnsw', m: 16, efConstruction: 64 },
       columns: {},
       access: 'public',
+      onPrimary: 'foreign_table',
     })
     expect(reg.pods.a?.transport).toBe('sql')
   })
@@ -63,9 +64,9 @@ describe('parseRegistry', () => {
   })
 
   it('names the field of a bad measure and lists the allowed ones', () => {
-    const problems = problemsOf(variant((r) => (r.collections.images.measure = 'dot')))
+    const problems = problemsOf(variant((r) => (r.collections.api.measure = 'dot')))
     expect(problems).toHaveLength(1)
-    expect(problems[0]!.path).toBe('collections.images.measure')
+    expect(problems[0]!.path).toBe('collections.api.measure')
     expect(problems[0]!.message).toMatch(/cosine.*l2.*inner_product/)
   })
 

@@ -76,7 +76,7 @@ describe('vector-search under Deno through functions.invoke', () => {
   it('fans out over several pods and merges by score', async () => {
     const anon = client(primary.keys.anonKey)
     const { data, error } = await anon.functions.invoke('vector-search/search', {
-      body: { collections: ['docs', 'posts', 'images'], vector: vector(1), limit: 3 },
+      body: { collections: ['docs', 'posts', 'api'], vector: vector(1), limit: 3 },
     })
     expect(error).toBeNull()
     expect(data.meta.pods).toEqual(['pod_a', 'pod_b', 'pod_c'])

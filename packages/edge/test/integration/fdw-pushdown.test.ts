@@ -166,7 +166,7 @@ describe('results through the primary', () => {
   it('service-only collections stay invisible to anon on the primary', async () => {
     const anon = createClient(primary.apiUrl, primary.keys.anonKey, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
     const openapi = (await (await fetch(`${primary.apiUrl}/rest/v1/`, { headers: { apikey: primary.keys.anonKey } })).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/docs', '/posts', '/images', '/rpc/match_docs']))
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/docs', '/posts', '/api', '/rpc/match_docs']))
     expect(Object.keys(openapi.paths).filter((p) => p.includes('drafts'))).toEqual([])
     expect((await anon.from('drafts').select('id')).error?.code).toBe('42501')
     expect((await anon.rpc('match_drafts', { query_embedding: vectorText(query) })).error?.code).toBe('42501')
@@ -183,7 +183,7 @@ describe('the generated primary migrations', () => {
       '20261125000100_foreign_table_docs.sql',
       '20261125000200_foreign_table_posts.sql',
       '20261125000300_foreign_table_drafts.sql',
-      '20261125000400_foreign_table_images.sql',
+      '20261125000400_foreign_table_api.sql',
     ])
     for (let round = 0; round < 2; round++) {
       for (const f of files) await db.unsafe(readFileSync(join(dir, f), 'utf8'))

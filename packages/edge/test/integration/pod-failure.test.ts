@@ -36,7 +36,7 @@ beforeAll(async () => {
   config = loadConfig(loadRegistry(), await stackEnvironment(opts))
   app = createApp(config)
   primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
-  for (const collection of ['docs', 'posts', 'images']) {
+  for (const collection of ['docs', 'posts', 'api']) {
     const res = await call('POST', `/collections/${collection}/records`, { records: [{ id: `${run}-${collection}`, vector, metadata: { run } }] }, primary.keys.serviceRoleKey)
     expect(res.status).toBe(200)
   }
@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const pod of ['pod_b', 'pod_c']) startDatabase(opts, pod)
-  for (const collection of ['docs', 'posts', 'images']) {
+  for (const collection of ['docs', 'posts', 'api']) {
     await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, primary.keys.serviceRoleKey)
   }
   await Promise.all([...config.pods.values()].map((p) => p.close()))
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe.each([
   { pod: 'pod_b', collection: 'posts', transport: 'sql' },
-  { pod: 'pod_c', collection: 'images', transport: 'rest' },
+  { pod: 'pod_c', collection: 'api', transport: 'rest' },
 ])('with $pod stopped ($collection, $transport transport)', ({ pod, collection, transport }) => {
   beforeAll(() => {
     expect(config.registry.pods[pod]!.transport).toBe(transport)

@@ -37,10 +37,10 @@ function call(method: string, path: string, body: unknown, key = anonKey) {
   })
 }
 
-/** A collection on each pod transport: direct SQL (docs, cosine) and PostgREST RPC (images, inner product). */
+/** A collection on each pod transport: direct SQL (docs, cosine) and PostgREST RPC (api, inner product). */
 const TARGETS = [
   { collection: 'docs', pod: 'pod_a', transport: 'sql' },
-  { collection: 'images', pod: 'pod_c', transport: 'rest' },
+  { collection: 'api', pod: 'pod_c', transport: 'rest' },
 ] as const
 
 // 120 small records for exact comparisons, in each target collection.

@@ -13,6 +13,7 @@ create index if not exists "docs_metadata_idx" on vecs."docs" using gin (metadat
 create index if not exists "docs_url_idx" on vecs."docs" ((metadata ->> 'url'));
 create index if not exists "docs_package_idx" on vecs."docs" ((metadata ->> 'package'));
 create index if not exists "docs_version_idx" on vecs."docs" ((metadata ->> 'version'));
+create index if not exists "docs_section_idx" on vecs."docs" ((metadata ->> 'section'));
 
 insert into vecpods.collections (name, dims, measure)
 values ('docs', 384, 'cosine')
@@ -36,7 +37,8 @@ select
   metadata,
   metadata ->> 'url' as "url",
   metadata ->> 'package' as "package",
-  metadata ->> 'version' as "version"
+  metadata ->> 'version' as "version",
+  metadata ->> 'section' as "section"
 from vecs."docs";
 revoke all on public."docs" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."docs" to service_role;

@@ -11,6 +11,8 @@ create index if not exists "posts_vec_hnsw_idx" on vecs."posts"
   using hnsw (vec extensions.vector_cosine_ops) with (m = 16, ef_construction = 64);
 create index if not exists "posts_metadata_idx" on vecs."posts" using gin (metadata jsonb_path_ops);
 create index if not exists "posts_url_idx" on vecs."posts" ((metadata ->> 'url'));
+create index if not exists "posts_package_idx" on vecs."posts" ((metadata ->> 'package'));
+create index if not exists "posts_version_idx" on vecs."posts" ((metadata ->> 'version'));
 create index if not exists "posts_year_idx" on vecs."posts" ((case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end));
 
 insert into vecpods.collections (name, dims, measure)
@@ -34,6 +36,8 @@ select
   vec as embedding,
   metadata,
   metadata ->> 'url' as "url",
+  metadata ->> 'package' as "package",
+  metadata ->> 'version' as "version",
   case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end as "year"
 from vecs."posts";
 revoke all on public."posts" from public, anon, authenticated, vecpods_fdw;
