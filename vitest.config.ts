@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/*/test/integration/**/*.test.ts', 'packages/*/test/browser/**/*.test.ts'],
+          include: ['packages/*/test/integration/**/*.test.ts', 'packages/*/test/browser/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           globalSetup: ['packages/stack/test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
