@@ -6,7 +6,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { loadRegistry, repoRoot } from '@vecpods/registry/node'
-import { analyzeForeignTables, stackEndpoints, stackEnvironment, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
+import { analyzeForeignTables, loadSecrets, stackEndpoints, stackEnvironment, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
 import { compileFilter, createApp, loadConfig, parseFilter, type EdgeConfig } from '../../src/index.ts'
 
 // The primary reaches pod collections through postgres_fdw foreign tables. What runs on the pod
@@ -134,16 +134,25 @@ describe('postgres_fdw pushdown, read off EXPLAIN (VERBOSE) on the primary', () 
 
 describe('results through the primary', () => {
   it('match_docs equals the same search run on the pod directly', async () => {
-    const pod = postgres(podA.dbUrl, { max: 1, prepare: false, onnotice: () => {} })
+    // Logged in as the primary's mapped user, so the pod session has the same role settings.
+    const fdwUrl = new URL(podA.dbUrl)
+    fdwUrl.username = 'vecpods_fdw'
+    fdwUrl.password = loadSecrets(opts.stateDir, ['pod_a']).pod_a!.fdwPassword
+    const pod = postgres(fdwUrl.toString(), { max: 1, prepare: false, onnotice: () => {} })
     try {
-      await pod.unsafe(`set hnsw.iterative_scan = strict_order`)
       for (const q of [0, 10, 20]) {
         const v = vectorText(rows[q]!.vector)
         const viaPrimary = await db`select id, score from public.match_docs(${v}::extensions.vector, 10, ${db.json({ run, lang: 'de' })})`
-        const direct = await pod.unsafe(
-          `select id, 1 - (vec operator(extensions.<=>) $1::extensions.vector) as score from vecs.docs where metadata @> $2::jsonb order by vec operator(extensions.<=>) $1::extensions.vector limit 10`,
-          [v, { run, lang: 'de' }] as never,
-        )
+        // The query postgres_fdw sends, run the way it runs it (a cursor, on the pod's view), so the
+        // pod plans both alike: a cursor favours the fast-start HNSW scan over an exact sort.
+        const direct = await pod.begin(async (tx) => {
+          await tx.unsafe(
+            `declare c cursor for select id, 1 - (embedding operator(extensions.<=>) $1::extensions.vector) as score from public.docs
+             where metadata @> $2::jsonb order by embedding operator(extensions.<=>) $1::extensions.vector limit 10`,
+            [v, { run, lang: 'de' }] as never,
+          )
+          return tx.unsafe('fetch all from c')
+        })
         expect(viaPrimary.map((r) => r.id)).toEqual(direct.map((r) => r.id))
         expect(viaPrimary.map((r) => r.score)).toEqual(direct.map((r) => r.score))
       }

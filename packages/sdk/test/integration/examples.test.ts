@@ -14,7 +14,7 @@ let service: ReturnType<typeof createVectorClient>
 beforeAll(async () => {
   env = { ...process.env, ...(await stackEnvironment(opts)), NO_COLOR: '1' }
   service = createVectorClient({ url: env.SUPABASE_URL!, key: env.SUPABASE_SERVICE_ROLE_KEY! }).throwOnError()
-  await service.upsert('docs', [{ id: marker, text: 'building a vector index for search', metadata: { marker } }])
+  await service.upsert('docs', [{ id: marker, text: 'marmalade kangaroo', metadata: { marker } }])
 })
 
 afterAll(async () => {
@@ -34,7 +34,7 @@ describe('SDK examples', () => {
   it('the Deno script searches through the edge function', () => {
     const out = spawnSync(
       denoBinary(opts),
-      ['run', '--allow-net', '--allow-env', '--config', join(examples, 'deno.json'), join(examples, 'deno-search.ts'), 'vector index'],
+      ['run', '--allow-net', '--allow-env', '--config', join(examples, 'deno.json'), join(examples, 'deno-search.ts'), 'marmalade kangaroo'],
       { env: { ...env, DENO_DIR: join(opts.stateDir, 'deno') }, encoding: 'utf8' },
     )
     expect(out.status, out.stderr).toBe(0)
