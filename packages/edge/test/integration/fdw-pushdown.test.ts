@@ -8,6 +8,7 @@ import WebSocket from 'ws'
 import { loadRegistry, repoRoot } from '@vecpods/registry/node'
 import { analyzeForeignTables, loadSecrets, stackEndpoints, stackEnvironment, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
 import { compileFilter, createApp, loadConfig, parseFilter, type EdgeConfig } from '../../src/index.ts'
+import { prng, unit } from '../random.ts'
 
 // The primary reaches pod collections through postgres_fdw foreign tables. What runs on the pod
 // is read off EXPLAIN (VERBOSE) on the primary: the filter, the ORDER BY distance and the LIMIT
@@ -21,19 +22,7 @@ let podA: ProjectEndpoints
 let db: postgres.Sql
 let notices: string[] = []
 
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const random = prng(11)
-const unit = (v: number[]) => {
-  const n = Math.hypot(...v)
-  return v.map((x) => x / n)
-}
 const vectorText = (v: number[]) => `[${v.join(',')}]`
 // 1,500 rows whose fields make every filter form below match far more rows than the limit.
 const rows = Array.from({ length: 1500 }, (_, i) => ({

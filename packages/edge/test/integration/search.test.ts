@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadRegistry } from '@vecpods/registry/node'
 import { stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
 import { createApp, loadConfig, matches, parseFilter, type EdgeConfig } from '../../src/index.ts'
+import { prng, unit } from '../random.ts'
 
 type Meta = Record<string, string | number | boolean | string[]>
 
@@ -11,21 +12,6 @@ let config: EdgeConfig
 let app: ReturnType<typeof createApp>
 let anonKey: string
 let serviceKey: string
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function unit(v: number[]): number[] {
-  const n = Math.hypot(...v)
-  return v.map((x) => x / n)
-}
 
 const cosineDistance = (a: number[], b: number[]) => 1 - a.reduce((s, x, i) => s + x * b[i]!, 0)
 
