@@ -151,6 +151,7 @@ export function createApp(options: AppOptions): Hono<Vars> {
 
     const data = settled
       .flatMap((s) => (s.status === 'fulfilled' ? s.value : []))
+      // One sort for every pod and transport: merges a fan-out, and re-sorts relaxed_order scans.
       .sort((a, b) => b.score - a.score)
       .slice(0, req.limit)
     return c.json({

@@ -106,6 +106,7 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
   const all = await stackEndpoints(opts)
   const primary = all.find((e) => e.project === PRIMARY)!
   const env = { ...stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret), ...embedderEnv(opts) }
+  const fdw = fdwPods(opts.registry)
   for (const c of clusters) {
     const ep = all.find((e) => e.project === c.project)!
     if (runningPort(opts, c) === undefined) {
@@ -119,11 +120,13 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
       const result = await migrate(sql, join(opts.root, migrationsDir(c.project)))
       for (const f of result.applied) opts.log(`  ${c.project.padEnd(10)} applied ${f}`)
       for (const f of result.reapplied) opts.log(`  ${c.project.padEnd(10)} re-applied ${f} (generated file changed)`)
+      // The pod's migrations made the read-only role the primary's postgres_fdw logs in as.
+      if (fdw.includes(c.project)) await enableFdwLogin(sql, secrets[c.project]!)
     } finally {
       await sql.end()
     }
   }
-  await connectForeignTables(opts, all, secrets)
+  await connectForeignTables(opts, fdw, all, secrets)
 
   for (const c of clusters) {
     const pidFile = restPidFile(opts, c.project)
@@ -200,21 +203,12 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
   return all
 }
 
-/** Wires the primary's postgres_fdw servers to the pods (logins and user mappings; idempotent). */
-async function connectForeignTables(opts: StackOptions, all: ProjectEndpoints[], secrets: ReturnType<typeof loadSecrets>): Promise<void> {
-  const pods = fdwPods(opts.registry)
+/** Points the primary's postgres_fdw servers at the pods (user mappings; idempotent) and analyzes the foreign tables. */
+async function connectForeignTables(opts: StackOptions, pods: string[], all: ProjectEndpoints[], secrets: ReturnType<typeof loadSecrets>): Promise<void> {
   if (pods.length === 0) return
   const primary = adminSql(all.find((e) => e.project === PRIMARY)!.dbUrl)
   try {
-    for (const pod of pods) {
-      const sql = adminSql(all.find((e) => e.project === pod)!.dbUrl)
-      try {
-        await enableFdwLogin(sql, secrets[pod]!)
-      } finally {
-        await sql.end()
-      }
-      await connectPod(primary, pod, opts.ports.get(pod)!.db, secrets[pod]!)
-    }
+    for (const pod of pods) await connectPod(primary, pod, opts.ports.get(pod)!.db, secrets[pod]!)
     await analyzeForeignTables(primary)
   } finally {
     await primary.end()

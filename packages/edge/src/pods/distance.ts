@@ -1,4 +1,5 @@
 import type { Measure } from '../../../registry/src/index.ts'
+import type { PodRecord } from './types.ts'
 
 /** pgvector's distance operator for each measure; the HNSW index serves only the matching one. */
 export const DISTANCE_OPERATOR: Record<Measure, string> = { cosine: '<=>', l2: '<->', inner_product: '<#>' }
@@ -13,3 +14,6 @@ export function scoreOf(measure: Measure, distance: number): number {
 
 /** pgvector's text form of a vector. */
 export const vectorText = (v: number[]) => `[${v.join(',')}]`
+
+/** Records as the pod's `vecpods.upsert(collection, model, records jsonb)` takes them. */
+export const upsertBatch = (records: PodRecord[]) => records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata }))

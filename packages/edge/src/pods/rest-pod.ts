@@ -1,6 +1,6 @@
 import { VecpodsError } from '../errors.ts'
 import { lowerFilter } from '../filters/index.ts'
-import { vectorText } from './distance.ts'
+import { upsertBatch, vectorText } from './distance.ts'
 import { podError } from './pod-errors.ts'
 import type { CatalogRow, PodClient, PodHit, PodSearch } from './types.ts'
 
@@ -67,17 +67,15 @@ export function restPod(options: RestPodOptions): PodClient {
         include_metadata: q.includeMetadata,
         include_value: q.includeValue,
       })
-      const hits: PodHit[] = rows.map((r) => ({
+      return rows.map((r): PodHit => ({
         id: r.id,
         distance: r.distance,
         ...(q.includeMetadata ? { metadata: r.metadata ?? {} } : {}),
         ...(q.includeValue ? { value: JSON.parse(r.value!) as number[] } : {}),
       }))
-      // relaxed_order may return rows slightly out of order: sort by distance again.
-      return hits.sort((a, b) => a.distance - b.distance)
     },
     upsert: (collection, model, records) =>
-      rpc<number>('upsert', { collection, model, records: records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata })) }),
+      rpc<number>('upsert', { collection, model, records: upsertBatch(records) }),
     deleteIds: (collection, ids) => rpc<number>('delete_ids', { collection, ids }),
     deleteWhere: (collection, condition) => rpc<number>('delete_where', { collection, filter: lowerFilter(condition) }),
     catalog: () => rpc<CatalogRow[]>('catalog', {}).then((rows) => rows.map((r) => ({ ...r, rows: Number(r.rows) }))),

@@ -1,7 +1,7 @@
 import postgres from 'postgres'
 import { VecpodsError } from '../errors.ts'
 import { compileFilter, lowerFilter, type CompiledFilter, type Condition } from '../filters/index.ts'
-import { DISTANCE_OPERATOR, vectorText } from './distance.ts'
+import { DISTANCE_OPERATOR, upsertBatch, vectorText } from './distance.ts'
 import { podError } from './pod-errors.ts'
 import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch } from './types.ts'
 
@@ -68,21 +68,18 @@ export function sqlPod(options: SqlPodOptions): PodClient {
                 ])
                 return tx.unsafe(text, params)
               })
-        const hits: PodHit[] = rows.map((r) => ({
+        return rows.map((r): PodHit => ({
           id: r.id as string,
           distance: Number(r.distance),
           ...(q.includeMetadata ? { metadata: r.metadata as Record<string, unknown> } : {}),
           ...(q.includeValue ? { value: JSON.parse(r.value as string) as number[] } : {}),
         }))
-        // relaxed_order may return rows slightly out of order: sort by distance again.
-        return hits.sort((a, b) => a.distance - b.distance)
       }),
 
     // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.
     upsert: (collection, model, records: PodRecord[]) =>
       guard(async () => {
-        const batch = records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata }))
-        const [row] = await sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, batch] as never)
+        const [row] = await sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, upsertBatch(records)] as never)
         return row!.n as number
       }),
 

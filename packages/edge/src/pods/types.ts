@@ -40,6 +40,7 @@ export interface CatalogRow {
 /** How the edge reaches one pod. SQL (postgres.js) and PostgREST RPC both implement it. */
 export interface PodClient {
   readonly pod: string
+  /** The nearest rows, in the pod's order: HNSW's relaxed_order may swap neighbours; the caller sorts. */
   search(query: PodSearch): Promise<PodHit[]>
   /** Upserts in one transaction; records the model on first write and refuses another. */
   upsert(collection: string, model: string, records: PodRecord[]): Promise<number>
