@@ -13,4 +13,5 @@ export { compileFilter, lowerFilter, matches, parseFilter } from './filters/inde
 export type { Condition, Predicate } from './filters/index.ts'
 export { restPod } from './pods/rest-pod.ts'
 export { sqlPod } from './pods/sql-pod.ts'
+export { DISTANCE_OPERATOR, vectorText } from './pods/distance.ts'
 export type { PodClient } from './pods/types.ts'

@@ -134,7 +134,9 @@ describe('migrations and catalog', () => {
     await sql.end()
     // Writes through PostgREST record no model; the edge's first upsert into posts (other test
     // files, data kept between runs) records the registry model.
+    // bench_b holds the bench's data (recorded as the deployment model) after `pnpm bench`.
     expect(rows).toEqual([
+      { name: 'bench_b', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, LEXICAL_MODEL_ID]) },
       { name: 'drafts', dims: 384, measure: 'cosine', model: null },
       { name: 'posts', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, LEXICAL_MODEL_ID]) },
     ])

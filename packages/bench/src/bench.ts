@@ -1,0 +1,473 @@
+import { readFileSync } from 'node:fs'
+import type postgres from 'postgres'
+import { createVectorClient } from '@vecpods/sdk'
+import { selectEmbedder } from '@vecpods/edge'
+import { PRIMARY, type Registry } from '@vecpods/registry'
+import { adminSql, analyzeForeignTables, stackEndpoints, stackEnvironment, stackOptions, status, up, type ProjectEndpoints, type StackOptions } from '@vecpods/stack'
+import { emptyTable, isLoaded, loadTable, sampleVectors, SELECTIVITIES, type DataSpec, type LoadTimings } from './data.ts'
+import { probeForeignScan, type ForeignScanProbe } from './fdw-probe.ts'
+import { describeMachine, type Machine } from './machine.ts'
+import type { BenchOptions } from './options.ts'
+import { edgePath, LIMIT, podRpcPath, podSqlPath, primaryRpcPath, type IterativeScan, type Query, type SearchPath } from './paths.ts'
+import { runClosedLoop } from './run.ts'
+import { mean, recallAt, summarize, type LatencySummary } from './stats.ts'
+import { questionText } from './texts.ts'
+import { exactNeighbours, mergeNeighbours, type Neighbour } from './truth.ts'
+
+/** The bench collections, one per pod, as the registry declares them. */
+export const BENCH_COLLECTIONS = ['bench_a', 'bench_b', 'bench_c'] as const
+const MAIN = 'bench_a'
+const QUERY_SEED = 0.75
+const INGEST_SEED = 0.125
+const FDW_FETCH_SIZE = 500
+
+export interface BenchUi {
+  log(line: string): void
+  /** A phase of `total` steps: call `tick` after each, `done` at the end. */
+  phase(label: string, total: number): { tick(steps?: number): void; done(): void }
+}
+
+export interface PathRun {
+  concurrency: number
+  requests: number
+  throughput: number
+  latency: LatencySummary
+  errors: number
+  firstError?: string
+}
+
+export interface PathResult {
+  id: string
+  label: string
+  /** recall@10 against exact search, from the concurrency-1 run; null for the text path. */
+  recall: number | null
+  runs: PathRun[]
+}
+
+export interface SweepPoint {
+  path: string
+  efSearch: number
+  recall: number
+  p50: number
+}
+
+export interface FilteredResult {
+  selectivity: number
+  path: string
+  label: string
+  recall: number
+  /** Mean hits returned (the limit is 10; every selectivity matches far more rows than that). */
+  meanRows: number
+  /** Share of queries answered with the full limit. */
+  fullShare: number
+  p50: number
+  errors: number
+}
+
+export interface IngestResult {
+  rows: number
+  ms: number
+  rowsPerSecond: number
+}
+
+export interface BenchResults {
+  mode: BenchOptions['mode']
+  startedAt: string
+  durationSeconds: number
+  machine: Machine
+  data: { rowsPerPod: number; dims: number; clusters: number; noise: number; queries: number; filteredQueries: number; model: string }
+  load: Array<{ collection: string; pod: string; transport: string; reused: boolean } & Partial<LoadTimings>>
+  paths: PathResult[]
+  efSweep: SweepPoint[]
+  filtered: FilteredResult[]
+  foreignScan: ForeignScanProbe[]
+  ingestion: { vectors: IngestResult; text: IngestResult; bulkSql: IngestResult | null; hnswBuildSeconds: number | null }
+  embedding: { texts: number; batch: number; single: IngestResult; batched: IngestResult }
+  memory: { pid: number; rssAtStartMiB: number; rssAtEndMiB: number; peakMiB: number } | null
+}
+
+interface Context {
+  o: BenchOptions
+  ui: BenchUi
+  stack: StackOptions
+  registry: Registry
+  eps: Map<string, ProjectEndpoints>
+  serviceKey: string
+  gatewayUrl: string
+  functionUrl: string
+  /** A superuser pool on a project's database, closed when the run ends, even on failure. */
+  connect(dbUrl: string): postgres.Sql
+  /** A search path, closed when the run ends. */
+  track<P extends SearchPath>(path: P): P
+}
+
+const podOf = (ctx: Context, collection: string) => ctx.eps.get(ctx.registry.collections[collection]!.pod)!
+const mib = (kb: number) => Math.round((kb / 1024) * 10) / 10
+
+/** Reads VmRSS and VmHWM (peak resident set) of a process, in kB. */
+function processMemory(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN)
+    return { rss: field('VmRSS'), hwm: field('VmHWM') }
+  } catch {
+    return null
+  }
+}
+
+async function edgeFunctionPid(stack: StackOptions): Promise<number | null> {
+  const fn = (await status(stack)).find((c) => c.component === 'functions')
+  const pid = Number(/deno pid (\d+)/.exec(fn?.detail ?? '')?.[1])
+  return Number.isInteger(pid) ? pid : null
+}
+
+/** Closed-loop runs of one path at each concurrency, after a warm-up; recall from the first. */
+async function measurePath(ctx: Context, path: SearchPath, queries: Query[], truth: Neighbour[][] | null): Promise<PathResult> {
+  const { o, ui } = ctx
+  ctx.track(path)
+  await runClosedLoop(path.search, queries, { concurrency: 1, requests: o.warmup })
+  const runs: PathRun[] = []
+  let recall: number | null = null
+  for (const concurrency of o.concurrencies) {
+    const requests = o.requests(concurrency)
+    const bar = ui.phase(`${path.id} ×${concurrency}`, requests)
+    const run = await runClosedLoop(path.search, queries, { concurrency, requests, onRequest: () => bar.tick() })
+    bar.done()
+    if (concurrency === 1 && truth) {
+      recall = mean(run.answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id))))
+    }
+    runs.push({
+      concurrency,
+      requests,
+      throughput: run.throughput,
+      latency: summarize(run.latencies),
+      errors: run.errors,
+      ...(run.firstError ? { firstError: run.firstError } : {}),
+    })
+  }
+  await path.close()
+  const c1 = runs[0]!
+  ui.log(
+    `  ${path.label}: p50 ${c1.latency.p50.toFixed(2)} ms, ${runs.map((r) => `${r.throughput.toFixed(0)} q/s @${r.concurrency}`).join(', ')}` +
+      (recall === null ? '' : `, recall@10 ${recall.toFixed(3)}`) +
+      (runs.some((r) => r.errors) ? `, ${runs.reduce((a, r) => a + r.errors, 0)} errors (${runs.find((r) => r.firstError)?.firstError})` : ''),
+  )
+  return { id: path.id, label: path.label, recall, runs }
+}
+
+/** One pass over the queries at concurrency 1: recall, rows returned and latency. */
+async function measureOnce(ctx: Context, path: SearchPath, queries: Query[], truth: Neighbour[][], warmup: number) {
+  ctx.track(path)
+  await runClosedLoop(path.search, queries, { concurrency: 1, requests: warmup })
+  const run = await runClosedLoop(path.search, queries, { concurrency: 1, requests: queries.length })
+  await path.close()
+  const answered = run.answers.filter((a): a is string[] => a !== undefined)
+  // A full answer holds the limit, or every matching row when fewer match.
+  const full = run.answers.filter((a, i) => a !== undefined && a.length >= Math.min(LIMIT, truth[i]!.length))
+  return {
+    recall: mean(run.answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id)))),
+    meanRows: mean(answered.map((a) => a.length)),
+    fullShare: full.length / queries.length,
+    p50: summarize(run.latencies).p50,
+    errors: run.errors,
+  }
+}
+
+async function loadData(ctx: Context, model: string): Promise<BenchResults['load']> {
+  const out: BenchResults['load'] = []
+  for (const [i, name] of BENCH_COLLECTIONS.entries()) {
+    const col = ctx.registry.collections[name]!
+    const spec: DataSpec = { rows: ctx.o.rows, dims: col.dims, clusters: ctx.o.clusters, noise: ctx.o.noise, seed: 0.5 + i / 10 }
+    const db = ctx.connect(podOf(ctx, name).dbUrl)
+    {
+      const base = { collection: name, pod: col.pod, transport: ctx.registry.pods[col.pod]!.transport }
+      if (!ctx.o.reload && (await isLoaded(db, name, spec))) {
+        ctx.ui.log(`  ${name} on ${col.pod}: ${spec.rows.toLocaleString('en')} rows already loaded (pass --reload to generate them again)`)
+        out.push({ ...base, reused: true })
+        continue
+      }
+      const bar = ctx.ui.phase(`load ${name}`, spec.rows)
+      let shown = 0
+      const timings = await loadTable(db, name, spec, model, (done) => {
+        bar.tick(done - shown)
+        shown = done
+      })
+      bar.done()
+      ctx.ui.log(
+        `  ${name} on ${col.pod}: ${timings.rows.toLocaleString('en')} rows generated in ${(timings.insertMs / 1000).toFixed(1)} s, HNSW index built in ${(timings.indexMs / 1000).toFixed(1)} s`,
+      )
+      out.push({ ...base, reused: false, ...timings })
+    }
+  }
+  return out
+}
+
+/** Vectors given and text given, through the edge upsert route in batches of 200; removed after. */
+async function measureIngestion(ctx: Context, spec: DataSpec): Promise<{ vectors: IngestResult; text: IngestResult }> {
+  const target = 'bench_b'
+  const client = createVectorClient({ url: ctx.eps.get(PRIMARY)!.apiUrl, key: ctx.serviceKey, retry: { retries: 0 } })
+  const db = ctx.connect(podOf(ctx, target).dbUrl)
+  const run = `ingest-${Date.now().toString(36)}`
+  try {
+    const vectors = await sampleVectors(db, spec, ctx.o.ingestVectors, INGEST_SEED)
+    const timed = async (label: string, records: Parameters<typeof client.upsert>[1]): Promise<IngestResult> => {
+      const bar = ctx.ui.phase(label, records.length)
+      let shown = 0
+      const started = performance.now()
+      const { data, error } = await client.upsert(target, records, {
+        batchSize: 200,
+        onProgress: (p) => {
+          bar.tick(p.done - shown)
+          shown = p.done
+        },
+      })
+      const ms = performance.now() - started
+      bar.done()
+      if (error) throw new Error(`${label}: ${error.code}: ${error.message}`)
+      return { rows: data.upserted, ms, rowsPerSecond: (data.upserted / ms) * 1000 }
+    }
+    const withVectors = await timed(
+      'ingest vectors',
+      vectors.map((vector, i) => ({ id: `${run}-v${i}`, vector, metadata: { run } })),
+    )
+    const withText = await timed(
+      'ingest text',
+      Array.from({ length: ctx.o.ingestTexts }, (_, i) => ({ id: `${run}-t${i}`, text: `${questionText(i * 13 + 5)} (${run})`, metadata: { run } })),
+    )
+    ctx.ui.log(`  edge upsert into ${target}: ${withVectors.rowsPerSecond.toFixed(0)} rows/s with vectors, ${withText.rowsPerSecond.toFixed(0)} rows/s with text`)
+    return { vectors: withVectors, text: withText }
+  } finally {
+    const { error } = await client.delete(target, { filters: { run: { $eq: run } } })
+    if (error) ctx.ui.log(`  could not remove the ingested rows (${error.message}); \`pnpm bench --reload\` regenerates ${target}`)
+    await db.unsafe(`vacuum (analyze) vecs."${target}"`)
+  }
+}
+
+/** The edge's embedder in this process: texts one per call against batches. */
+async function measureEmbedding(ctx: Context): Promise<BenchResults['embedding']> {
+  const embedder = selectEmbedder(ctx.registry, await stackEnvironment(ctx.stack))
+  if (!embedder) throw new Error('no embedder configured for the stack (VECPODS_EMBEDDER)')
+  const texts = Array.from({ length: ctx.o.embedTexts }, (_, i) => questionText(i * 31 + 7))
+  await embedder.embed(['warm up the model'])
+  const time = async (label: string, batch: number): Promise<IngestResult> => {
+    const bar = ctx.ui.phase(label, texts.length)
+    const started = performance.now()
+    for (let i = 0; i < texts.length; i += batch) {
+      const vectors = await embedder.embed(texts.slice(i, i + batch))
+      if (vectors.length !== Math.min(batch, texts.length - i)) throw new Error('the embedder returned the wrong number of vectors')
+      bar.tick(vectors.length)
+    }
+    const ms = performance.now() - started
+    bar.done()
+    return { rows: texts.length, ms, rowsPerSecond: (texts.length / ms) * 1000 }
+  }
+  const single = await time('embed one by one', 1)
+  const batched = await time(`embed ×${ctx.o.embedBatch}`, ctx.o.embedBatch)
+  ctx.ui.log(`  ${embedder.model} (${embedder.kind}) in Node: ${single.rowsPerSecond.toFixed(0)} texts/s one by one, ${batched.rowsPerSecond.toFixed(0)} texts/s in batches of ${ctx.o.embedBatch}`)
+  return { texts: texts.length, batch: ctx.o.embedBatch, single, batched }
+}
+
+/**
+ * Runs every measurement against the local stack (started if it is not running) and returns the
+ * figures. Writes nothing but the bench collections' rows.
+ */
+export async function runBench(o: BenchOptions, ui: BenchUi, env: NodeJS.ProcessEnv = process.env): Promise<BenchResults> {
+  const pools: postgres.Sql[] = []
+  const paths: SearchPath[] = []
+  try {
+    return await measureAll(o, ui, env, {
+      connect: (url) => {
+        const db = adminSql(url)
+        pools.push(db)
+        return db
+      },
+      track: (path) => {
+        paths.push(path)
+        return path
+      },
+    })
+  } finally {
+    await Promise.allSettled([...paths.map((p) => p.close()), ...pools.map((db) => db.end({ timeout: 5 }))])
+  }
+}
+
+async function measureAll(
+  o: BenchOptions,
+  ui: BenchUi,
+  env: NodeJS.ProcessEnv,
+  resources: Pick<Context, 'connect' | 'track'>,
+): Promise<BenchResults> {
+  const startedAt = new Date()
+  const stack = stackOptions(env, (line) => ui.log(line))
+  if (!(await status(stack)).every((c) => c.running)) {
+    ui.log('Starting the local stack (pnpm stack up)…')
+    await up(stack)
+  }
+  const registry = stack.registry
+  for (const name of BENCH_COLLECTIONS) {
+    if (!registry.collections[name]) throw new Error(`the registry has no collection "${name}": the bench needs ${BENCH_COLLECTIONS.join(', ')} (see vecpods.config.json)`)
+  }
+  const eps = new Map((await stackEndpoints(stack)).map((e) => [e.project, e]))
+  const primary = eps.get(PRIMARY)!
+  const ctx: Context = {
+    o,
+    ui,
+    stack,
+    registry,
+    eps,
+    serviceKey: primary.keys.serviceRoleKey,
+    gatewayUrl: `${primary.apiUrl}/functions/v1/vector-search`,
+    functionUrl: `http://127.0.0.1:${stack.ports.get(PRIMARY)!.functions}/vector-search`,
+    ...resources,
+  }
+  const pid = await edgeFunctionPid(stack)
+  const memoryAtStart = pid ? processMemory(pid) : null
+
+  const catalog = await fetch(`${ctx.gatewayUrl}/collections`, { headers: { authorization: `Bearer ${ctx.serviceKey}`, apikey: ctx.serviceKey } })
+  if (!catalog.ok) throw new Error(`the edge function answered ${catalog.status} to GET /collections`)
+  const model = ((await catalog.json()) as { meta: { model: string } }).meta.model
+
+  const machine = await describeMachine(stack, eps)
+  ui.log(`vecpods bench (${o.mode}): ${o.rows.toLocaleString('en')} rows × ${BENCH_COLLECTIONS.length} pods, ${o.queries} queries; ${machine.cpu}, ${machine.cpus} CPUs`)
+
+  ui.log('Data')
+  const load = await loadData(ctx, model)
+  const primaryDb = ctx.connect(primary.dbUrl)
+  await analyzeForeignTables(primaryDb)
+
+  const main = registry.collections[MAIN]!
+  const spec: DataSpec = { rows: o.rows, dims: main.dims, clusters: o.clusters, noise: o.noise, seed: QUERY_SEED }
+  const podADb = ctx.connect(podOf(ctx, MAIN).dbUrl)
+  const vectors = await sampleVectors(podADb, spec, o.queries, QUERY_SEED)
+  const queries: Query[] = vectors.map((vector, i) => ({ vector, text: questionText(i * 97 + 11) }))
+
+  ui.log('Ground truth (exact scans)')
+  const truth = new Map<string, Neighbour[][]>()
+  for (const name of BENCH_COLLECTIONS) {
+    const db = ctx.connect(podOf(ctx, name).dbUrl)
+    const bar = ui.phase(`exact ${name}`, queries.length)
+    truth.set(name, await exactNeighbours(db, name, registry.collections[name]!.measure, queries, LIMIT, () => bar.tick()))
+    bar.done()
+  }
+  const filteredQueries = new Map<number, Query[]>()
+  const filteredTruth = new Map<number, Neighbour[][]>()
+  for (const s of SELECTIVITIES) {
+    const qs = queries.slice(0, o.filteredQueries).map((q) => ({ ...q, flag: s.flag }))
+    const bar = ui.phase(`exact ${MAIN} ${s.percent}%`, qs.length)
+    filteredQueries.set(s.percent, qs)
+    filteredTruth.set(s.percent, await exactNeighbours(podADb, MAIN, main.measure, qs, LIMIT, () => bar.tick()))
+    bar.done()
+  }
+  const fanOutTruth = queries.map((_, i) => mergeNeighbours(BENCH_COLLECTIONS.map((n) => truth.get(n)![i]!), LIMIT))
+
+  const pool = Math.max(...o.concurrencies)
+  const podA = podOf(ctx, MAIN)
+  ui.log('Latency, throughput and recall')
+  const paths: PathResult[] = []
+  const measure = async (path: SearchPath, t: Neighbour[][] | null) => paths.push(await measurePath(ctx, path, queries, t))
+  await measure(podSqlPath('pod-sql', 'SQL on the pod (pgvector, the floor)', podA.dbUrl, MAIN, main.measure, { pool }), truth.get(MAIN)!)
+  await measure(podRpcPath('pod-rpc', 'PostgREST RPC on the pod', podA.apiUrl, podA.keys.serviceRoleKey, MAIN), truth.get(MAIN)!)
+  await measure(edgePath('edge-vector', 'Edge, vector given (via gateway)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), truth.get(MAIN)!)
+  await measure(edgePath('edge-vector-direct', 'Edge, vector given (Deno port)', ctx.functionUrl, ctx.serviceKey, { collection: MAIN }), truth.get(MAIN)!)
+  await measure(edgePath('edge-text', 'Edge, text (embedded per request)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }, { text: true }), null)
+  await measure(primaryRpcPath('primary-rpc', 'Primary RPC match_bench_a (postgres_fdw)', primary.apiUrl, ctx.serviceKey, MAIN), truth.get(MAIN)!)
+  for (const name of BENCH_COLLECTIONS.filter((n) => n !== MAIN)) {
+    const pod = registry.collections[name]!.pod
+    await measure(
+      edgePath(`edge-vector-${pod}`, `Edge, vector, ${name} (${pod}, ${registry.pods[pod]!.transport})`, ctx.gatewayUrl, ctx.serviceKey, { collection: name }),
+      truth.get(name)!,
+    )
+  }
+  await measure(edgePath('edge-fanout', 'Edge fan-out over 3 pods', ctx.gatewayUrl, ctx.serviceKey, { collections: [...BENCH_COLLECTIONS] }), fanOutTruth)
+
+  ui.log('ef_search sweep (concurrency 1)')
+  const efSweep: SweepPoint[] = []
+  for (const efSearch of o.efSweep) {
+    for (const path of [
+      podSqlPath('pod-sql', '', podA.dbUrl, MAIN, main.measure, { pool: 1, efSearch }),
+      edgePath('edge-vector', '', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }, { efSearch }),
+    ]) {
+      const r = await measureOnce(ctx, path, queries, truth.get(MAIN)!, o.warmup)
+      efSweep.push({ path: path.id, efSearch, recall: r.recall, p50: r.p50 })
+      ui.log(`  ${path.id} ef_search=${efSearch}: recall@10 ${r.recall.toFixed(3)}, p50 ${r.p50.toFixed(2)} ms`)
+    }
+  }
+
+  ui.log('Filtered searches (concurrency 1)')
+  const filtered: FilteredResult[] = []
+  for (const s of SELECTIVITIES) {
+    const variants: Array<[SearchPath, string]> = [
+      ...(['off', 'relaxed_order', 'strict_order'] as IterativeScan[]).map(
+        (mode): [SearchPath, string] => [podSqlPath(`pod-sql-${mode}`, '', podA.dbUrl, MAIN, main.measure, { pool: 1, iterativeScan: mode }), `SQL on the pod, iterative_scan=${mode}`],
+      ),
+      [edgePath('edge-vector', '', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), 'Edge, vector given (relaxed_order)'],
+      [primaryRpcPath('primary-rpc', '', primary.apiUrl, ctx.serviceKey, MAIN), 'Primary RPC (pod role: strict_order)'],
+    ]
+    for (const [path, label] of variants) {
+      const r = await measureOnce(ctx, path, filteredQueries.get(s.percent)!, filteredTruth.get(s.percent)!, o.warmup)
+      filtered.push({ selectivity: s.percent, path: path.id, label, ...r })
+      ui.log(`  ${s.percent}% ${label}: ${r.meanRows.toFixed(1)} rows of ${LIMIT}, recall ${r.recall.toFixed(3)}, p50 ${r.p50.toFixed(2)} ms`)
+    }
+  }
+
+  ui.log('Rows crossing from the pod to the primary (EXPLAIN ANALYZE)')
+  const foreignScan: ForeignScanProbe[] = []
+  for (const flag of [null, ...SELECTIVITIES.map((s) => s.flag)]) {
+    const probe = await probeForeignScan(primaryDb, MAIN, queries[0]!.vector, flag, LIMIT, FDW_FETCH_SIZE)
+    foreignScan.push(probe)
+    ui.log(`  ${flag ?? 'no filter'}: LIMIT on the pod ${probe.limitPushed ? 'yes' : 'no'}, ${probe.foreignRows} rows from the Foreign Scan`)
+  }
+
+  ui.log('Ingestion and embedding')
+  const ingest = await measureIngestion(ctx, spec)
+  const embedding = await measureEmbedding(ctx)
+  const generated = load.filter((l) => !l.reused && l.insertMs !== undefined)
+  const bulkSql = generated.length
+    ? (() => {
+        const rows = generated.reduce((a, l) => a + (l.rows ?? 0), 0)
+        const ms = generated.reduce((a, l) => a + (l.insertMs ?? 0), 0)
+        return { rows, ms, rowsPerSecond: (rows / ms) * 1000 }
+      })()
+    : null
+  const hnswBuildSeconds = generated.length ? mean(generated.map((l) => l.indexMs! / 1000)) : null
+
+  const memoryAtEnd = pid ? processMemory(pid) : null
+  const memory =
+    pid && memoryAtStart && memoryAtEnd
+      ? { pid, rssAtStartMiB: mib(memoryAtStart.rss), rssAtEndMiB: mib(memoryAtEnd.rss), peakMiB: mib(memoryAtEnd.hwm) }
+      : null
+  if (memory) ui.log(`  edge function (Deno pid ${pid}): RSS ${memory.rssAtStartMiB} → ${memory.rssAtEndMiB} MiB, peak ${memory.peakMiB} MiB`)
+
+  return {
+    mode: o.mode,
+    startedAt: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    machine,
+    data: { rowsPerPod: o.rows, dims: main.dims, clusters: o.clusters, noise: o.noise, queries: o.queries, filteredQueries: o.filteredQueries, model },
+    load,
+    paths,
+    efSweep,
+    filtered,
+    foreignScan,
+    ingestion: { ...ingest, bulkSql, hnswBuildSeconds },
+    embedding,
+    memory,
+  }
+}
+
+/** Empties the bench collections (`pnpm bench --clean`). */
+export async function cleanBench(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log): Promise<void> {
+  const stack = stackOptions(env, log)
+  const eps = new Map((await stackEndpoints(stack)).map((e) => [e.project, e]))
+  for (const name of BENCH_COLLECTIONS) {
+    const pod = stack.registry.collections[name]?.pod
+    if (!pod) continue
+    const db = adminSql(eps.get(pod)!.dbUrl)
+    try {
+      await emptyTable(db, name)
+      log(`emptied ${name} on ${pod}`)
+    } finally {
+      await db.end()
+    }
+  }
+}

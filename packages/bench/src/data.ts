@@ -1,0 +1,134 @@
+import type postgres from 'postgres'
+
+/**
+ * The synthetic data set, generated inside each pod by SQL so nothing large crosses the wire:
+ * `clusters` centres drawn once from N(0, 1) per dimension (the same centres on every pod), and
+ * each row a centre plus N(0, noise²) per dimension. With noise 0.6 a row's cosine to its centre
+ * is about 0.86. Every row carries `cluster` and three nested selectivity flags drawn
+ * independently of the vector: `s50` (50% of rows), `s10` (10%) and `s1` (1%).
+ *
+ * `setseed` makes the data the same on every run: the INSERT … SELECT plans are serial, so
+ * `random()` is called in the same order each time.
+ */
+export interface DataSpec {
+  rows: number
+  dims: number
+  clusters: number
+  noise: number
+  /** Seeds the rows of one pod; the centres use a seed of their own, shared by all pods. */
+  seed: number
+}
+
+export const SELECTIVITIES = [
+  { percent: 50, flag: 's50' },
+  { percent: 10, flag: 's10' },
+  { percent: 1, flag: 's1' },
+] as const
+export type Selectivity = (typeof SELECTIVITIES)[number]
+
+const CENTRE_SEED = 0.25
+const LOAD_CHUNK = 10_000
+
+/** A Gaussian sample from two uniform ones (Box–Muller); PostgreSQL 15 has no `random_normal`. */
+const NORMAL = 'sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())'
+
+/** The comment a loaded table carries, so a later run reuses it instead of generating it again. */
+export const fingerprint = (spec: DataSpec) =>
+  `vecpods-bench v1 rows=${spec.rows} dims=${spec.dims} clusters=${spec.clusters} noise=${spec.noise} seed=${spec.seed}`
+
+async function createCentres(sql: postgres.ReservedSql, spec: DataSpec): Promise<void> {
+  await sql`select setseed(${CENTRE_SEED})`
+  await sql`drop table if exists pg_temp.bench_centres`
+  await sql.unsafe(`
+    create temp table bench_centres as
+    select k, array_agg(${NORMAL} order by d)::float4[] as centre
+    from generate_series(0, ${spec.clusters - 1}) k cross join generate_series(1, ${spec.dims}) d
+    group by k`)
+}
+
+/** `count` vectors drawn from the data's distribution (not rows of it), as pgvector text. */
+export async function sampleVectors(db: postgres.Sql, spec: DataSpec, count: number, seed: number): Promise<number[][]> {
+  const sql = await db.reserve()
+  try {
+    await createCentres(sql, spec)
+    await sql`select setseed(${seed})`
+    const rows = await sql.unsafe<{ v: string }[]>(`
+      with r as materialized (select i, floor(random() * ${spec.clusters})::int as k from generate_series(1, ${count}) i)
+      select (select array_agg(c.centre[d] + ${spec.noise} * ${NORMAL} order by d) from generate_series(1, ${spec.dims}) d)::text as v
+      from r join bench_centres c on c.k = r.k order by r.i`)
+    return rows.map((r) => r.v.slice(1, -1).split(',').map(Number))
+  } finally {
+    sql.release()
+  }
+}
+
+export interface LoadTimings {
+  rows: number
+  /** Server-side generation and INSERT, with the vector index dropped. */
+  insertMs: number
+  /** CREATE INDEX … USING hnsw on the loaded rows. */
+  indexMs: number
+}
+
+/**
+ * Fills `vecs.<table>` from scratch: drops its HNSW index, generates the rows in chunks (calling
+ * `progress` after each), rebuilds the index with the registry's parameters and records `model`
+ * as the collection's embedding model, as a first upsert would. Returns the timings.
+ */
+export async function loadTable(
+  db: postgres.Sql,
+  table: string,
+  spec: DataSpec,
+  model: string,
+  progress: (rowsDone: number) => void,
+): Promise<LoadTimings> {
+  const sql = await db.reserve()
+  try {
+    const [index] = await sql<{ indexname: string; indexdef: string }[]>`
+      select indexname, indexdef from pg_indexes where schemaname = 'vecs' and tablename = ${table} and indexdef like '%USING hnsw%'`
+    if (!index) throw new Error(`vecs.${table} has no HNSW index: apply the pod's migrations (\`pnpm stack up\`)`)
+    await createCentres(sql, spec)
+    await sql.unsafe(`truncate vecs."${table}"`)
+    await sql.unsafe(`drop index vecs."${index.indexname}"`)
+    await sql`select setseed(${spec.seed})`
+    const started = performance.now()
+    for (let from = 1; from <= spec.rows; from += LOAD_CHUNK) {
+      const to = Math.min(from + LOAD_CHUNK - 1, spec.rows)
+      await sql.unsafe(`
+        with r as materialized (
+          select i, floor(random() * ${spec.clusters})::int as k, random() as s from generate_series(${from}, ${to}) i
+        )
+        insert into vecs."${table}" (id, vec, metadata)
+        select '${table}-' || r.i,
+          (select array_agg(c.centre[d] + ${spec.noise} * ${NORMAL} order by d) from generate_series(1, ${spec.dims}) d)::extensions.vector,
+          jsonb_build_object('cluster', r.k, 's50', r.s < 0.5, 's10', r.s < 0.1, 's1', r.s < 0.01)
+        from r join bench_centres c on c.k = r.k`)
+      progress(to)
+    }
+    const insertMs = performance.now() - started
+    // The whole graph in memory, as a production build would be configured; workers as the pod allows.
+    await sql`set maintenance_work_mem = '1GB'`
+    const indexStarted = performance.now()
+    await sql.unsafe(index.indexdef)
+    const indexMs = performance.now() - indexStarted
+    await sql.unsafe(`analyze vecs."${table}"`)
+    await sql`update vecpods.collections set model = ${model}, filled_at = now() where name = ${table}`
+    await sql.unsafe(`comment on table vecs."${table}" is '${fingerprint(spec)}'`)
+    return { rows: spec.rows, insertMs, indexMs }
+  } finally {
+    sql.release()
+  }
+}
+
+/** True when `vecs.<table>` holds exactly the rows `spec` generates (its comment says so). */
+export async function isLoaded(db: postgres.Sql, table: string, spec: DataSpec): Promise<boolean> {
+  const [row] = await db`select obj_description(${`vecs."${table}"`}::regclass, 'pg_class') as note`
+  return row?.note === fingerprint(spec)
+}
+
+/** Empties a bench table and forgets its fingerprint (`pnpm bench --clean`). */
+export async function emptyTable(db: postgres.Sql, table: string): Promise<void> {
+  await db.unsafe(`truncate vecs."${table}"`)
+  await db.unsafe(`comment on table vecs."${table}" is null`)
+  await db`update vecpods.collections set model = null, filled_at = null where name = ${table}`
+}

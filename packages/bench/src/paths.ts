@@ -1,0 +1,140 @@
+import { PostgrestClient } from '@supabase/postgrest-js'
+import postgres from 'postgres'
+import { DISTANCE_OPERATOR, lowerFilter, parseFilter, vectorText } from '@vecpods/edge'
+import type { Measure } from '@vecpods/registry'
+
+/** One search request: a vector (and a text for the text path), optionally filtered. */
+export interface Query {
+  vector: number[]
+  text: string
+  /** A metadata flag that must be true, e.g. `s10`. */
+  flag?: string
+}
+
+/** One way of running a search, answering the ids of the hits best first. */
+export interface SearchPath {
+  id: string
+  label: string
+  search(q: Query): Promise<string[]>
+  close(): Promise<void>
+}
+
+export const LIMIT = 10
+
+/** The edge filter language's form of "this flag is true". */
+const flagFilter = (flag: string) => ({ [flag]: { $eq: true } })
+export type IterativeScan = 'off' | 'relaxed_order' | 'strict_order'
+
+/**
+ * pgvector straight from a client: one SQL statement on the pod, prepared, over a pool as large
+ * as the highest concurrency. The floor every other path is compared with.
+ */
+export function podSqlPath(
+  id: string,
+  label: string,
+  dbUrl: string,
+  table: string,
+  measure: Measure,
+  settings: { efSearch?: number; iterativeScan?: IterativeScan; pool: number },
+): SearchPath {
+  const op = DISTANCE_OPERATOR[measure]
+  const db = postgres(dbUrl, {
+    max: settings.pool,
+    onnotice: () => {},
+    connection: {
+      'hnsw.ef_search': String(settings.efSearch ?? 40),
+      'hnsw.iterative_scan': settings.iterativeScan ?? 'off',
+    },
+  })
+  const select = `select id, metadata, vec operator(extensions.${op}) $1::extensions.vector as distance from vecs."${table}"`
+  const order = `order by vec operator(extensions.${op}) $1::extensions.vector limit ${LIMIT}`
+  return {
+    id,
+    label,
+    async search(q) {
+      const rows = q.flag
+        ? await db.unsafe<{ id: string }[]>(`${select} where metadata @> $2::jsonb ${order}`, [vectorText(q.vector), { [q.flag]: true }], { prepare: true })
+        : await db.unsafe<{ id: string }[]>(`${select} ${order}`, [vectorText(q.vector)], { prepare: true })
+      return rows.map((r) => r.id)
+    },
+    close: () => db.end(),
+  }
+}
+
+/** postgrest-js, the client behind supabase-js's `.rpc()`, on a project's REST API with a key. */
+const restClient = (apiUrl: string, key: string, schema: string) =>
+  new PostgrestClient(`${apiUrl}/rest/v1`, { headers: { apikey: key, authorization: `Bearer ${key}` }, schema })
+
+/** The pod's own PostgREST API: `rpc('search')` in schema `vecpods`. */
+export function podRpcPath(id: string, label: string, apiUrl: string, serviceKey: string, collection: string): SearchPath {
+  const client = restClient(apiUrl, serviceKey, 'vecpods')
+  return {
+    id,
+    label,
+    async search(q) {
+      const { data, error } = await client.rpc('search', {
+        collection,
+        query_embedding: vectorText(q.vector),
+        match_count: LIMIT,
+        filter: q.flag ? lowerFilter(parseFilter(flagFilter(q.flag))) : null,
+      })
+      if (error) throw new Error(`${error.code}: ${error.message}`)
+      return (data as { id: string }[]).map((r) => r.id)
+    },
+    close: async () => {},
+  }
+}
+
+/**
+ * The vector-search edge function's `POST /search`, at `baseUrl` (through the API gateway as
+ * supabase-js calls it, or the Deno server itself). `text` sends the query text instead of the
+ * vector, so the function embeds it.
+ */
+export function edgePath(
+  id: string,
+  label: string,
+  baseUrl: string,
+  serviceKey: string,
+  target: { collection: string } | { collections: string[] },
+  options: { text?: boolean; efSearch?: number } = {},
+): SearchPath {
+  const headers = { authorization: `Bearer ${serviceKey}`, apikey: serviceKey, 'content-type': 'application/json' }
+  return {
+    id,
+    label,
+    async search(q) {
+      const body = {
+        ...target,
+        ...(options.text ? { query: q.text } : { vector: q.vector }),
+        limit: LIMIT,
+        ...(q.flag ? { filters: flagFilter(q.flag) } : {}),
+        ...(options.efSearch ? { ef_search: options.efSearch } : {}),
+      }
+      const res = await fetch(`${baseUrl}/search`, { method: 'POST', headers, body: JSON.stringify(body) })
+      const json = (await res.json()) as { data?: { id: string }[]; meta?: { partial?: boolean }; error?: { code: string; message: string } }
+      if (!res.ok || !json.data) throw new Error(`HTTP ${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? 'no data'}`)
+      if (json.meta?.partial) throw new Error('partial answer: a pod failed')
+      return json.data.map((h) => h.id)
+    },
+    close: async () => {},
+  }
+}
+
+/** The primary's `rpc('match_<collection>')`: PostgREST on the primary, postgres_fdw to the pod. */
+export function primaryRpcPath(id: string, label: string, apiUrl: string, serviceKey: string, collection: string): SearchPath {
+  const client = restClient(apiUrl, serviceKey, 'public')
+  return {
+    id,
+    label,
+    async search(q) {
+      const { data, error } = await client.rpc(`match_${collection}`, {
+        query_embedding: vectorText(q.vector),
+        match_count: LIMIT,
+        filter: q.flag ? { [q.flag]: true } : {},
+      })
+      if (error) throw new Error(`${error.code}: ${error.message}`)
+      return (data as { id: string }[]).map((r) => r.id)
+    },
+    close: async () => {},
+  }
+}
