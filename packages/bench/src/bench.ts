@@ -41,6 +41,8 @@ export interface PathResult {
   label: string
   /** recall@10 against exact search, from the concurrency-1 run; null for the text path. */
   recall: number | null
+  /** p50 of the time the service reports spending inside itself, at concurrency 1 (edge paths). */
+  serverP50: number | null
   runs: PathRun[]
 }
 
@@ -128,13 +130,16 @@ async function measurePath(ctx: Context, path: SearchPath, queries: Query[], tru
   await runClosedLoop(path.search, queries, { concurrency: 1, requests: o.warmup })
   const runs: PathRun[] = []
   let recall: number | null = null
+  let serverP50: number | null = null
   for (const concurrency of o.concurrencies) {
     const requests = o.requests(concurrency)
     const bar = ui.phase(`${path.id} ×${concurrency}`, requests)
+    path.serverMs?.splice(0)
     const run = await runClosedLoop(path.search, queries, { concurrency, requests, onRequest: () => bar.tick() })
     bar.done()
-    if (concurrency === 1 && truth) {
-      recall = mean(run.answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id))))
+    if (concurrency === 1) {
+      if (truth) recall = mean(run.answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id))))
+      if (path.serverMs?.length) serverP50 = summarize(path.serverMs).p50
     }
     runs.push({
       concurrency,
@@ -150,9 +155,10 @@ async function measurePath(ctx: Context, path: SearchPath, queries: Query[], tru
   ui.log(
     `  ${path.label}: p50 ${c1.latency.p50.toFixed(2)} ms, ${runs.map((r) => `${r.throughput.toFixed(0)} q/s @${r.concurrency}`).join(', ')}` +
       (recall === null ? '' : `, recall@10 ${recall.toFixed(3)}`) +
+      (serverP50 === null ? '' : `, in-function p50 ${serverP50.toFixed(2)} ms`) +
       (runs.some((r) => r.errors) ? `, ${runs.reduce((a, r) => a + r.errors, 0)} errors (${runs.find((r) => r.firstError)?.firstError})` : ''),
   )
-  return { id: path.id, label: path.label, recall, runs }
+  return { id: path.id, label: path.label, recall, serverP50, runs }
 }
 
 /** One pass over the queries at concurrency 1: recall, rows returned and latency. */
@@ -366,6 +372,10 @@ async function measureAll(
   const paths: PathResult[] = []
   const measure = async (path: SearchPath, t: Neighbour[][] | null) => paths.push(await measurePath(ctx, path, queries, t))
   await measure(podSqlPath('pod-sql', 'SQL on the pod (pgvector, the floor)', podA.dbUrl, MAIN, main.measure, { pool }), truth.get(MAIN)!)
+  await measure(
+    podSqlPath('pod-sql-unprepared', 'SQL on the pod, unprepared (as the edge sends it)', podA.dbUrl, MAIN, main.measure, { pool, prepare: false }),
+    truth.get(MAIN)!,
+  )
   await measure(podRpcPath('pod-rpc', 'PostgREST RPC on the pod', podA.apiUrl, podA.keys.serviceRoleKey, MAIN), truth.get(MAIN)!)
   await measure(edgePath('edge-vector', 'Edge, vector given (via gateway)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), truth.get(MAIN)!)
   await measure(edgePath('edge-vector-direct', 'Edge, vector given (Deno port)', ctx.functionUrl, ctx.serviceKey, { collection: MAIN }), truth.get(MAIN)!)

@@ -4,10 +4,17 @@ import type { BenchResults } from './bench.ts'
 
 const SVG_NS = 'http://www.w3.org/2000/svg'
 
-/** Renders a Plot figure as a standalone SVG file's text (no legend: lines are labelled at their ends). */
-function render(options: Plot.PlotOptions): string {
+/**
+ * Renders a chart as a standalone SVG file's text. Title and subtitle are drawn as text marks
+ * (Plot's own would wrap the SVG in an HTML figure); lines are labelled, not given a legend.
+ */
+function render({ title, subtitle, marks = [], ...options }: Plot.PlotOptions & { title: string; subtitle: string }): string {
   const { document } = new JSDOM('').window
-  const svg = Plot.plot({ ...options, document, style: { background: 'white' } }) as unknown as Element
+  const heading = [
+    Plot.text([title], { frameAnchor: 'top-left', dx: -50, dy: -52, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),
+    Plot.text([subtitle], { frameAnchor: 'top-left', dx: -50, dy: -34, fontSize: 11, fill: '#555', textAnchor: 'start' }),
+  ]
+  const svg = Plot.plot({ ...options, marginTop: 64, marginLeft: 60, marks: [...heading, ...marks], document, style: { background: 'white' } }) as unknown as Element
   svg.setAttribute('xmlns', SVG_NS)
   return `${svg.outerHTML}\n`
 }
@@ -24,7 +31,7 @@ export function latencyRecallChart(results: BenchResults): string {
     marginRight: 130,
     grid: true,
     x: { label: 'recall@10 →', domain: [Math.min(...points.map((p) => p.recall), 0.9), 1] },
-    y: { label: '↑ p50 latency (ms)', zero: true },
+    y: { label: 'p50 latency (ms)', labelAnchor: 'center', zero: true },
     color: { type: 'categorical' },
     marks: [
       Plot.line(points, { x: 'recall', y: 'p50', stroke: 'name', sort: 'efSearch' }),
@@ -51,7 +58,7 @@ export function throughputChart(results: BenchResults): string {
     marginRight: 290,
     grid: true,
     x: { type: 'log', label: 'concurrent requests →', ticks: [...new Set(rows.map((r) => r.concurrency))], tickFormat: 'd' },
-    y: { label: '↑ requests per second', zero: true, domain: [0, top * 1.05] },
+    y: { label: 'requests per second', labelAnchor: 'center', zero: true, domain: [0, top * 1.05] },
     marks: [
       Plot.line(rows, { x: 'concurrency', y: 'throughput', stroke: 'name', marker: 'circle' }),
       Plot.link(labels, { x1: 'concurrency', y1: 'throughput', x2: 'concurrency', y2: 'labelY', stroke: 'name', strokeOpacity: 0.4, dx: 4, clip: false }),

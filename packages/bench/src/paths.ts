@@ -16,6 +16,8 @@ export interface SearchPath {
   id: string
   label: string
   search(q: Query): Promise<string[]>
+  /** Time spent inside the service per request, where it reports it (the edge's `meta.took_ms`). */
+  serverMs?: number[]
   close(): Promise<void>
 }
 
@@ -26,8 +28,9 @@ const flagFilter = (flag: string) => ({ [flag]: { $eq: true } })
 export type IterativeScan = 'off' | 'relaxed_order' | 'strict_order'
 
 /**
- * pgvector straight from a client: one SQL statement on the pod, prepared, over a pool as large
- * as the highest concurrency. The floor every other path is compared with.
+ * pgvector straight from a client: one SQL statement on the pod, over a pool as large as the
+ * highest concurrency; prepared (planned once per connection) unless `prepare` is false, as the
+ * edge sends it. The floor every other path is compared with.
  */
 export function podSqlPath(
   id: string,
@@ -35,8 +38,9 @@ export function podSqlPath(
   dbUrl: string,
   table: string,
   measure: Measure,
-  settings: { efSearch?: number; iterativeScan?: IterativeScan; pool: number },
+  settings: { efSearch?: number; iterativeScan?: IterativeScan; pool: number; prepare?: boolean },
 ): SearchPath {
+  const prepare = settings.prepare ?? true
   const op = DISTANCE_OPERATOR[measure]
   const db = postgres(dbUrl, {
     max: settings.pool,
@@ -53,8 +57,8 @@ export function podSqlPath(
     label,
     async search(q) {
       const rows = q.flag
-        ? await db.unsafe<{ id: string }[]>(`${select} where metadata @> $2::jsonb ${order}`, [vectorText(q.vector), { [q.flag]: true }], { prepare: true })
-        : await db.unsafe<{ id: string }[]>(`${select} ${order}`, [vectorText(q.vector)], { prepare: true })
+        ? await db.unsafe<{ id: string }[]>(`${select} where metadata @> $2::jsonb ${order}`, [vectorText(q.vector), { [q.flag]: true }], { prepare })
+        : await db.unsafe<{ id: string }[]>(`${select} ${order}`, [vectorText(q.vector)], { prepare })
       return rows.map((r) => r.id)
     },
     close: () => db.end(),
@@ -99,9 +103,11 @@ export function edgePath(
   options: { text?: boolean; efSearch?: number } = {},
 ): SearchPath {
   const headers = { authorization: `Bearer ${serviceKey}`, apikey: serviceKey, 'content-type': 'application/json' }
+  const serverMs: number[] = []
   return {
     id,
     label,
+    serverMs,
     async search(q) {
       const body = {
         ...target,
@@ -111,9 +117,10 @@ export function edgePath(
         ...(options.efSearch ? { ef_search: options.efSearch } : {}),
       }
       const res = await fetch(`${baseUrl}/search`, { method: 'POST', headers, body: JSON.stringify(body) })
-      const json = (await res.json()) as { data?: { id: string }[]; meta?: { partial?: boolean }; error?: { code: string; message: string } }
+      const json = (await res.json()) as { data?: { id: string }[]; meta?: { partial?: boolean; took_ms?: number }; error?: { code: string; message: string } }
       if (!res.ok || !json.data) throw new Error(`HTTP ${res.status} ${json.error?.code ?? ''}: ${json.error?.message ?? 'no data'}`)
       if (json.meta?.partial) throw new Error('partial answer: a pod failed')
+      if (json.meta?.took_ms !== undefined) serverMs.push(json.meta.took_ms)
       return json.data.map((h) => h.id)
     },
     close: async () => {},

@@ -7,6 +7,7 @@ const path = (id: string, p50: number, recall: number | null = 0.97): PathResult
   id,
   label: `label ${id}`,
   recall,
+  serverP50: null,
   runs: [1, 8].map((concurrency) => ({ concurrency, requests: 10, throughput: 100 / concurrency, latency: latency(p50), errors: 0 })),
 })
 const edgeFiltered = (selectivity: number, fullShare: number) => ({ selectivity, path: 'edge-vector', label: 'edge', recall: 1, meanRows: 10, fullShare, p50: 3, errors: 0 })

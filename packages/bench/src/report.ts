@@ -79,10 +79,10 @@ export function renderReport(results: BenchResults, chartDir: string): string {
     '',
     '### Search paths (limit 10, unfiltered)',
     '',
-    'Latency at concurrency 1, in ms, as the client sees it; throughput in requests per second.',
+    'Latency at concurrency 1, in ms, as the client sees it; "in-function" is the edge\'s own `meta.took_ms` (parse, validation, embedding, pod query); throughput in requests per second.',
     '',
     table(
-      ['Path', 'recall@10', 'p50', 'p95', 'p99', ...concurrencies.map((c) => `q/s @${c}`), `p50 @${concurrencies.at(-1)}`, 'errors'],
+      ['Path', 'recall@10', 'p50', 'p95', 'p99', 'in-function p50', ...concurrencies.map((c) => `q/s @${c}`), `p50 @${concurrencies.at(-1)}`, 'errors'],
       results.paths.map((p) => {
         const c1 = p.runs[0]!
         return [
@@ -91,6 +91,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
           ms(c1.latency.p50),
           ms(c1.latency.p95),
           ms(c1.latency.p99),
+          p.serverP50 === null ? '–' : ms(p.serverP50),
           ...p.runs.map((r) => r.throughput.toFixed(0)),
           ms(p.runs.at(-1)!.latency.p50),
           p.runs.reduce((a, r) => a + r.errors, 0),

@@ -27,6 +27,7 @@ describe('pnpm bench --short', () => {
   it('measures every path at every concurrency without a failed request', () => {
     expect(results.paths.map((p) => p.id)).toEqual([
       'pod-sql',
+      'pod-sql-unprepared',
       'pod-rpc',
       'edge-vector',
       'edge-vector-direct',
@@ -48,6 +49,9 @@ describe('pnpm bench --short', () => {
   it('scores recall against exact scans: HNSW on 2,000 rows finds nearly all true neighbours', () => {
     for (const p of results.paths.filter((x) => x.id !== 'edge-text')) expect(p.recall, p.id).toBeGreaterThanOrEqual(0.9)
     expect(results.paths.find((p) => p.id === 'edge-text')!.recall).toBeNull()
+    // The edge reports the time it spent inside; SQL does not.
+    expect(results.paths.find((p) => p.id === 'edge-vector')!.serverP50).toBeGreaterThan(0)
+    expect(results.paths.find((p) => p.id === 'pod-sql')!.serverP50).toBeNull()
   })
 
   it('filtered searches through the edge return the full limit at 50, 10 and 1%', () => {
