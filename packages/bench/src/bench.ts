@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs'
 import type postgres from 'postgres'
 import { createVectorClient } from '@vecpods/sdk'
 import { selectEmbedder } from '@vecpods/edge'
-import { PRIMARY, type Registry } from '@vecpods/registry'
+import { efSearchOf, PRIMARY, type Registry } from '@vecpods/registry'
 import { adminSql, analyzeForeignTables, stackEndpoints, stackEnvironment, stackOptions, status, up, type ProjectEndpoints, type StackOptions } from '@vecpods/stack'
 import { emptyTable, isLoaded, loadTable, sampleVectors, SELECTIVITIES, type DataSpec, type LoadTimings } from './data.ts'
 import { probeForeignScan, type ForeignScanProbe } from './fdw-probe.ts'
 import { describeMachine, type Machine } from './machine.ts'
 import type { BenchOptions } from './options.ts'
 import { edgePath, LIMIT, podRpcPath, podSqlPath, primaryRpcPath, type IterativeScan, type Query, type SearchPath } from './paths.ts'
-import { runClosedLoop } from './run.ts'
+import { runClosedLoop, runInterleaved } from './run.ts'
 import { mean, recallAt, summarize, type LatencySummary } from './stats.ts'
 import { questionText } from './texts.ts'
 import { exactNeighbours, mergeNeighbours, type Neighbour } from './truth.ts'
@@ -77,7 +77,7 @@ export interface BenchResults {
   startedAt: string
   durationSeconds: number
   machine: Machine
-  data: { rowsPerPod: number; dims: number; clusters: number; noise: number; queries: number; filteredQueries: number; model: string }
+  data: { rowsPerPod: number; dims: number; clusters: number; noise: number; queries: number; filteredQueries: number; model: string; efSearch: number }
   load: Array<{ collection: string; pod: string; transport: string; reused: boolean } & Partial<LoadTimings>>
   paths: PathResult[]
   efSweep: SweepPoint[]
@@ -123,60 +123,86 @@ async function edgeFunctionPid(stack: StackOptions): Promise<number | null> {
   return Number.isInteger(pid) ? pid : null
 }
 
-/** Closed-loop runs of one path at each concurrency, after a warm-up; recall from the first. */
-async function measurePath(ctx: Context, path: SearchPath, queries: Query[], truth: Neighbour[][] | null): Promise<PathResult> {
-  const { o, ui } = ctx
-  ctx.track(path)
-  await runClosedLoop(path.search, queries, { concurrency: 1, requests: o.warmup })
-  const runs: PathRun[] = []
-  let recall: number | null = null
-  let serverP50: number | null = null
-  for (const concurrency of o.concurrencies) {
-    const requests = o.requests(concurrency)
-    const bar = ui.phase(`${path.id} ×${concurrency}`, requests)
-    path.serverMs?.splice(0)
-    const run = await runClosedLoop(path.search, queries, { concurrency, requests, onRequest: () => bar.tick() })
-    bar.done()
-    if (concurrency === 1) {
-      if (truth) recall = mean(run.answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id))))
-      if (path.serverMs?.length) serverP50 = summarize(path.serverMs).p50
-    }
-    runs.push({
-      concurrency,
-      requests,
-      throughput: run.throughput,
-      latency: summarize(run.latencies),
-      errors: run.errors,
-      ...(run.firstError ? { firstError: run.firstError } : {}),
-    })
-  }
-  await path.close()
-  const c1 = runs[0]!
-  ui.log(
-    `  ${path.label}: p50 ${c1.latency.p50.toFixed(2)} ms, ${runs.map((r) => `${r.throughput.toFixed(0)} q/s @${r.concurrency}`).join(', ')}` +
-      (recall === null ? '' : `, recall@10 ${recall.toFixed(3)}`) +
-      (serverP50 === null ? '' : `, in-function p50 ${serverP50.toFixed(2)} ms`) +
-      (runs.some((r) => r.errors) ? `, ${runs.reduce((a, r) => a + r.errors, 0)} errors (${runs.find((r) => r.firstError)?.firstError})` : ''),
+const summaryLine = (p: PathResult) => {
+  const c1 = p.runs[0]!
+  return (
+    `  ${p.label}: p50 ${c1.latency.p50.toFixed(2)} ms, ${p.runs.map((r) => `${r.throughput.toFixed(0)} q/s @${r.concurrency}`).join(', ')}` +
+    (p.recall === null ? '' : `, recall@10 ${p.recall.toFixed(3)}`) +
+    (p.serverP50 === null ? '' : `, in-function p50 ${p.serverP50.toFixed(2)} ms`) +
+    (p.runs.some((r) => r.errors) ? `, ${p.runs.reduce((a, r) => a + r.errors, 0)} errors (${p.runs.find((r) => r.firstError)?.firstError})` : '')
   )
-  return { id: path.id, label: path.label, recall, serverP50, runs }
 }
 
-/** One pass over the queries at concurrency 1: recall, rows returned and latency. */
-async function measureOnce(ctx: Context, path: SearchPath, queries: Query[], truth: Neighbour[][], warmup: number) {
-  ctx.track(path)
-  await runClosedLoop(path.search, queries, { concurrency: 1, requests: warmup })
-  const run = await runClosedLoop(path.search, queries, { concurrency: 1, requests: queries.length })
-  await path.close()
-  const answered = run.answers.filter((a): a is string[] => a !== undefined)
-  // A full answer holds the limit, or every matching row when fewer match.
-  const full = run.answers.filter((a, i) => a !== undefined && a.length >= Math.min(LIMIT, truth[i]!.length))
-  return {
-    recall: mean(run.answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id)))),
-    meanRows: mean(answered.map((a) => a.length)),
-    fullShare: full.length / queries.length,
-    p50: summarize(run.latencies).p50,
-    errors: run.errors,
+const recallOf = (answers: (string[] | undefined)[], truth: Neighbour[][]) =>
+  mean(answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id))))
+
+/**
+ * Latency at concurrency 1 with the paths interleaved (each query sent to every path in turn,
+ * so the shared machine's noise falls on all alike), recall from those answers, then
+ * closed-loop throughput runs of each path at the higher concurrencies.
+ */
+async function measurePaths(ctx: Context, entries: Array<{ path: SearchPath; truth: Neighbour[][] | null }>, queries: Query[]): Promise<PathResult[]> {
+  const { o, ui } = ctx
+  for (const { path } of entries) {
+    ctx.track(path)
+    await runClosedLoop(path.search, queries, { concurrency: 1, requests: o.warmup })
+    path.serverMs?.splice(0)
   }
+  const rounds = o.requests(1)
+  const bar = ui.phase('all paths ×1, interleaved', rounds)
+  const single = await runInterleaved(entries.map((e) => e.path.search), queries, rounds, () => bar.tick())
+  bar.done()
+  const results: PathResult[] = entries.map(({ path, truth }, i) => {
+    const r = single[i]!
+    return {
+      id: path.id,
+      label: path.label,
+      recall: truth ? recallOf(r.answers, truth) : null,
+      serverP50: path.serverMs?.length ? summarize(path.serverMs).p50 : null,
+      runs: [{ concurrency: 1, requests: rounds, throughput: r.throughput, latency: summarize(r.latencies), errors: r.errors, ...(r.firstError ? { firstError: r.firstError } : {}) }],
+    }
+  })
+  for (const [i, { path }] of entries.entries()) {
+    for (const concurrency of o.concurrencies.filter((c) => c > 1)) {
+      const requests = o.requests(concurrency)
+      const loop = ui.phase(`${path.id} ×${concurrency}`, requests)
+      const run = await runClosedLoop(path.search, queries, { concurrency, requests, onRequest: () => loop.tick() })
+      loop.done()
+      results[i]!.runs.push({
+        concurrency,
+        requests,
+        throughput: run.throughput,
+        latency: summarize(run.latencies),
+        errors: run.errors,
+        ...(run.firstError ? { firstError: run.firstError } : {}),
+      })
+    }
+    await path.close()
+    ui.log(summaryLine(results[i]!))
+  }
+  return results
+}
+
+/** One interleaved pass over the queries at concurrency 1: recall, rows returned and latency of each path. */
+async function measureTogether(ctx: Context, paths: SearchPath[], queries: Query[], truth: Neighbour[][]) {
+  for (const path of paths) {
+    ctx.track(path)
+    await runClosedLoop(path.search, queries, { concurrency: 1, requests: ctx.o.warmup })
+  }
+  const runs = await runInterleaved(paths.map((p) => p.search), queries, queries.length)
+  await Promise.all(paths.map((p) => p.close()))
+  return runs.map((run) => {
+    const answered = run.answers.filter((a): a is string[] => a !== undefined)
+    // A full answer holds the limit, or every matching row when fewer match.
+    const full = run.answers.filter((a, i) => a !== undefined && a.length >= Math.min(LIMIT, truth[i]!.length))
+    return {
+      recall: recallOf(run.answers, truth),
+      meanRows: mean(answered.map((a) => a.length)),
+      fullShare: full.length / queries.length,
+      p50: summarize(run.latencies).p50,
+      errors: run.errors,
+    }
+  })
 }
 
 async function loadData(ctx: Context, model: string): Promise<BenchResults['load']> {
@@ -368,38 +394,46 @@ async function measureAll(
 
   const pool = Math.max(...o.concurrencies)
   const podA = podOf(ctx, MAIN)
+  // SQL on the pod searches with the pod's configured ef_search, as the edge does.
+  const efSearch = efSearchOf(registry, main.pod)
   ui.log('Latency, throughput and recall')
-  const paths: PathResult[] = []
-  const measure = async (path: SearchPath, t: Neighbour[][] | null) => paths.push(await measurePath(ctx, path, queries, t))
-  await measure(podSqlPath('pod-sql', 'SQL on the pod (pgvector, the floor)', podA.dbUrl, MAIN, main.measure, { pool }), truth.get(MAIN)!)
-  await measure(
-    podSqlPath('pod-sql-unprepared', 'SQL on the pod, unprepared (as the edge sends it)', podA.dbUrl, MAIN, main.measure, { pool, prepare: false }),
-    truth.get(MAIN)!,
-  )
-  await measure(podRpcPath('pod-rpc', 'PostgREST RPC on the pod', podA.apiUrl, podA.keys.serviceRoleKey, MAIN), truth.get(MAIN)!)
-  await measure(edgePath('edge-vector', 'Edge, vector given (via gateway)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), truth.get(MAIN)!)
-  await measure(edgePath('edge-vector-direct', 'Edge, vector given (Deno port)', ctx.functionUrl, ctx.serviceKey, { collection: MAIN }), truth.get(MAIN)!)
-  await measure(edgePath('edge-text', 'Edge, text (embedded per request)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }, { text: true }), null)
-  await measure(primaryRpcPath('primary-rpc', 'Primary RPC match_bench_a (postgres_fdw)', primary.apiUrl, ctx.serviceKey, MAIN), truth.get(MAIN)!)
-  for (const name of BENCH_COLLECTIONS.filter((n) => n !== MAIN)) {
+  const others = BENCH_COLLECTIONS.filter((n) => n !== MAIN).map((name) => {
     const pod = registry.collections[name]!.pod
-    await measure(
-      edgePath(`edge-vector-${pod}`, `Edge, vector, ${name} (${pod}, ${registry.pods[pod]!.transport})`, ctx.gatewayUrl, ctx.serviceKey, { collection: name }),
-      truth.get(name)!,
-    )
-  }
-  await measure(edgePath('edge-fanout', 'Edge fan-out over 3 pods', ctx.gatewayUrl, ctx.serviceKey, { collections: [...BENCH_COLLECTIONS] }), fanOutTruth)
+    return {
+      path: edgePath(`edge-vector-${pod}`, `Edge, vector, ${name} (${pod}, ${registry.pods[pod]!.transport})`, ctx.gatewayUrl, ctx.serviceKey, { collection: name }),
+      truth: truth.get(name)!,
+    }
+  })
+  const paths = await measurePaths(
+    ctx,
+    [
+      { path: podSqlPath('pod-sql', 'SQL on the pod (pgvector, the floor)', podA.dbUrl, MAIN, main.measure, { pool, efSearch }), truth: truth.get(MAIN)! },
+      {
+        path: podSqlPath('pod-sql-unprepared', 'SQL on the pod, unprepared (as the edge sends it)', podA.dbUrl, MAIN, main.measure, { pool, efSearch, prepare: false }),
+        truth: truth.get(MAIN)!,
+      },
+      { path: podRpcPath('pod-rpc', 'PostgREST RPC on the pod', podA.apiUrl, podA.keys.serviceRoleKey, MAIN), truth: truth.get(MAIN)! },
+      { path: edgePath('edge-vector', 'Edge, vector given (via gateway)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), truth: truth.get(MAIN)! },
+      { path: edgePath('edge-vector-direct', 'Edge, vector given (Deno port)', ctx.functionUrl, ctx.serviceKey, { collection: MAIN }), truth: truth.get(MAIN)! },
+      { path: edgePath('edge-text', 'Edge, text (embedded per request)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }, { text: true }), truth: null },
+      { path: primaryRpcPath('primary-rpc', 'Primary RPC match_bench_a (postgres_fdw)', primary.apiUrl, ctx.serviceKey, MAIN), truth: truth.get(MAIN)! },
+      ...others,
+      { path: edgePath('edge-fanout', 'Edge fan-out over 3 pods', ctx.gatewayUrl, ctx.serviceKey, { collections: [...BENCH_COLLECTIONS] }), truth: fanOutTruth },
+    ],
+    queries,
+  )
 
   ui.log('ef_search sweep (concurrency 1)')
   const efSweep: SweepPoint[] = []
   for (const efSearch of o.efSweep) {
-    for (const path of [
+    const sweepPaths = [
       podSqlPath('pod-sql', '', podA.dbUrl, MAIN, main.measure, { pool: 1, efSearch }),
       edgePath('edge-vector', '', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }, { efSearch }),
-    ]) {
-      const r = await measureOnce(ctx, path, queries, truth.get(MAIN)!, o.warmup)
-      efSweep.push({ path: path.id, efSearch, recall: r.recall, p50: r.p50 })
-      ui.log(`  ${path.id} ef_search=${efSearch}: recall@10 ${r.recall.toFixed(3)}, p50 ${r.p50.toFixed(2)} ms`)
+    ]
+    const measured = await measureTogether(ctx, sweepPaths, queries, truth.get(MAIN)!)
+    for (const [i, r] of measured.entries()) {
+      efSweep.push({ path: sweepPaths[i]!.id, efSearch, recall: r.recall, p50: r.p50 })
+      ui.log(`  ${sweepPaths[i]!.id} ef_search=${efSearch}: recall@10 ${r.recall.toFixed(3)}, p50 ${r.p50.toFixed(2)} ms`)
     }
   }
 
@@ -408,13 +442,14 @@ async function measureAll(
   for (const s of SELECTIVITIES) {
     const variants: Array<[SearchPath, string]> = [
       ...(['off', 'relaxed_order', 'strict_order'] as IterativeScan[]).map(
-        (mode): [SearchPath, string] => [podSqlPath(`pod-sql-${mode}`, '', podA.dbUrl, MAIN, main.measure, { pool: 1, iterativeScan: mode }), `SQL on the pod, iterative_scan=${mode}`],
+        (mode): [SearchPath, string] => [podSqlPath(`pod-sql-${mode}`, '', podA.dbUrl, MAIN, main.measure, { pool: 1, efSearch, iterativeScan: mode }), `SQL on the pod, iterative_scan=${mode}`],
       ),
       [edgePath('edge-vector', '', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), 'Edge, vector given (relaxed_order)'],
       [primaryRpcPath('primary-rpc', '', primary.apiUrl, ctx.serviceKey, MAIN), 'Primary RPC (pod role: strict_order)'],
     ]
-    for (const [path, label] of variants) {
-      const r = await measureOnce(ctx, path, filteredQueries.get(s.percent)!, filteredTruth.get(s.percent)!, o.warmup)
+    const measured = await measureTogether(ctx, variants.map(([path]) => path), filteredQueries.get(s.percent)!, filteredTruth.get(s.percent)!)
+    for (const [i, r] of measured.entries()) {
+      const [path, label] = variants[i]!
       filtered.push({ selectivity: s.percent, path: path.id, label, ...r })
       ui.log(`  ${s.percent}% ${label}: ${r.meanRows.toFixed(1)} rows of ${LIMIT}, recall ${r.recall.toFixed(3)}, p50 ${r.p50.toFixed(2)} ms`)
     }
@@ -453,7 +488,7 @@ async function measureAll(
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     machine,
-    data: { rowsPerPod: o.rows, dims: main.dims, clusters: o.clusters, noise: o.noise, queries: o.queries, filteredQueries: o.filteredQueries, model },
+    data: { rowsPerPod: o.rows, dims: main.dims, clusters: o.clusters, noise: o.noise, queries: o.queries, filteredQueries: o.filteredQueries, model, efSearch },
     load,
     paths,
     efSweep,

@@ -37,7 +37,7 @@ export const PRESETS = {
     concurrencies: [1, 8, 32],
     requests: (c: number) => (c === 1 ? 300 : 40 * c + 400),
     warmup: 30,
-    efSweep: [10, 20, 40, 80, 160, 320],
+    efSweep: [10, 20, 40, 80, 100, 120, 160, 320],
     ingestVectors: 5_000,
     ingestTexts: 2_000,
     embedTexts: 512,

@@ -18,7 +18,7 @@ function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
     startedAt: '2026-11-25T07:00:00.000Z',
     durationSeconds: 60,
     machine: { cpu: 'cpu', cpus: 2, memoryGiB: 8, kernel: 'Linux', node: 'v20', deno: 'deno 2', postgres: '15', pgvector: '0.8.0', postgrest: 'PostgREST 12' },
-    data: { rowsPerPod: 1000, dims: 384, clusters: 10, noise: 0.6, queries: 10, filteredQueries: 5, model: 'm' },
+    data: { rowsPerPod: 1000, dims: 384, clusters: 10, noise: 0.6, queries: 10, filteredQueries: 5, model: 'm', efSearch: 40 },
     load: [],
     paths: [path('pod-sql', 2), path('edge-vector', 2.4), path('edge-vector-direct', 2.2), path('edge-vector-pod_b', 3), path('edge-vector-pod_c', 4), path('edge-fanout', 5)],
     efSweep: [{ path: 'pod-sql', efSearch: 40, recall: 0.97, p50: 2 }],

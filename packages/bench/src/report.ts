@@ -27,7 +27,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const sqlRecall = results.paths.find((p) => p.id === 'pod-sql')?.recall ?? Number.NaN
   checks.push({
     target: 'recall@10 ≥ 0.95 at default settings',
-    measured: `${recall.toFixed(3)} through the edge, ${sqlRecall.toFixed(3)} in SQL (ef_search 40)`,
+    measured: `${recall.toFixed(3)} through the edge, ${sqlRecall.toFixed(3)} in SQL (ef_search ${results.data.efSearch}, the pod's registry setting)`,
     met: recall >= 0.95,
   })
   const edgeFiltered = results.filtered.filter((f) => f.path === 'edge-vector')
@@ -65,7 +65,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
   lines.push(
     `Run of ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC, \`pnpm bench${results.mode === 'short' ? ' --short' : ''}\`, ${results.durationSeconds} s. ` +
       `${results.data.rowsPerPod.toLocaleString('en')} rows per pod (${results.data.dims} dims, ${results.data.clusters} clusters, noise σ ${results.data.noise}), ` +
-      `${results.data.queries} query vectors drawn from the same distribution, ${results.data.filteredQueries} per filtered run; model \`${results.data.model}\`.`,
+      `${results.data.queries} query vectors drawn from the same distribution, ${results.data.filteredQueries} per filtered run; hnsw.ef_search ${results.data.efSearch} unless a row says otherwise; model \`${results.data.model}\`.`,
     '',
     '### Machine',
     '',

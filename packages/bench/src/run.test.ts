@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runClosedLoop } from './run.ts'
+import { runClosedLoop, runInterleaved } from './run.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -39,5 +39,38 @@ describe('runClosedLoop', () => {
     expect(result.firstError).toBe('odd 1')
     expect(result.latencies).toHaveLength(2)
     expect(result.answers).toEqual([undefined, 2, undefined, 4])
+  })
+})
+
+describe('runInterleaved', () => {
+  it('sends every query to every call, one request at a time, rotating who goes first', async () => {
+    const log: string[] = []
+    let inFlight = 0
+    let peak = 0
+    const call = (name: string) => async (q: number) => {
+      peak = Math.max(peak, ++inFlight)
+      log.push(`${name}${q}`)
+      await sleep(1)
+      inFlight--
+      return `${name}:${q}`
+    }
+    let rounds = 0
+    const [a, b] = await runInterleaved([call('a'), call('b')], [1, 2], 3, () => rounds++)
+    expect(peak).toBe(1)
+    expect(rounds).toBe(3)
+    expect(log).toEqual(['a1', 'b1', 'b2', 'a2', 'a1', 'b1'])
+    expect(a!.answers).toEqual(['a:1', 'a:2'])
+    expect(b!.latencies).toHaveLength(3)
+    expect(b!.throughput).toBeGreaterThan(0)
+  })
+
+  it('counts a failing call without stopping the others', async () => {
+    const [bad, good] = await runInterleaved(
+      [async () => Promise.reject(new Error('down')), async (q: number) => q],
+      [7],
+      2,
+    )
+    expect([bad!.errors, bad!.firstError, bad!.latencies.length]).toEqual([2, 'down', 0])
+    expect(good!.answers).toEqual([7])
   })
 })

@@ -46,7 +46,8 @@ describe('generated files', () => {
     const before = projectMigrations(registry, 'pod_a').map((f) => f.path)
     const after = projectMigrations(grown, 'pod_a').map((f) => f.path)
     expect(after.slice(0, before.length)).toEqual(before)
-    expect(after.at(-1)).toBe('supabase/pods/pod_a/supabase/migrations/20261125000500_create_collection_extra.sql')
+    const next = String(Object.keys(registry.collections).length + 1).padStart(4, '0')
+    expect(after.at(-1)).toBe(`supabase/pods/pod_a/supabase/migrations/20261125${next}00_create_collection_extra.sql`)
   })
 
   it('writes missing files, rewrites changed ones and deletes stale generated ones only', () => {
@@ -121,6 +122,19 @@ describe('collection SQL', () => {
       `case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end`,
     )
     expect(columnExpression("it's", 'text')).toBe(`metadata ->> 'it''s'`)
+  })
+
+  it('gives each project its registry ef_search: the pod search function\'s default and the fdw role\'s setting', () => {
+    const tuned = parseRegistry({
+      model: { id: 'm', dims: 3 },
+      pods: { pod_a: { efSearch: 150 }, pod_b: {} },
+      collections: {},
+    })
+    const setup = (project: string) => projectMigrations(tuned, project)[0]!.content
+    expect(setup('pod_a')).toContain('  ef_search integer default 150,')
+    expect(setup('pod_a')).toContain('alter role vecpods_fdw set hnsw.ef_search = 150;')
+    expect(setup('pod_b')).toContain('  ef_search integer default 100,')
+    expect(setup('pod_b')).toContain('alter role vecpods_fdw set hnsw.ef_search = 100;')
   })
 
   it('puts collections kept in the primary database into the primary migrations', () => {

@@ -1,5 +1,6 @@
 import {
   collectionsOn,
+  efSearchOf,
   localPorts,
   projectNames,
   registrySchema,
@@ -30,7 +31,7 @@ export function projectMigrations(registry: Registry, project: string): Generate
       path: `${dir}/${migrationVersion(0)}_vecpods_setup.sql`,
       content:
         sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) +
-        setupSql() +
+        setupSql(efSearchOf(registry, project)) +
         (project === PRIMARY && usesForeignTables(registry) ? fdwSetupSql() : ''),
     },
   ]

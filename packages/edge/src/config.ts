@@ -1,4 +1,4 @@
-import { PRIMARY, projectEnvNames, type Registry } from '../../registry/src/index.ts'
+import { efSearchOf, PRIMARY, projectEnvNames, type Registry } from '../../registry/src/index.ts'
 import { selectEmbedder } from './embed/select.ts'
 import type { Embedder } from './embed/types.ts'
 import { restPod } from './pods/rest-pod.ts'
@@ -44,11 +44,11 @@ export function loadConfig(registry: Registry, env: Env): EdgeConfig {
     const transport = pod === PRIMARY ? 'sql' : registry.pods[pod]!.transport
     if (transport === 'sql') {
       const dbUrl = need(names.dbUrl)
-      if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: timeoutMs }))
+      if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: timeoutMs, efSearch: efSearchOf(registry, pod) }))
     } else {
       const url = need(names.restUrl)
       const serviceKey = need(names.serviceKey)
-      if (url && serviceKey) pods.set(pod, restPod({ pod, url, serviceKey, timeoutMs }))
+      if (url && serviceKey) pods.set(pod, restPod({ pod, url, serviceKey, timeoutMs, efSearch: efSearchOf(registry, pod) }))
     }
   }
   if (missing.length) throw new Error(`vector-search: missing environment variables ${missing.join(', ')}`)

@@ -1,6 +1,7 @@
 export {
   ACCESS,
   COLUMN_TYPES,
+  DEFAULT_EF_SEARCH,
   MAX_INDEXED_DIMS,
   MEASURES,
   PRIMARY,
@@ -11,7 +12,7 @@ export {
 export type { Collection, ColumnType, IndexSpec, Measure, Pod, Registry, RegistryInput } from './schema.ts'
 export { RegistryError } from './errors.ts'
 export type { RegistryProblem } from './errors.ts'
-export { collectionsOn, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
+export { collectionsOn, efSearchOf, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
 export { projectEnvNames } from './env-names.ts'
 export { DEFAULT_PORT_BASE, localPorts } from './ports.ts'
 export type { ProjectPorts } from './ports.ts'

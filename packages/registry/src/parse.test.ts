@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { repoRoot } from './load-node.ts'
-import { parseRegistry, parseRegistryText, RegistryError, projectEnvNames, localPorts } from './index.ts'
+import { efSearchOf, parseRegistry, parseRegistryText, RegistryError, projectEnvNames, localPorts } from './index.ts'
 
 const shipped = JSON.parse(readFileSync(join(repoRoot, 'vecpods.config.json'), 'utf8'))
 
@@ -49,6 +49,19 @@ describe('parseRegistry', () => {
       onPrimary: 'foreign_table',
     })
     expect(reg.pods.a?.transport).toBe('sql')
+    expect([reg.pods.a?.efSearch, reg.primary.efSearch]).toEqual([100, 100])
+  })
+
+  it('takes an ef_search per pod and for the primary, within pgvector\'s 1–1000', () => {
+    const reg = parseRegistry({
+      model: { id: 'm', dims: 3 },
+      primary: { efSearch: 120 },
+      pods: { a: { efSearch: 200 }, b: {} },
+      collections: {},
+    })
+    expect([efSearchOf(reg, 'a'), efSearchOf(reg, 'b'), efSearchOf(reg, 'primary')]).toEqual([200, 100, 120])
+    expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: { efSearch: 0 } }, collections: {} })).toThrow(/pods\.a\.efSearch/)
+    expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: { efSearch: 1001 } }, collections: {} })).toThrow(/pods\.a\.efSearch/)
   })
 
   it('names the field of an unknown pod', () => {

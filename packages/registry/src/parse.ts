@@ -24,6 +24,11 @@ export function projectNames(registry: Registry): string[] {
   return [PRIMARY, ...Object.keys(registry.pods)]
 }
 
+/** The `hnsw.ef_search` a project (the primary or a pod) searches with by default. */
+export function efSearchOf(registry: Registry, project: string): number {
+  return project === PRIMARY ? registry.primary.efSearch : registry.pods[project]!.efSearch
+}
+
 /** The collections a project (the primary or a pod) holds, in file order. */
 export function collectionsOn(registry: Registry, project: string): [string, Registry['collections'][string]][] {
   return Object.entries(registry.collections).filter(([, c]) => c.pod === project)

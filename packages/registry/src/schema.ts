@@ -31,12 +31,23 @@ const projectEnvSchema = z.strictObject({
   anonKey: envVarName.optional(),
 })
 
+/**
+ * `hnsw.ef_search` for searches that do not ask for their own: the HNSW candidate list size.
+ * pgvector's default is 40; vecpods uses 100 because `pnpm bench` (100,000 clustered 384-dimension
+ * rows, two index builds) measured recall@10 0.906–0.943 at 40, 0.949–0.975 at 80 and 0.953 at 100
+ * on the weaker build, for well under a millisecond at the pod (BENCHMARKS.md).
+ */
+export const DEFAULT_EF_SEARCH = 100
+const efSearch = z.int().min(1).max(1000).default(DEFAULT_EF_SEARCH)
+
 const podSchema = z.strictObject({
   description: z.string().optional(),
   /** Which environment variables hold this pod's connection settings. Secrets never live in the file. */
   env: projectEnvSchema.optional(),
   /** How the edge function reaches the pod: postgres.js over SQL, or PostgREST RPC. */
   transport: z.enum(TRANSPORTS).default('sql'),
+  /** HNSW candidate list size for this pod's searches (higher: better recall, slower). */
+  efSearch,
 })
 
 const indexSchema = z.discriminatedUnion('method', [
@@ -81,7 +92,7 @@ export const registrySchema = z
   .strictObject({
     $schema: z.string().optional(),
     model: modelSchema,
-    primary: z.strictObject({ env: projectEnvSchema.optional() }).default({}),
+    primary: z.strictObject({ env: projectEnvSchema.optional(), efSearch }).default({ efSearch: DEFAULT_EF_SEARCH }),
     pods: z
       .record(identifier, podSchema)
       .refine((pods) => Object.keys(pods).length > 0, { message: 'at least one pod is required' })

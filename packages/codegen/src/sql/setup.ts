@@ -6,7 +6,7 @@ export const PGVECTOR_MIN = [0, 8, 0] as const
  * `extensions` as Supabase installs it, the `vecs` schema for collection tables, and the
  * `vecpods.collections` catalog that records each collection's dims, measure and model.
  */
-export function setupSql(): string {
+export function setupSql(efSearch: number): string {
   return `create extension if not exists vector with schema extensions;
 
 do $$
@@ -50,9 +50,10 @@ begin
 end
 $$;
 alter role vecpods_fdw set hnsw.iterative_scan = 'strict_order';
+alter role vecpods_fdw set hnsw.ef_search = ${efSearch};
 alter role vecpods_fdw set statement_timeout = '10s';
 grant usage on schema vecs, extensions to vecpods_fdw;
-${podFunctionsSql()}`
+${podFunctionsSql(efSearch)}`
 }
 
 /**
@@ -61,7 +62,7 @@ ${podFunctionsSql()}`
  * Errors carry SQLSTATEs the edge maps to its codes: VPC01 unknown collection, VPM01 model
  * mismatch, VPF01 malformed filter.
  */
-function podFunctionsSql(): string {
+function podFunctionsSql(efSearch: number): string {
   return `
 -- A filter as the edge lowers it (and / or / not over containment and jsonpath tests), rendered
 -- to SQL over "metadata". Every value is quoted here; the tree carries no SQL.
@@ -118,7 +119,7 @@ create or replace function vecpods.search(
   query_embedding text,
   match_count integer default 10,
   filter jsonb default null,
-  ef_search integer default 40,
+  ef_search integer default ${efSearch},
   exact boolean default false,
   include_metadata boolean default true,
   include_value boolean default false

@@ -1,3 +1,4 @@
+import { DEFAULT_EF_SEARCH } from '../../../registry/src/index.ts'
 import { VecpodsError } from '../errors.ts'
 import { lowerFilter } from '../filters/index.ts'
 import { upsertBatch, vectorText } from './distance.ts'
@@ -11,6 +12,8 @@ export interface RestPodOptions {
   serviceKey: string
   /** Per-request limit in ms (default 5000); past it the request answers 504 `timeout`. */
   timeoutMs?: number
+  /** `hnsw.ef_search` of searches that give none (the registry's `efSearch` for the pod). */
+  efSearch?: number
   fetch?: typeof fetch
 }
 
@@ -62,7 +65,7 @@ export function restPod(options: RestPodOptions): PodClient {
         query_embedding: vectorText(q.vector),
         match_count: q.limit,
         filter: q.filter ? lowerFilter(q.filter) : null,
-        ef_search: q.efSearch ?? 40,
+        ef_search: q.efSearch ?? options.efSearch ?? DEFAULT_EF_SEARCH,
         exact: q.exact ?? false,
         include_metadata: q.includeMetadata,
         include_value: q.includeValue,

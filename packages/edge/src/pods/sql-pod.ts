@@ -1,4 +1,5 @@
 import postgres from 'postgres'
+import { DEFAULT_EF_SEARCH } from '../../../registry/src/index.ts'
 import { VecpodsError } from '../errors.ts'
 import { compileFilter, lowerFilter, type CompiledFilter, type Condition } from '../filters/index.ts'
 import { DISTANCE_OPERATOR, upsertBatch, vectorText } from './distance.ts'
@@ -12,6 +13,8 @@ export interface SqlPodOptions {
   max?: number
   /** Per-statement limit in ms (default 5000); a query past it answers 504 `timeout`. */
   statementTimeoutMs?: number
+  /** `hnsw.ef_search` of searches that give none (the registry's `efSearch` for the pod). */
+  efSearch?: number
   connectTimeoutS?: number
 }
 
@@ -25,8 +28,9 @@ const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}
 
 /**
  * Reaches a pod over SQL with postgres.js: a bounded pool, no prepared statements (so it works
- * through a transaction-mode pooler), a statement timeout, and HNSW iterative scans switched on
- * for the session so filtered queries return the full `limit` when enough rows match.
+ * through a transaction-mode pooler), a statement timeout, the pod's `hnsw.ef_search`, and HNSW
+ * iterative scans switched on for the session so filtered queries return the full `limit` when
+ * enough rows match. Searches with the defaults are one statement, no transaction.
  */
 export function sqlPod(options: SqlPodOptions): PodClient {
   const sql = postgres(options.dbUrl, {
@@ -39,6 +43,7 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       application_name: 'vecpods-edge',
       statement_timeout: options.statementTimeoutMs ?? 5000,
       'hnsw.iterative_scan': 'relaxed_order',
+      'hnsw.ef_search': options.efSearch ?? DEFAULT_EF_SEARCH,
     } as Record<string, string | number>,
   })
   const { pod } = options
@@ -63,7 +68,7 @@ export function sqlPod(options: SqlPodOptions): PodClient {
             ? await sql.unsafe(text, params)
             : await sql.begin(async (tx) => {
                 await tx.unsafe(`select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true)`, [
-                  String(q.efSearch ?? 40),
+                  String(q.efSearch ?? options.efSearch ?? DEFAULT_EF_SEARCH),
                   q.exact ? 'off' : 'on',
                 ])
                 return tx.unsafe(text, params)
