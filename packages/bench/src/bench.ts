@@ -4,7 +4,7 @@ import { createVectorClient } from '@vecpods/sdk'
 import { selectEmbedder } from '@vecpods/edge'
 import { efSearchOf, PRIMARY, type Registry } from '@vecpods/registry'
 import { adminSql, analyzeForeignTables, stackEndpoints, stackEnvironment, stackOptions, status, up, type ProjectEndpoints, type StackOptions } from '@vecpods/stack'
-import { emptyTable, isLoaded, loadTable, sampleVectors, SELECTIVITIES, type DataSpec, type LoadTimings } from './data.ts'
+import { emptyTable, loadedWith, loadTable, sampleVectors, SELECTIVITIES, type DataSpec, type LoadTimings } from './data.ts'
 import { probeForeignScan, type ForeignScanProbe } from './fdw-probe.ts'
 import { describeMachine, type Machine } from './machine.ts'
 import type { BenchOptions } from './options.ts'
@@ -213,9 +213,10 @@ async function loadData(ctx: Context, model: string): Promise<BenchResults['load
     const db = ctx.connect(podOf(ctx, name).dbUrl)
     {
       const base = { collection: name, pod: col.pod, transport: ctx.registry.pods[col.pod]!.transport }
-      if (!ctx.o.reload && (await isLoaded(db, name, spec))) {
+      const earlier = ctx.o.reload ? null : await loadedWith(db, name, spec)
+      if (earlier) {
         ctx.ui.log(`  ${name} on ${col.pod}: ${spec.rows.toLocaleString('en')} rows already loaded (pass --reload to generate them again)`)
-        out.push({ ...base, reused: true })
+        out.push({ ...base, reused: true, ...earlier })
         continue
       }
       const bar = ctx.ui.phase(`load ${name}`, spec.rows)
@@ -466,7 +467,8 @@ async function measureAll(
   ui.log('Ingestion and embedding')
   const ingest = await measureIngestion(ctx, spec)
   const embedding = await measureEmbedding(ctx)
-  const generated = load.filter((l) => !l.reused && l.insertMs !== undefined)
+  // Timings of the loads that generated the data, in this run or the one that left it in place.
+  const generated = load.filter((l) => l.insertMs !== undefined)
   const bulkSql = generated.length
     ? (() => {
         const rows = generated.reduce((a, l) => a + (l.rows ?? 0), 0)

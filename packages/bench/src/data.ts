@@ -114,17 +114,28 @@ export async function loadTable(
     // Vacuum now, so autovacuum does not run through the measurements that follow.
     await sql.unsafe(`vacuum (analyze) vecs."${table}"`)
     await sql`update vecpods.collections set model = ${model}, filled_at = now() where name = ${table}`
-    await sql.unsafe(`comment on table vecs."${table}" is '${fingerprint(spec)}'`)
-    return { rows: spec.rows, insertMs, indexMs }
+    const timings = { rows: spec.rows, insertMs, indexMs }
+    await sql.unsafe(`comment on table vecs."${table}" is '${fingerprint(spec)}; ${JSON.stringify(timings)}'`)
+    return timings
   } finally {
     sql.release()
   }
 }
 
-/** True when `vecs.<table>` holds exactly the rows `spec` generates (its comment says so). */
-export async function isLoaded(db: postgres.Sql, table: string, spec: DataSpec): Promise<boolean> {
+/**
+ * The timings of the load that generated `vecs.<table>`, when it holds exactly the rows `spec`
+ * generates (its comment says so); null when it must be generated (again).
+ */
+export async function loadedWith(db: postgres.Sql, table: string, spec: DataSpec): Promise<LoadTimings | null> {
   const [row] = await db`select obj_description(${`vecs."${table}"`}::regclass, 'pg_class') as note`
-  return row?.note === fingerprint(spec)
+  const note = (row?.note as string | null) ?? ''
+  const prefix = `${fingerprint(spec)}; `
+  if (!note.startsWith(prefix)) return null
+  try {
+    return JSON.parse(note.slice(prefix.length)) as LoadTimings
+  } catch {
+    return null
+  }
 }
 
 /** Empties a bench table and forgets its fingerprint (`pnpm bench --clean`). */

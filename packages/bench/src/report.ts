@@ -13,6 +13,9 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`
 const run = (p: PathResult | undefined, c: number) => p?.runs.find((r) => r.concurrency === c)
 const p50 = (results: BenchResults, id: string) => run(results.paths.find((p) => p.id === id), 1)?.latency.p50 ?? Number.NaN
 
+/** The collection a single-collection edge path searched, from its label ("…, bench_b (pod_b, sql)"). */
+const collectionOf = (p: PathResult) => /\b(bench_[a-z0-9_]+)/.exec(p.label)?.[1] ?? 'bench_a'
+
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = []
   const floor = p50(results, 'pod-sql')
@@ -23,12 +26,14 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     measured: `${(edge / floor).toFixed(2)}× through the gateway (${ms(edge)} vs ${ms(floor)} ms); ${(direct / floor).toFixed(2)}× at the Deno port`,
     met: edge / floor <= 1.25,
   })
-  const recall = results.paths.find((p) => p.id === 'edge-vector')?.recall ?? Number.NaN
+  // Every collection through the edge: each pod's index is a separate build, and recall varies between builds.
+  const edgeRecalls = results.paths.filter((p) => p.id === 'edge-vector' || p.id.startsWith('edge-vector-pod_'))
   const sqlRecall = results.paths.find((p) => p.id === 'pod-sql')?.recall ?? Number.NaN
+  const lowest = Math.min(...edgeRecalls.map((p) => p.recall ?? Number.NaN))
   checks.push({
     target: 'recall@10 ≥ 0.95 at default settings',
-    measured: `${recall.toFixed(3)} through the edge, ${sqlRecall.toFixed(3)} in SQL (ef_search ${results.data.efSearch}, the pod's registry setting)`,
-    met: recall >= 0.95,
+    measured: `edge ${edgeRecalls.map((p) => `${collectionOf(p)} ${p.recall?.toFixed(3)}`).join(', ')}; SQL ${sqlRecall.toFixed(3)} (hnsw.ef_search ${results.data.efSearch}, the registry default)`,
+    met: edgeRecalls.length > 0 && lowest >= 0.95,
   })
   const edgeFiltered = results.filtered.filter((f) => f.path === 'edge-vector')
   checks.push({
@@ -134,7 +139,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
     '',
     table(['What', 'Rows', 'Seconds', 'Rows per second'], [
       ...(results.ingestion.bulkSql
-        ? [['Generated in SQL on the pods, no vector index', results.ingestion.bulkSql.rows, (results.ingestion.bulkSql.ms / 1000).toFixed(1), results.ingestion.bulkSql.rowsPerSecond.toFixed(0)]]
+        ? [['Generated in SQL on the pods, no vector index (when the data was made)', results.ingestion.bulkSql.rows, (results.ingestion.bulkSql.ms / 1000).toFixed(1), results.ingestion.bulkSql.rowsPerSecond.toFixed(0)]]
         : []),
       ['Edge upsert, vectors given (HNSW maintained, batches of 200)', results.ingestion.vectors.rows, (results.ingestion.vectors.ms / 1000).toFixed(1), results.ingestion.vectors.rowsPerSecond.toFixed(0)],
       ['Edge upsert, text embedded by the edge (batches of 200)', results.ingestion.text.rows, (results.ingestion.text.ms / 1000).toFixed(1), results.ingestion.text.rowsPerSecond.toFixed(0)],
@@ -144,7 +149,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
     '',
     results.ingestion.hnswBuildSeconds === null
       ? 'HNSW build: not measured in this run (the data was already loaded; `--reload` generates it again).'
-      : `HNSW build (m 16, ef_construction 64, maintenance_work_mem 1 GB) over ${results.data.rowsPerPod.toLocaleString('en')} rows: **${results.ingestion.hnswBuildSeconds.toFixed(1)} s** on average per pod (${results.load
+      : `HNSW build (m 16, ef_construction 64, maintenance_work_mem 1 GB) over ${results.data.rowsPerPod.toLocaleString('en')} rows: **${results.ingestion.hnswBuildSeconds.toFixed(1)} s** on average per pod${results.load.some((l) => l.reused) ? ', measured by the run that generated the data' : ''} (${results.load
           .filter((l) => l.indexMs !== undefined)
           .map((l) => `${l.collection} ${(l.indexMs! / 1000).toFixed(1)} s`)
           .join(', ')}).`,

@@ -133,8 +133,8 @@ describe('collection SQL', () => {
     const setup = (project: string) => projectMigrations(tuned, project)[0]!.content
     expect(setup('pod_a')).toContain('  ef_search integer default 150,')
     expect(setup('pod_a')).toContain('alter role vecpods_fdw set hnsw.ef_search = 150;')
-    expect(setup('pod_b')).toContain('  ef_search integer default 100,')
-    expect(setup('pod_b')).toContain('alter role vecpods_fdw set hnsw.ef_search = 100;')
+    expect(setup('pod_b')).toContain('  ef_search integer default 160,')
+    expect(setup('pod_b')).toContain('alter role vecpods_fdw set hnsw.ef_search = 160;')
   })
 
   it('puts collections kept in the primary database into the primary migrations', () => {

@@ -49,7 +49,7 @@ describe('parseRegistry', () => {
       onPrimary: 'foreign_table',
     })
     expect(reg.pods.a?.transport).toBe('sql')
-    expect([reg.pods.a?.efSearch, reg.primary.efSearch]).toEqual([100, 100])
+    expect([reg.pods.a?.efSearch, reg.primary.efSearch]).toEqual([160, 160])
   })
 
   it('takes an ef_search per pod and for the primary, within pgvector\'s 1–1000', () => {
@@ -59,7 +59,7 @@ describe('parseRegistry', () => {
       pods: { a: { efSearch: 200 }, b: {} },
       collections: {},
     })
-    expect([efSearchOf(reg, 'a'), efSearchOf(reg, 'b'), efSearchOf(reg, 'primary')]).toEqual([200, 100, 120])
+    expect([efSearchOf(reg, 'a'), efSearchOf(reg, 'b'), efSearchOf(reg, 'primary')]).toEqual([200, 160, 120])
     expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: { efSearch: 0 } }, collections: {} })).toThrow(/pods\.a\.efSearch/)
     expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: { efSearch: 1001 } }, collections: {} })).toThrow(/pods\.a\.efSearch/)
   })

@@ -33,11 +33,11 @@ const projectEnvSchema = z.strictObject({
 
 /**
  * `hnsw.ef_search` for searches that do not ask for their own: the HNSW candidate list size.
- * pgvector's default is 40; vecpods uses 100 because `pnpm bench` (100,000 clustered 384-dimension
- * rows, two index builds) measured recall@10 0.906–0.943 at 40, 0.949–0.975 at 80 and 0.953 at 100
- * on the weaker build, for well under a millisecond at the pod (BENCHMARKS.md).
+ * pgvector's default is 40; vecpods uses 160 because on 100,000 clustered 384-dimension rows
+ * `pnpm bench` measured recall@10 0.906–0.943 at 40 and 0.948–0.975 at 100 across index builds
+ * (each build differs), and 0.971–0.983 at 160, for about 0.5 ms more at the pod than 40 (BENCHMARKS.md).
  */
-export const DEFAULT_EF_SEARCH = 100
+export const DEFAULT_EF_SEARCH = 160
 const efSearch = z.int().min(1).max(1000).default(DEFAULT_EF_SEARCH)
 
 const podSchema = z.strictObject({

@@ -44,7 +44,7 @@ begin
 end
 $$;
 alter role vecpods_fdw set hnsw.iterative_scan = 'strict_order';
-alter role vecpods_fdw set hnsw.ef_search = 100;
+alter role vecpods_fdw set hnsw.ef_search = 160;
 alter role vecpods_fdw set statement_timeout = '10s';
 grant usage on schema vecs, extensions to vecpods_fdw;
 
@@ -103,7 +103,7 @@ create or replace function vecpods.search(
   query_embedding text,
   match_count integer default 10,
   filter jsonb default null,
-  ef_search integer default 100,
+  ef_search integer default 160,
   exact boolean default false,
   include_metadata boolean default true,
   include_value boolean default false
