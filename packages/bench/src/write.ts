@@ -8,8 +8,9 @@ import { renderReport, spliceReport } from './report.ts'
 export const BENCHMARKS_MD = join(repoRoot, 'BENCHMARKS.md')
 
 /**
- * Writes `results.json`, the two SVG charts and `report.md` into `outDir`; with `markdown`, also
- * replaces the generated block of that document (BENCHMARKS.md). Returns the paths written.
+ * Writes `results.json` and the two SVG charts into `outDir`, and the report: as `report.md`
+ * beside them, or, given `markdown`, as the generated block of that document (BENCHMARKS.md).
+ * Returns the paths written.
  */
 export function writeResults(results: BenchResults, outDir: string, markdown?: string): string[] {
   mkdirSync(outDir, { recursive: true })
@@ -17,9 +18,9 @@ export function writeResults(results: BenchResults, outDir: string, markdown?: s
     [join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`],
     [join(outDir, 'latency-recall.svg'), latencyRecallChart(results)],
     [join(outDir, 'throughput.svg'), throughputChart(results)],
-    [join(outDir, 'report.md'), renderReport(results, '')],
   ]
-  if (markdown) {
+  if (!markdown) files.push([join(outDir, 'report.md'), renderReport(results, '')])
+  else {
     const rel = relative(join(markdown, '..'), outDir)
     const current = existsSync(markdown) ? readFileSync(markdown, 'utf8') : '# Benchmarks\n'
     files.push([markdown, spliceReport(current, renderReport(results, rel ? `${rel}/` : ''))])
