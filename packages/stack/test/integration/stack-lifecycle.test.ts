@@ -95,13 +95,13 @@ describe('migrations', () => {
     const podA = (await stackEndpoints(opts)).find((e) => e.project === 'pod_a')!
     const sql = adminSql(podA.dbUrl)
     try {
-      const again = await migrate(sql, join(opts.root, migrationsDir('pod_a')))
-      expect(again).toEqual({ applied: [], reapplied: [], unchanged: 2 })
+      const dir = join(opts.root, migrationsDir('pod_a'))
+      const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
+      expect(files).toEqual(['20261125000000_vecpods_setup.sql', '20261125000100_create_collection_docs.sql', '20261125000500_create_collection_bench_a.sql'])
+      const again = await migrate(sql, dir)
+      expect(again).toEqual({ applied: [], reapplied: [], unchanged: files.length })
       const versions = await sql`select version, name from supabase_migrations.schema_migrations order by version`
-      expect(versions).toEqual([
-        { version: '20261125000000', name: 'vecpods_setup' },
-        { version: '20261125000100', name: 'create_collection_docs' },
-      ])
+      expect(versions).toEqual(files.map((f) => ({ version: f.slice(0, 14), name: f.slice(15, -4) })))
     } finally {
       await sql.end()
     }
