@@ -71,12 +71,25 @@ const options = benchOptions(values.short ? 'short' : 'full', {
 /** Live bars on a terminal; one line per finished phase otherwise (CI logs). */
 function terminalUi(): { ui: BenchUi; stop(): void } {
   if (!process.stderr.isTTY) {
+    // A line every 10 s of a long phase, and one when it ends.
     return {
       ui: {
         log: (line) => console.log(line),
         phase(label, total) {
           const started = performance.now()
-          return { tick: () => {}, done: () => console.log(`    ${label}: ${total} in ${((performance.now() - started) / 1000).toFixed(1)} s`) }
+          let done = 0
+          let shown = started
+          return {
+            tick: (n = 1) => {
+              done += n
+              const now = performance.now()
+              if (now - shown >= 10_000 && done < total) {
+                shown = now
+                console.log(`    ${label}: ${done}/${total}…`)
+              }
+            },
+            done: () => console.log(`    ${label}: ${total} in ${((performance.now() - started) / 1000).toFixed(1)} s`),
+          }
         },
       },
       stop: () => {},

@@ -1,21 +1,24 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot } from '@vecpods/registry/node'
 import { adminSql, stackEndpoints, stackOptions } from '@vecpods/stack'
-import { BENCH_COLLECTIONS, benchOptions, checkTargets, cleanBench, runBench, writeResults, type BenchResults } from '../../src/index.ts'
+import { BENCH_COLLECTIONS, checkTargets, cleanBench, type BenchResults } from '../../src/index.ts'
 
 // `pnpm bench --short` as CI runs it: every phase against the real stack, on little data. Its
 // figures mean nothing and nothing here looks at speed; it checks that every path answers, that
 // recall and the other figures are computed from real answers, and that the files are written.
 // (On a developer's stack this replaces the full bench data: `pnpm bench` generates it again.)
 const outDir = mkdtempSync(join(tmpdir(), 'vecpods-bench-'))
-const lines: string[] = []
+let stdout: string
 let results: BenchResults
 
-beforeAll(async () => {
-  const ui = { log: (l: string) => lines.push(l), phase: () => ({ tick: () => {}, done: () => {} }) }
-  results = await runBench(benchOptions('short', { outDir, reload: true }), ui)
+beforeAll(() => {
+  // The command itself, as a user or CI runs it (not a TTY: one line per phase).
+  stdout = execFileSync('pnpm', ['-s', 'bench', '--short', '--reload', '--out', outDir], { cwd: repoRoot, encoding: 'utf8', timeout: 280_000 })
+  results = JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as BenchResults
 }, 300_000)
 
 afterAll(async () => {
@@ -78,15 +81,17 @@ describe('pnpm bench --short', () => {
     expect(results.memory?.peakMiB).toBeGreaterThan(0)
   })
 
-  it('writes the JSON, both charts and a report naming every path and target', () => {
-    const written = writeResults(results, outDir)
-    expect(written.every((f) => existsSync(f))).toBe(true)
-    expect(JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(results)))
+  it('prints its progress and each target, and writes the JSON, both charts and a report naming every path and target', () => {
+    expect(stdout).toMatch(/^vecpods bench \(short\): 2,000 rows × 3 pods, 20 queries/m)
+    expect(stdout).toMatch(/^ {4}exact bench_a: 20 in [\d.]+ s$/m)
+    const targets = checkTargets(results)
+    for (const t of targets) expect(stdout).toContain(`${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.measured}`)
+    for (const file of ['results.json', 'latency-recall.svg', 'throughput.svg', 'report.md']) expect(existsSync(join(outDir, file)), file).toBe(true)
     for (const chart of ['latency-recall.svg', 'throughput.svg']) {
       expect(readFileSync(join(outDir, chart), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
     }
     const report = readFileSync(join(outDir, 'report.md'), 'utf8')
     for (const p of results.paths) expect(report).toContain(p.label)
-    for (const t of checkTargets(results)) expect(report).toContain(t.target)
+    for (const t of targets) expect(report).toContain(t.target)
   })
 })
