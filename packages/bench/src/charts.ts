@@ -53,9 +53,9 @@ export function throughputChart(results: BenchResults): string {
   return render({
     title: 'Throughput against concurrency (closed loop, all on one machine)',
     subtitle: `${results.machine.cpus} CPUs shared by the load generator and the whole stack`,
-    width: 820,
+    width: 900,
     height: 460,
-    marginRight: 290,
+    marginRight: 350,
     grid: true,
     x: { type: 'log', label: 'concurrent requests →', ticks: [...new Set(rows.map((r) => r.concurrency))], tickFormat: 'd' },
     y: { label: 'requests per second', labelAnchor: 'center', zero: true, domain: [0, top * 1.05] },

@@ -1,9 +1,10 @@
-import { relative } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { MultiBar, Presets } from 'cli-progress'
 import { repoRoot } from '@vecpods/registry/node'
-import { cleanBench, runBench, type BenchUi } from './bench.ts'
-import { benchOptions } from './options.ts'
+import { cleanBench, runBench, type BenchResults, type BenchUi } from './bench.ts'
+import { benchOptions, DEFAULT_OUT_DIR } from './options.ts'
 import { checkTargets } from './report.ts'
 import { BENCHMARKS_MD, writeResults } from './write.ts'
 
@@ -21,6 +22,7 @@ generated part of BENCHMARKS.md.
   --reload        generate the data again even if the tables already hold it
   --out DIR       write the results there (BENCHMARKS.md is only updated for the default directory)
   --clean         empty the bench collections and exit
+  --render        rewrite the charts and BENCHMARKS.md from benchmarks/results.json, measuring nothing
   -h, --help      this text`
 
 const { values } = parseArgs({
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     reload: { type: 'boolean', default: false },
     out: { type: 'string' },
     clean: { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
@@ -52,6 +55,16 @@ if (values.help) {
 }
 if (values.clean) {
   await cleanBench()
+  process.exit(0)
+}
+if (values.render) {
+  const file = join(DEFAULT_OUT_DIR, 'results.json')
+  if (!existsSync(file)) {
+    console.error(`${relative(repoRoot, file)} does not exist: run \`pnpm bench\` first`)
+    process.exit(1)
+  }
+  const written = writeResults(JSON.parse(readFileSync(file, 'utf8')) as BenchResults, DEFAULT_OUT_DIR, BENCHMARKS_MD)
+  console.log(`Wrote ${written.map((p) => relative(repoRoot, p)).join(', ')} from ${relative(repoRoot, file)}`)
   process.exit(0)
 }
 if (values.short && values.large) {
