@@ -333,7 +333,7 @@ async function measureAll(
   const startedAt = new Date()
   const stack = stackOptions(env, (line) => ui.log(line))
   if (!(await status(stack)).every((c) => c.running)) {
-    ui.log('Starting the local stack (pnpm stack up)…')
+    ui.log('Starting the local stack (pnpm stack up); it keeps running after the bench, `pnpm stack down` stops it…')
     await up(stack)
   }
   const registry = stack.registry

@@ -129,7 +129,7 @@ try {
   const results = await runBench(options, ui)
   stop()
   const written = writeResults(results, options.outDir, options.updateMarkdown ? BENCHMARKS_MD : undefined)
-  console.log('\nTargets')
+  console.log(options.mode === 'short' ? '\nTargets (a --short run: 2,000 rows per pod, few requests; these verdicts mean nothing)' : '\nTargets')
   for (const t of checkTargets(results)) console.log(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.measured}`)
   console.log(`\nWrote ${written.map((p) => relative(repoRoot, p)).join(', ')} (${results.durationSeconds} s)`)
   console.log('The bench data stays in bench_a, bench_b and bench_c for the next run; `pnpm bench --clean` empties them.')
