@@ -149,7 +149,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
     '',
     results.ingestion.hnswBuildSeconds === null
       ? 'HNSW build: not measured in this run (the data was already loaded; `--reload` generates it again).'
-      : `HNSW build (m 16, ef_construction 64, maintenance_work_mem 1 GB) over ${results.data.rowsPerPod.toLocaleString('en')} rows: **${results.ingestion.hnswBuildSeconds.toFixed(1)} s** on average per pod${results.load.some((l) => l.reused) ? ', measured by the run that generated the data' : ''} (${results.load
+      : `HNSW build (m 16, ef_construction 64, maintenance_work_mem ${results.data.rowsPerPod > 300_000 ? '6' : '1'} GB) over ${results.data.rowsPerPod.toLocaleString('en')} rows: **${results.ingestion.hnswBuildSeconds.toFixed(1)} s** on average per pod${results.load.some((l) => l.reused) ? ', measured by the run that generated the data' : ''} (${results.load
           .filter((l) => l.indexMs !== undefined)
           .map((l) => `${l.collection} ${(l.indexMs! / 1000).toFixed(1)} s`)
           .join(', ')}).`,
