@@ -221,11 +221,20 @@ async function loadData(ctx: Context, model: string): Promise<BenchResults['load
       }
       const bar = ctx.ui.phase(`load ${name}`, spec.rows)
       let shown = 0
-      const timings = await loadTable(db, name, spec, model, (done) => {
-        bar.tick(done - shown)
-        shown = done
-      })
-      bar.done()
+      const timings = await loadTable(
+        db,
+        name,
+        spec,
+        model,
+        (done) => {
+          bar.tick(done - shown)
+          shown = done
+        },
+        () => {
+          bar.done()
+          ctx.ui.log(`  ${name}: rows in, building the HNSW index…`)
+        },
+      )
       ctx.ui.log(
         `  ${name} on ${col.pod}: ${timings.rows.toLocaleString('en')} rows generated in ${(timings.insertMs / 1000).toFixed(1)} s, HNSW index built in ${(timings.indexMs / 1000).toFixed(1)} s`,
       )

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { MultiBar, Presets } from 'cli-progress'
 import { repoRoot } from '@vecpods/registry/node'
@@ -22,7 +22,8 @@ generated part of BENCHMARKS.md.
   --reload        generate the data again even if the tables already hold it
   --out DIR       write the results there (BENCHMARKS.md is only updated for the default directory)
   --clean         empty the bench collections and exit
-  --render        rewrite the charts and BENCHMARKS.md from benchmarks/results.json, measuring nothing
+  --render        rewrite the charts and BENCHMARKS.md from benchmarks/results.json (with --out:
+                  that directory's results.json and report.md), measuring nothing
   -h, --help      this text`
 
 const { values } = parseArgs({
@@ -58,12 +59,14 @@ if (values.clean) {
   process.exit(0)
 }
 if (values.render) {
-  const file = join(DEFAULT_OUT_DIR, 'results.json')
+  const dir = values.out ? resolve(values.out) : DEFAULT_OUT_DIR
+  const file = join(dir, 'results.json')
   if (!existsSync(file)) {
     console.error(`${relative(repoRoot, file)} does not exist: run \`pnpm bench\` first`)
     process.exit(1)
   }
-  const written = writeResults(JSON.parse(readFileSync(file, 'utf8')) as BenchResults, DEFAULT_OUT_DIR, BENCHMARKS_MD)
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults
+  const written = writeResults(results, dir, dir === DEFAULT_OUT_DIR ? BENCHMARKS_MD : undefined)
   console.log(`Wrote ${written.map((p) => relative(repoRoot, p)).join(', ')} from ${relative(repoRoot, file)}`)
   process.exit(0)
 }

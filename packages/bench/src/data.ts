@@ -73,7 +73,8 @@ export interface LoadTimings {
 /**
  * Fills `vecs.<table>` from scratch: drops its HNSW index, generates the rows in chunks (calling
  * `progress` after each), rebuilds the index with the registry's parameters and records `model`
- * as the collection's embedding model, as a first upsert would. Returns the timings.
+ * as the collection's embedding model, as a first upsert would. Calls `building` when the rows
+ * are in and the index build starts. Returns the timings.
  */
 export async function loadTable(
   db: postgres.Sql,
@@ -81,6 +82,7 @@ export async function loadTable(
   spec: DataSpec,
   model: string,
   progress: (rowsDone: number) => void,
+  building: () => void = () => {},
 ): Promise<LoadTimings> {
   const sql = await db.reserve()
   try {
@@ -109,6 +111,7 @@ export async function loadTable(
     // The whole graph in memory, as a production build would be configured (about 2 kB per
     // 384-dim element at m 16); parallel workers as the pod allows.
     await sql.unsafe(`set maintenance_work_mem = '${spec.rows > 300_000 ? '6GB' : '1GB'}'`)
+    building()
     const indexStarted = performance.now()
     await sql.unsafe(index.indexdef)
     const indexMs = performance.now() - indexStarted

@@ -59,6 +59,13 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   return checks
 }
 
+/** The flags of the command that made a run (its output directory aside). */
+function commandFlags(results: BenchResults): string {
+  if (results.mode === 'short') return ' --short'
+  if (results.data.rowsPerPod === 1_000_000) return ' --large'
+  return results.data.rowsPerPod === 100_000 ? '' : ` --rows ${results.data.rowsPerPod}`
+}
+
 const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
 
@@ -68,7 +75,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
   const concurrencies = results.paths[0]?.runs.map((r) => r.concurrency) ?? []
   const lines: string[] = []
   lines.push(
-    `Run of ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC, \`pnpm bench${results.mode === 'short' ? ' --short' : ''}\`, ${results.durationSeconds} s. ` +
+    `Run of ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC, \`pnpm bench${commandFlags(results)}\`, ${results.durationSeconds} s. ` +
       `${results.data.rowsPerPod.toLocaleString('en')} rows per pod (${results.data.dims} dims, ${results.data.clusters} clusters, noise σ ${results.data.noise}), ` +
       `${results.data.queries} query vectors drawn from the same distribution, ${results.data.filteredQueries} per filtered run; hnsw.ef_search ${results.data.efSearch} unless a row says otherwise; model \`${results.data.model}\`.`,
     '',
