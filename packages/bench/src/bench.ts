@@ -3,8 +3,8 @@ import type postgres from 'postgres'
 import { createVectorClient } from '@vecpods/sdk'
 import { selectEmbedder } from '@vecpods/edge'
 import { efSearchOf, PRIMARY, type Registry } from '@vecpods/registry'
-import { adminSql, analyzeForeignTables, stackEndpoints, stackEnvironment, stackOptions, status, up, type ProjectEndpoints, type StackOptions } from '@vecpods/stack'
-import { emptyTable, loadedWith, loadTable, sampleVectors, SELECTIVITIES, type DataSpec, type LoadTimings } from './data.ts'
+import { adminSql, analyzeForeignTables, functionsPid, stackEndpoints, stackEnvironment, stackOptions, status, up, type ProjectEndpoints, type StackOptions } from '@vecpods/stack'
+import { emptyTable, loadedWith, loadTable, sampleVectors, SELECTIVITIES, type DataSpec, type Distribution, type LoadTimings } from './data.ts'
 import { probeForeignScan, type ForeignScanProbe } from './fdw-probe.ts'
 import { describeMachine, type Machine } from './machine.ts'
 import type { BenchOptions } from './options.ts'
@@ -97,11 +97,28 @@ interface Context {
   serviceKey: string
   gatewayUrl: string
   functionUrl: string
-  /** A superuser pool on a project's database, closed when the run ends, even on failure. */
+  /** The superuser pool on a project's database (one per database for the run), closed when the run ends, even on failure. */
   connect(dbUrl: string): postgres.Sql
   /** A search path, closed when the run ends. */
   track<P extends SearchPath>(path: P): P
 }
+
+/** rows and milliseconds, with the rate they make. */
+const rate = (rows: number, ms: number): IngestResult => ({ rows, ms, rowsPerSecond: (rows / ms) * 1000 })
+
+/** A run's figures as the results record them. */
+const pathRun = (
+  concurrency: number,
+  requests: number,
+  run: { throughput: number; latencies: number[]; errors: number; firstError?: string },
+): PathRun => ({
+  concurrency,
+  requests,
+  throughput: run.throughput,
+  latency: summarize(run.latencies),
+  errors: run.errors,
+  ...(run.firstError ? { firstError: run.firstError } : {}),
+})
 
 const podOf = (ctx: Context, collection: string) => ctx.eps.get(ctx.registry.collections[collection]!.pod)!
 const mib = (kb: number) => Math.round((kb / 1024) * 10) / 10
@@ -115,12 +132,6 @@ function processMemory(pid: number): { rss: number; hwm: number } | null {
   } catch {
     return null
   }
-}
-
-async function edgeFunctionPid(stack: StackOptions): Promise<number | null> {
-  const fn = (await status(stack)).find((c) => c.component === 'functions')
-  const pid = Number(/deno pid (\d+)/.exec(fn?.detail ?? '')?.[1])
-  return Number.isInteger(pid) ? pid : null
 }
 
 const summaryLine = (p: PathResult) => {
@@ -159,7 +170,7 @@ async function measurePaths(ctx: Context, entries: Array<{ path: SearchPath; tru
       label: path.label,
       recall: truth ? recallOf(r.answers, truth) : null,
       serverP50: path.serverMs?.length ? summarize(path.serverMs).p50 : null,
-      runs: [{ concurrency: 1, requests: rounds, throughput: r.throughput, latency: summarize(r.latencies), errors: r.errors, ...(r.firstError ? { firstError: r.firstError } : {}) }],
+      runs: [pathRun(1, rounds, r)],
     }
   })
   for (const [i, { path }] of entries.entries()) {
@@ -168,14 +179,7 @@ async function measurePaths(ctx: Context, entries: Array<{ path: SearchPath; tru
       const loop = ui.phase(`${path.id} ×${concurrency}`, requests)
       const run = await runClosedLoop(path.search, queries, { concurrency, requests, onRequest: () => loop.tick() })
       loop.done()
-      results[i]!.runs.push({
-        concurrency,
-        requests,
-        throughput: run.throughput,
-        latency: summarize(run.latencies),
-        errors: run.errors,
-        ...(run.firstError ? { firstError: run.firstError } : {}),
-      })
+      results[i]!.runs.push(pathRun(concurrency, requests, run))
     }
     await path.close()
     ui.log(summaryLine(results[i]!))
@@ -211,47 +215,45 @@ async function loadData(ctx: Context, model: string): Promise<BenchResults['load
     const col = ctx.registry.collections[name]!
     const spec: DataSpec = { rows: ctx.o.rows, dims: col.dims, clusters: ctx.o.clusters, noise: ctx.o.noise, seed: 0.5 + i / 10 }
     const db = ctx.connect(podOf(ctx, name).dbUrl)
-    {
-      const base = { collection: name, pod: col.pod, transport: ctx.registry.pods[col.pod]!.transport }
-      const earlier = ctx.o.reload ? null : await loadedWith(db, name, spec)
-      if (earlier) {
-        ctx.ui.log(`  ${name} on ${col.pod}: ${spec.rows.toLocaleString('en')} rows already loaded (pass --reload to generate them again)`)
-        out.push({ ...base, reused: true, ...earlier })
-        continue
-      }
-      const bar = ctx.ui.phase(`load ${name}`, spec.rows)
-      let shown = 0
-      const timings = await loadTable(
-        db,
-        name,
-        spec,
-        model,
-        (done) => {
-          bar.tick(done - shown)
-          shown = done
-        },
-        () => {
-          bar.done()
-          ctx.ui.log(`  ${name}: rows in, building the HNSW index…`)
-        },
-      )
-      ctx.ui.log(
-        `  ${name} on ${col.pod}: ${timings.rows.toLocaleString('en')} rows generated in ${(timings.insertMs / 1000).toFixed(1)} s, HNSW index built in ${(timings.indexMs / 1000).toFixed(1)} s`,
-      )
-      out.push({ ...base, reused: false, ...timings })
+    const base = { collection: name, pod: col.pod, transport: ctx.registry.pods[col.pod]!.transport }
+    const earlier = ctx.o.reload ? null : await loadedWith(db, name, spec)
+    if (earlier) {
+      ctx.ui.log(`  ${name} on ${col.pod}: ${spec.rows.toLocaleString('en')} rows already loaded (pass --reload to generate them again)`)
+      out.push({ ...base, reused: true, ...earlier })
+      continue
     }
+    const bar = ctx.ui.phase(`load ${name}`, spec.rows)
+    let shown = 0
+    const timings = await loadTable(
+      db,
+      name,
+      spec,
+      model,
+      (done) => {
+        bar.tick(done - shown)
+        shown = done
+      },
+      () => {
+        bar.done()
+        ctx.ui.log(`  ${name}: rows in, building the HNSW index…`)
+      },
+    )
+    ctx.ui.log(
+      `  ${name} on ${col.pod}: ${timings.rows.toLocaleString('en')} rows generated in ${(timings.insertMs / 1000).toFixed(1)} s, HNSW index built in ${(timings.indexMs / 1000).toFixed(1)} s`,
+    )
+    out.push({ ...base, reused: false, ...timings })
   }
   return out
 }
 
 /** Vectors given and text given, through the edge upsert route in batches of 200; removed after. */
-async function measureIngestion(ctx: Context, spec: DataSpec): Promise<{ vectors: IngestResult; text: IngestResult }> {
+async function measureIngestion(ctx: Context, distribution: Distribution): Promise<{ vectors: IngestResult; text: IngestResult }> {
   const target = 'bench_b'
   const client = createVectorClient({ url: ctx.eps.get(PRIMARY)!.apiUrl, key: ctx.serviceKey, retry: { retries: 0 } })
   const db = ctx.connect(podOf(ctx, target).dbUrl)
   const run = `ingest-${Date.now().toString(36)}`
   try {
-    const vectors = await sampleVectors(db, spec, ctx.o.ingestVectors, INGEST_SEED)
+    const vectors = await sampleVectors(db, distribution, ctx.o.ingestVectors, INGEST_SEED)
     const timed = async (label: string, records: Parameters<typeof client.upsert>[1]): Promise<IngestResult> => {
       const bar = ctx.ui.phase(label, records.length)
       let shown = 0
@@ -266,7 +268,7 @@ async function measureIngestion(ctx: Context, spec: DataSpec): Promise<{ vectors
       const ms = performance.now() - started
       bar.done()
       if (error) throw new Error(`${label}: ${error.code}: ${error.message}`)
-      return { rows: data.upserted, ms, rowsPerSecond: (data.upserted / ms) * 1000 }
+      return rate(data.upserted, ms)
     }
     const withVectors = await timed(
       'ingest vectors',
@@ -301,7 +303,7 @@ async function measureEmbedding(ctx: Context): Promise<BenchResults['embedding']
     }
     const ms = performance.now() - started
     bar.done()
-    return { rows: texts.length, ms, rowsPerSecond: (texts.length / ms) * 1000 }
+    return rate(texts.length, ms)
   }
   const single = await time('embed one by one', 1)
   const batched = await time(`embed ×${ctx.o.embedBatch}`, ctx.o.embedBatch)
@@ -314,13 +316,13 @@ async function measureEmbedding(ctx: Context): Promise<BenchResults['embedding']
  * figures. Writes nothing but the bench collections' rows.
  */
 export async function runBench(o: BenchOptions, ui: BenchUi, env: NodeJS.ProcessEnv = process.env): Promise<BenchResults> {
-  const pools: postgres.Sql[] = []
+  const pools = new Map<string, postgres.Sql>()
   const paths: SearchPath[] = []
   try {
     return await measureAll(o, ui, env, {
       connect: (url) => {
-        const db = adminSql(url)
-        pools.push(db)
+        let db = pools.get(url)
+        if (!db) pools.set(url, (db = adminSql(url)))
         return db
       },
       track: (path) => {
@@ -329,7 +331,7 @@ export async function runBench(o: BenchOptions, ui: BenchUi, env: NodeJS.Process
       },
     })
   } finally {
-    await Promise.allSettled([...paths.map((p) => p.close()), ...pools.map((db) => db.end({ timeout: 5 }))])
+    await Promise.allSettled([...paths.map((p) => p.close()), ...[...pools.values()].map((db) => db.end({ timeout: 5 }))])
   }
 }
 
@@ -362,7 +364,7 @@ async function measureAll(
     functionUrl: `http://127.0.0.1:${stack.ports.get(PRIMARY)!.functions}/vector-search`,
     ...resources,
   }
-  const pid = await edgeFunctionPid(stack)
+  const pid = functionsPid(stack)
   const memoryAtStart = pid ? processMemory(pid) : null
 
   const catalog = await fetch(`${ctx.gatewayUrl}/collections`, { headers: { authorization: `Bearer ${ctx.serviceKey}`, apikey: ctx.serviceKey } })
@@ -378,9 +380,9 @@ async function measureAll(
   await analyzeForeignTables(primaryDb)
 
   const main = registry.collections[MAIN]!
-  const spec: DataSpec = { rows: o.rows, dims: main.dims, clusters: o.clusters, noise: o.noise, seed: QUERY_SEED }
+  const distribution = { dims: main.dims, clusters: o.clusters, noise: o.noise }
   const podADb = ctx.connect(podOf(ctx, MAIN).dbUrl)
-  const vectors = await sampleVectors(podADb, spec, o.queries, QUERY_SEED)
+  const vectors = await sampleVectors(podADb, distribution, o.queries, QUERY_SEED)
   const queries: Query[] = vectors.map((vector, i) => ({ vector, text: questionText(i * 97 + 11) }))
 
   ui.log('Ground truth (exact scans)')
@@ -474,16 +476,15 @@ async function measureAll(
   }
 
   ui.log('Ingestion and embedding')
-  const ingest = await measureIngestion(ctx, spec)
+  const ingest = await measureIngestion(ctx, distribution)
   const embedding = await measureEmbedding(ctx)
   // Timings of the loads that generated the data, in this run or the one that left it in place.
   const generated = load.filter((l) => l.insertMs !== undefined)
   const bulkSql = generated.length
-    ? (() => {
-        const rows = generated.reduce((a, l) => a + (l.rows ?? 0), 0)
-        const ms = generated.reduce((a, l) => a + (l.insertMs ?? 0), 0)
-        return { rows, ms, rowsPerSecond: (rows / ms) * 1000 }
-      })()
+    ? rate(
+        generated.reduce((a, l) => a + (l.rows ?? 0), 0),
+        generated.reduce((a, l) => a + (l.insertMs ?? 0), 0),
+      )
     : null
   const hnswBuildSeconds = generated.length ? mean(generated.map((l) => l.indexMs! / 1000)) : null
 

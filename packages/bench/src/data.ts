@@ -10,11 +10,15 @@ import type postgres from 'postgres'
  * `setseed` makes the data the same on every run: the INSERT … SELECT plans are serial, so
  * `random()` is called in the same order each time.
  */
-export interface DataSpec {
-  rows: number
+/** The distribution rows and queries are drawn from. */
+export interface Distribution {
   dims: number
   clusters: number
   noise: number
+}
+
+export interface DataSpec extends Distribution {
+  rows: number
   /** Seeds the rows of one pod; the centres use a seed of their own, shared by all pods. */
   seed: number
 }
@@ -26,6 +30,9 @@ export const SELECTIVITIES = [
 ] as const
 export type Selectivity = (typeof SELECTIVITIES)[number]
 
+/** The metadata a row selected by a flag contains (`metadata @> …`). */
+export const flagMatch = (flag: string) => ({ [flag]: true })
+
 const CENTRE_SEED = 0.25
 const LOAD_CHUNK = 10_000
 
@@ -36,7 +43,7 @@ const NORMAL = 'sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())'
 export const fingerprint = (spec: DataSpec) =>
   `vecpods-bench v1 rows=${spec.rows} dims=${spec.dims} clusters=${spec.clusters} noise=${spec.noise} seed=${spec.seed}`
 
-async function createCentres(sql: postgres.ReservedSql, spec: DataSpec): Promise<void> {
+async function createCentres(sql: postgres.ReservedSql, spec: Distribution): Promise<void> {
   await sql`select setseed(${CENTRE_SEED})`
   await sql`drop table if exists pg_temp.bench_centres`
   await sql.unsafe(`
@@ -46,8 +53,8 @@ async function createCentres(sql: postgres.ReservedSql, spec: DataSpec): Promise
     group by k`)
 }
 
-/** `count` vectors drawn from the data's distribution (not rows of it), as pgvector text. */
-export async function sampleVectors(db: postgres.Sql, spec: DataSpec, count: number, seed: number): Promise<number[][]> {
+/** `count` vectors drawn from the data's distribution (not rows of it). */
+export async function sampleVectors(db: postgres.Sql, spec: Distribution, count: number, seed: number): Promise<number[][]> {
   const sql = await db.reserve()
   try {
     await createCentres(sql, spec)

@@ -1,5 +1,6 @@
 import type postgres from 'postgres'
 import { vectorText } from '@vecpods/edge'
+import { flagMatch } from './data.ts'
 
 export interface ForeignScanProbe {
   /** The filter flag, or null for an unfiltered search. */
@@ -36,7 +37,7 @@ export async function probeForeignScan(
   limit: number,
   fetchSize: number,
 ): Promise<ForeignScanProbe> {
-  const where = flag ? `where metadata @> '${JSON.stringify({ [flag]: true })}'::jsonb` : ''
+  const where = flag ? `where metadata @> '${JSON.stringify(flagMatch(flag))}'::jsonb` : ''
   const [row] = await primary.begin(async (tx) => {
     await tx`set local enable_sort = off`
     return tx.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(

@@ -2,6 +2,7 @@ import { PostgrestClient } from '@supabase/postgrest-js'
 import postgres from 'postgres'
 import { DISTANCE_OPERATOR, lowerFilter, parseFilter, vectorText } from '@vecpods/edge'
 import type { Measure } from '@vecpods/registry'
+import { flagMatch } from './data.ts'
 
 /** One search request: a vector (and a text for the text path), optionally filtered. */
 export interface Query {
@@ -57,7 +58,7 @@ export function podSqlPath(
     label,
     async search(q) {
       const rows = q.flag
-        ? await db.unsafe<{ id: string }[]>(`${select} where metadata @> $2::jsonb ${order}`, [vectorText(q.vector), { [q.flag]: true }], { prepare })
+        ? await db.unsafe<{ id: string }[]>(`${select} where metadata @> $2::jsonb ${order}`, [vectorText(q.vector), flagMatch(q.flag)], { prepare })
         : await db.unsafe<{ id: string }[]>(`${select} ${order}`, [vectorText(q.vector)], { prepare })
       return rows.map((r) => r.id)
     },
@@ -137,7 +138,7 @@ export function primaryRpcPath(id: string, label: string, apiUrl: string, servic
       const { data, error } = await client.rpc(`match_${collection}`, {
         query_embedding: vectorText(q.vector),
         match_count: LIMIT,
-        filter: q.flag ? { [q.flag]: true } : {},
+        filter: q.flag ? flagMatch(q.flag) : {},
       })
       if (error) throw new Error(`${error.code}: ${error.message}`)
       return (data as { id: string }[]).map((r) => r.id)

@@ -1,6 +1,7 @@
 import type postgres from 'postgres'
 import { DISTANCE_OPERATOR, vectorText } from '@vecpods/edge'
 import type { Measure } from '@vecpods/registry'
+import { flagMatch } from './data.ts'
 import type { Query } from './paths.ts'
 
 export interface Neighbour {
@@ -27,7 +28,7 @@ export async function exactNeighbours(
     await sql`set enable_indexscan = off`
     const out: Neighbour[][] = []
     for (const q of queries) {
-      const where = q.flag ? `where metadata @> '${JSON.stringify({ [q.flag]: true })}'::jsonb` : ''
+      const where = q.flag ? `where metadata @> '${JSON.stringify(flagMatch(q.flag))}'::jsonb` : ''
       const rows = await sql.unsafe<{ id: string; distance: number }[]>(
         `select id, (vec operator(extensions.${op}) $1::extensions.vector)::float8 as distance from vecs."${table}" ${where}
          order by vec operator(extensions.${op}) $1::extensions.vector limit ${k}`,

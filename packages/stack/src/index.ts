@@ -1,6 +1,6 @@
 export { stackOptions } from './options.ts'
 export type { StackOptions } from './options.ts'
-export { adminSql, denoBinary, down, reset, stackEndpoints, stackEnvironment, startDatabase, status, stopDatabase, up } from './stack.ts'
+export { adminSql, denoBinary, down, functionsPid, reset, stackEndpoints, stackEnvironment, startDatabase, status, stopDatabase, up } from './stack.ts'
 export type { ComponentStatus } from './stack.ts'
 export type { ProjectEndpoints } from './env-file.ts'
 export { PortInUseError, assertPortsFree, portIsFree } from './ports.ts'

@@ -28,6 +28,11 @@ const gatewayPidFile = (opts: StackOptions) => join(runDir(opts), 'gateway.pid')
 const functionsPidFile = (opts: StackOptions) => join(runDir(opts), 'functions.pid')
 const FUNCTIONS_MARKER = 'vector-search/index.ts'
 
+/** The pid of the running edge function (Deno) the stack started, if any. */
+export function functionsPid(opts: StackOptions): number | undefined {
+  return readPid(functionsPidFile(opts), FUNCTIONS_MARKER)
+}
+
 /**
  * The Deno executable the `deno` npm package ships in its platform package. Started directly, not
  * through the package's Node wrapper, so the pid `down` signals is Deno's own.
@@ -88,7 +93,7 @@ export async function up(opts: StackOptions): Promise<ProjectEndpoints[]> {
   if (!readPid(gatewayPidFile(opts), GATEWAY_MARKER)) {
     for (const p of opts.projects) needed.push({ port: opts.ports.get(p)!.api, what: `${p} API` })
   }
-  if (!readPid(functionsPidFile(opts), FUNCTIONS_MARKER)) {
+  if (!functionsPid(opts)) {
     needed.push({ port: opts.ports.get(PRIMARY)!.functions, what: 'vector-search edge function' })
   }
   await assertPortsFree(needed)
@@ -170,7 +175,7 @@ async function startMissing(opts: StackOptions, clusters: ReturnType<typeof clus
     opts.log(`  gateway    ${sites.map((s) => `:${s.port}`).join(' ')}`)
   }
 
-  if (!readPid(functionsPidFile(opts), FUNCTIONS_MARKER)) {
+  if (!functionsPid(opts)) {
     // The Supabase entry file, unchanged, under the real Deno runtime.
     const port = opts.ports.get(PRIMARY)!.functions
     const fnDir = join(opts.root, 'supabase', 'functions', 'vector-search')
@@ -281,7 +286,7 @@ export async function status(opts: StackOptions): Promise<ComponentStatus[]> {
       ...(gatewayPid ? { detail: `gateway pid ${gatewayPid}` } : {}),
     })
   }
-  const fnPid = readPid(functionsPidFile(opts), FUNCTIONS_MARKER)
+  const fnPid = functionsPid(opts)
   const primary = all.find((e) => e.project === PRIMARY)!
   rows.push({
     project: PRIMARY,
