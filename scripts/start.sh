@@ -9,11 +9,10 @@ bash scripts/setup.sh
 
 stack_was_up=0
 pnpm -s stack status >/dev/null 2>&1 && stack_was_up=1
-pnpm -s stack up
-pnpm -s seed
-
 port="${VECPODS_WEB_PORT:-5173}"
 app_pid=""
+# Set before the stack starts, so a failure in any later step (up, seed, the app) stops what
+# this command started.
 stop() {
   trap - INT TERM EXIT
   echo
@@ -25,6 +24,9 @@ stop() {
   fi
 }
 trap stop INT TERM EXIT
+
+pnpm -s stack up
+pnpm -s seed
 
 echo
 echo "vecpods demo: http://127.0.0.1:$port/   (Ctrl-C stops it)"

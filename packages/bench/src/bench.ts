@@ -470,7 +470,7 @@ async function measureAll(
   ui.log('Rows crossing from the pod to the primary (EXPLAIN ANALYZE)')
   const foreignScan: ForeignScanProbe[] = []
   for (const flag of [null, ...SELECTIVITIES.map((s) => s.flag)]) {
-    const probe = await probeForeignScan(primaryDb, MAIN, queries[0]!.vector, flag, LIMIT, FDW_FETCH_SIZE)
+    const probe = await probeForeignScan(primaryDb, MAIN, main.measure, queries[0]!.vector, flag, LIMIT, FDW_FETCH_SIZE)
     foreignScan.push(probe)
     ui.log(`  ${flag ?? 'no filter'}: LIMIT on the pod ${probe.limitPushed ? 'yes' : 'no'}, ${probe.foreignRows} rows from the Foreign Scan`)
   }

@@ -1,5 +1,6 @@
 import type postgres from 'postgres'
 import { vectorText } from '@vecpods/edge'
+import { distanceOperator, type Measure } from '@vecpods/registry'
 import { flagMatch } from './data.ts'
 
 export interface ForeignScanProbe {
@@ -32,6 +33,7 @@ const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMa
 export async function probeForeignScan(
   primary: postgres.Sql,
   collection: string,
+  measure: Measure,
   vector: number[],
   flag: string | null,
   limit: number,
@@ -42,7 +44,7 @@ export async function probeForeignScan(
     await tx`set local enable_sort = off`
     return tx.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
       `explain (analyze, verbose, format json) select id, metadata from public."${collection}" ${where}
-       order by embedding operator(extensions.<=>) $1::extensions.vector limit ${limit}`,
+       order by embedding ${distanceOperator(measure)} $1::extensions.vector limit ${limit}`,
       [vectorText(vector)],
     )
   })

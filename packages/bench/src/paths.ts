@@ -1,7 +1,7 @@
 import { PostgrestClient } from '@supabase/postgrest-js'
 import postgres from 'postgres'
-import { DISTANCE_OPERATOR, lowerFilter, parseFilter, vectorText } from '@vecpods/edge'
-import type { Measure } from '@vecpods/registry'
+import { lowerFilter, parseFilter, vectorText } from '@vecpods/edge'
+import { distanceOperator, PGVECTOR_EF_SEARCH, type Measure } from '@vecpods/registry'
 import { flagMatch } from './data.ts'
 
 /** One search request: a vector (and a text for the text path), optionally filtered. */
@@ -42,17 +42,17 @@ export function podSqlPath(
   settings: { efSearch?: number; iterativeScan?: IterativeScan; pool: number; prepare?: boolean },
 ): SearchPath {
   const prepare = settings.prepare ?? true
-  const op = DISTANCE_OPERATOR[measure]
+  const op = distanceOperator(measure)
   const db = postgres(dbUrl, {
     max: settings.pool,
     onnotice: () => {},
     connection: {
-      'hnsw.ef_search': String(settings.efSearch ?? 40),
+      'hnsw.ef_search': String(settings.efSearch ?? PGVECTOR_EF_SEARCH),
       'hnsw.iterative_scan': settings.iterativeScan ?? 'off',
     },
   })
-  const select = `select id, metadata, vec operator(extensions.${op}) $1::extensions.vector as distance from vecs."${table}"`
-  const order = `order by vec operator(extensions.${op}) $1::extensions.vector limit ${LIMIT}`
+  const select = `select id, metadata, vec ${op} $1::extensions.vector as distance from vecs."${table}"`
+  const order = `order by vec ${op} $1::extensions.vector limit ${LIMIT}`
   return {
     id,
     label,

@@ -1,6 +1,6 @@
 import type postgres from 'postgres'
-import { DISTANCE_OPERATOR, vectorText } from '@vecpods/edge'
-import type { Measure } from '@vecpods/registry'
+import { vectorText } from '@vecpods/edge'
+import { distanceOperator, type Measure } from '@vecpods/registry'
 import { flagMatch } from './data.ts'
 import type { Query } from './paths.ts'
 
@@ -22,7 +22,7 @@ export async function exactNeighbours(
   k: number,
   progress: () => void,
 ): Promise<Neighbour[][]> {
-  const op = DISTANCE_OPERATOR[measure]
+  const op = distanceOperator(measure)
   const sql = await db.reserve()
   try {
     await sql`set enable_indexscan = off`
@@ -30,8 +30,8 @@ export async function exactNeighbours(
     for (const q of queries) {
       const where = q.flag ? `where metadata @> '${JSON.stringify(flagMatch(q.flag))}'::jsonb` : ''
       const rows = await sql.unsafe<{ id: string; distance: number }[]>(
-        `select id, (vec operator(extensions.${op}) $1::extensions.vector)::float8 as distance from vecs."${table}" ${where}
-         order by vec operator(extensions.${op}) $1::extensions.vector limit ${k}`,
+        `select id, (vec ${op} $1::extensions.vector)::float8 as distance from vecs."${table}" ${where}
+         order by vec ${op} $1::extensions.vector limit ${k}`,
         [vectorText(q.vector)],
       )
       out.push(rows.map((r) => ({ id: r.id, distance: Number(r.distance) })))

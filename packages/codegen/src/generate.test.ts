@@ -6,7 +6,8 @@ import { parseRegistry } from '@vecpods/registry'
 import { loadRegistry, repoRoot } from '@vecpods/registry/node'
 import { generate, projectMigrations } from './generate.ts'
 import { findDrift, hasDrift, writeGenerated } from './write.ts'
-import { collectionSql, columnExpression, opclassFor } from './sql/collection.ts'
+import { opclassOf } from '@vecpods/registry'
+import { collectionSql, columnExpression } from './sql/collection.ts'
 
 const registry = loadRegistry()
 
@@ -85,9 +86,9 @@ describe('collection SQL', () => {
   })
 
   it('picks the HNSW opclass that matches the measure', () => {
-    expect(opclassFor('cosine')).toBe('extensions.vector_cosine_ops')
-    expect(opclassFor('l2')).toBe('extensions.vector_l2_ops')
-    expect(opclassFor('inner_product')).toBe('extensions.vector_ip_ops')
+    expect(opclassOf('cosine')).toBe('extensions.vector_cosine_ops')
+    expect(opclassOf('l2')).toBe('extensions.vector_l2_ops')
+    expect(opclassOf('inner_product')).toBe('extensions.vector_ip_ops')
     expect(collectionSql('api', registry.collections.api!)).toContain(
       'using hnsw (vec extensions.vector_ip_ops) with (m = 16, ef_construction = 64)',
     )

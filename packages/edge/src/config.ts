@@ -44,11 +44,11 @@ export function loadConfig(registry: Registry, env: Env): EdgeConfig {
     const transport = pod === PRIMARY ? 'sql' : registry.pods[pod]!.transport
     if (transport === 'sql') {
       const dbUrl = need(names.dbUrl)
-      if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: timeoutMs, efSearch: efSearchOf(registry, pod) }))
+      if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: timeoutMs, sessionEfSearch: efSearchOf(registry, pod) }))
     } else {
       const url = need(names.restUrl)
       const serviceKey = need(names.serviceKey)
-      if (url && serviceKey) pods.set(pod, restPod({ pod, url, serviceKey, timeoutMs, efSearch: efSearchOf(registry, pod) }))
+      if (url && serviceKey) pods.set(pod, restPod({ pod, url, serviceKey, timeoutMs }))
     }
   }
   if (missing.length) throw new Error(`vector-search: missing environment variables ${missing.join(', ')}`)

@@ -1,23 +1,8 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../protocol/src/index.ts'
 
-/** Stable error codes of the edge API, with the HTTP status each one answers with. */
-export const ERROR_STATUS = {
-  invalid_request: 400,
-  invalid_filter: 400,
-  dimension_mismatch: 400,
-  model_mismatch: 409,
-  unauthorized: 401,
-  forbidden: 403,
-  unknown_collection: 404,
-  not_found: 404,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  pod_unavailable: 503,
-  timeout: 504,
-  internal: 500,
-} as const satisfies Record<string, ContentfulStatusCode>
-
-export type ErrorCode = keyof typeof ERROR_STATUS
+export { ERROR_STATUS }
+export type { ErrorCode }
 
 /** An error the API reports as `{ error: { code, message } }` with the code's status. */
 export class VecpodsError extends Error {
@@ -32,7 +17,7 @@ export class VecpodsError extends Error {
     this.status = ERROR_STATUS[code]
   }
 
-  toJSON(): { error: { code: ErrorCode; message: string } } {
+  toJSON(): ErrorBody {
     return { error: { code: this.code, message: this.message } }
   }
 }

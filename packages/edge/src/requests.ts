@@ -1,22 +1,25 @@
+import type { Context } from 'hono'
 import { z } from 'zod'
+import { type DeleteRequest, REQUEST_BOUNDS as B, type SearchRequest, type UpsertRequest } from '../../protocol/src/index.ts'
 import { VecpodsError } from './errors.ts'
 
 const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number')
-const collectionName = z.string().min(1).max(64)
+const collectionName = z.string().min(1).max(B.maxCollectionNameChars)
+const vector = z.array(finiteNumber).min(1).max(B.maxVectorDims)
+const model = z.string().min(1).max(B.maxModelChars)
 
 export const searchRequest = z
   .strictObject({
     collection: collectionName.optional(),
-    collections: z.array(collectionName).min(1).max(16).optional(),
-    query: z.string().min(1).max(2000).optional(),
-    vector: z.array(finiteNumber).min(1).max(16000).optional(),
-    limit: z.int().min(1).max(100).default(10),
+    collections: z.array(collectionName).min(1).max(B.maxCollections).optional(),
+    query: z.string().min(1).max(B.maxQueryChars).optional(),
+    vector: vector.optional(),
+    limit: z.int().min(1).max(B.maxLimit).default(B.defaultLimit),
     filters: z.record(z.string(), z.unknown()).optional(),
     include: z.strictObject({ metadata: z.boolean().default(true), value: z.boolean().default(false) }).default({ metadata: true, value: false }),
-    ef_search: z.int().min(1).max(1000).optional(),
-    /** Scan every row instead of the vector index: exact results, slower. */
+    ef_search: z.int().min(1).max(B.maxEfSearch).optional(),
     exact: z.boolean().default(false),
-    model: z.string().min(1).max(200).optional(),
+    model: model.optional(),
   })
   .refine((r) => (r.collection === undefined) !== (r.collections === undefined), {
     message: 'give exactly one of "collection" or "collections"',
@@ -24,20 +27,28 @@ export const searchRequest = z
   .refine((r) => (r.query === undefined) !== (r.vector === undefined), { message: 'give exactly one of "query" or "vector"' })
 
 const record = z.strictObject({
-  id: z.string().min(1).max(256),
-  vector: z.array(finiteNumber).min(1).max(16000).optional(),
-  text: z.string().min(1).max(8000).optional(),
+  id: z.string().min(1).max(B.maxIdChars),
+  vector: vector.optional(),
+  text: z.string().min(1).max(B.maxTextChars).optional(),
   metadata: z.record(z.string(), z.unknown()).default({}),
 })
 
 export const upsertRequest = z
-  .strictObject({ records: z.array(record).min(1), model: z.string().min(1).max(200).optional() })
+  .strictObject({ records: z.array(record).min(1), model: model.optional() })
   .refine((r) => new Set(r.records.map((x) => x.id)).size === r.records.length, { message: 'record ids must be unique in one request' })
 
 export const deleteRequest = z
-  .strictObject({ ids: z.array(z.string().min(1).max(256)).min(1).max(1000).optional(), filters: z.record(z.string(), z.unknown()).optional() })
+  .strictObject({
+    ids: z.array(z.string().min(1).max(B.maxIdChars)).min(1).max(B.maxDeleteIds).optional(),
+    filters: z.record(z.string(), z.unknown()).optional(),
+  })
   .refine((r) => (r.ids === undefined) !== (r.filters === undefined), { message: 'give exactly one of "ids" or "filters"' })
   .refine((r) => r.filters === undefined || Object.keys(r.filters).length > 0, { message: '"filters" must not be empty (it would delete everything)' })
+
+// The schemas accept exactly the wire contract's shapes: a change to one without the other fails the type check.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const contract: [Same<z.input<typeof searchRequest>, SearchRequest>, Same<z.input<typeof upsertRequest>, UpsertRequest>, Same<z.input<typeof deleteRequest>, DeleteRequest>] = [true, true, true]
+void contract
 
 /** Validates a request body, answering 400 `invalid_request` naming the field. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -46,4 +57,19 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
   const issue = result.error.issues[0]!
   const path = issue.path.map(String).join('.')
   throw new VecpodsError('invalid_request', path ? `${path}: ${issue.message}` : issue.message)
+}
+
+/** Reads a JSON body and validates it: 415 for another media type, 400 for bad JSON or a bad shape. */
+export async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    throw new VecpodsError('unsupported_media_type', 'send the body as application/json')
+  }
+  let body: unknown
+  try {
+    body = await c.req.json()
+  } catch (error) {
+    if (error instanceof VecpodsError) throw error
+    throw new VecpodsError('invalid_request', 'the body is not valid JSON')
+  }
+  return parseBody(schema, body)
 }

@@ -219,4 +219,30 @@ describe('retries and timeouts', () => {
     expect((await client().search('q', { collection: 'docs', signal: controller.signal })).error).toMatchObject({ code: 'aborted' })
     expect((await client().search('q', { collection: 'docs', timeoutMs: 50 })).error).toMatchObject({ code: 'timeout', status: 0 })
   })
+
+  it('applies the client’s timeoutMs to every call, a call’s own timeoutMs winning', async () => {
+    const slow = async () => (await new Promise((r) => setTimeout(r, 1000)), HttpResponse.json({}))
+    server.use(http.get(`${URL_}/rest/v1/docs`, slow), http.post(`${FN}/collections/docs/records`, slow), http.delete(`${FN}/collections/docs/records`, slow), http.post(`${FN}/search`, slow))
+    const timed = createVectorClient({ url: URL_, key: KEY, retry: { ...retry, retries: 0 }, timeoutMs: 50 })
+    const started = performance.now()
+    const results = await Promise.all([
+      timed.search('q', { collection: 'docs' }),
+      timed.get('docs', 'a'),
+      timed.list('docs'),
+      timed.upsert('docs', [{ id: 'a', text: 't' }]),
+      timed.delete('docs', { ids: ['a'] }),
+    ])
+    for (const r of results) expect(r.error).toMatchObject({ code: 'timeout' })
+    expect(performance.now() - started).toBeLessThan(900)
+    const own = await timed.list('docs', { timeoutMs: 2000 })
+    expect(own.error).toBeNull()
+  })
+
+  it('an upsert that fails part way says how many records landed, in details', async () => {
+    let batch = 0
+    server.use(http.post(`${FN}/collections/docs/records`, () => (++batch === 2 ? HttpResponse.json({ error: { code: 'pod_unavailable', message: 'down' } }, { status: 503 }) : HttpResponse.json({ data: { upserted: 2 }, meta: {} }))))
+    const { data, error } = await client().upsert('docs', [1, 2, 3, 4].map((i) => ({ id: `r${i}`, text: 't' })), { batchSize: 2 })
+    expect(data).toBeNull()
+    expect(error?.details).toEqual({ upserted: 2, batch: 2, batches: 2 })
+  })
 })

@@ -3,15 +3,18 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import { VecpodsError } from './errors.ts'
 import { DEFAULT_RETRY, type Invoke, type RetryPolicy } from './http.ts'
 import { fetchInvoke, supabaseInvoke, type FetchConnection } from './invoke.ts'
-import { get, list, type ListOptions, type Readable, type Row } from './reads.ts'
+import { get, list, type ListOptions, type Readable, type ReadOptions, type Row } from './reads.ts'
 import { search } from './search.ts'
-import type { Collections, Result, SearchOptions, SearchResult } from './types.ts'
+import type { Collections, Outcome, SearchOptions, SearchResult } from './types.ts'
 import { remove, upsert, type DeleteWhat, type UpsertOptions, type UpsertRecord } from './writes.ts'
 
 interface CommonOptions {
   /** Retries of idempotent reads (default: 2 retries, 250 ms jittered backoff, `Retry-After` honoured). */
   retry?: Partial<RetryPolicy>
-  /** Default per-call timeout in ms (default 15000). */
+  /**
+   * Default timeout of every call in ms, a call's own `timeoutMs` winning (default 15000 for
+   * reads, 60000 per upsert batch).
+   */
   timeoutMs?: number
   /**
    * Where `from(collection)` reads a collection when not from the main client: e.g. its pod's
@@ -32,19 +35,24 @@ export type VectorClientOptions =
 type Name<C> = keyof C & string
 /** postgrest-js's builder, untyped by schema (the collection's columns come from the registry). */
 type QueryBuilder = ReturnType<PostgrestClient['from']>
+type WriteOptions = { signal?: AbortSignal; timeoutMs?: number }
 
-export interface VectorClient<C extends Collections = Collections> {
-  search<K extends Name<C>>(query: string | readonly number[], options: SearchOptions<C, K>): Promise<SearchResult<C, K>>
+/**
+ * The vecpods client. `Throws` is true on the client `throwOnError()` returns: its calls throw
+ * their `VecpodsError` and resolve only to successes, so `data` is never null in the types.
+ */
+export interface VectorClient<C extends Collections = Collections, Throws extends boolean = false> {
+  search<K extends Name<C>>(query: string | readonly number[], options: SearchOptions<C, K>): Promise<SearchResult<C, K, Throws>>
   /** The supabase-js query builder on the collection's view or foreign table. */
   from<K extends Name<C>>(collection: K): QueryBuilder
-  get<K extends Name<C>>(collection: K, id: string, options?: { columns?: string; signal?: AbortSignal }): Promise<Result<Row<C[K]> | null>>
-  list<K extends Name<C>>(collection: K, options?: ListOptions<C[K]>): Promise<Result<Row<C[K]>[]>>
+  get<K extends Name<C>>(collection: K, id: string, options?: ReadOptions & { columns?: string }): Promise<Outcome<Row<C[K]> | null, object, Throws>>
+  list<K extends Name<C>>(collection: K, options?: ListOptions<C[K]>): Promise<Outcome<Row<C[K]>[], object, Throws>>
   /** Server side, service_role key: batched upsert with progress. */
-  upsert<K extends Name<C>>(collection: K, records: readonly UpsertRecord<C[K]>[], options?: UpsertOptions): Promise<Result<{ upserted: number }>>
+  upsert<K extends Name<C>>(collection: K, records: readonly UpsertRecord<C[K]>[], options?: UpsertOptions): Promise<Outcome<{ upserted: number }, object, Throws>>
   /** Server side, service_role key: delete by ids or filter. */
-  delete<K extends Name<C>>(collection: K, what: DeleteWhat<C[K]>, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Result<{ deleted: number }>>
+  delete<K extends Name<C>>(collection: K, what: DeleteWhat<C[K]>, options?: WriteOptions): Promise<Outcome<{ deleted: number }, object, Throws>>
   /** The same client, but every call throws its `VecpodsError` instead of returning it. */
-  throwOnError(): VectorClient<C>
+  throwOnError(): VectorClient<C, true>
 }
 
 /**
@@ -59,22 +67,27 @@ export function createVectorClient<C extends Collections = Collections>(options:
   const db = options.supabase ? (options.supabase as unknown as Readable) : restClient(options)
   const retry = { ...DEFAULT_RETRY, ...options.retry }
   const readerFor = (collection: string) => (options.readers?.[collection] as Readable | undefined) ?? db
-  return build<C>({
-    search: (query, opts) => search<C, never>({ invoke, retry, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }, query, opts as never),
+  /** The client's timeout under the call's own options, which win. */
+  const timed = <O extends { timeoutMs?: number | undefined }>(opts: O | undefined): O =>
+    (options.timeoutMs === undefined ? { ...opts } : { timeoutMs: options.timeoutMs, ...opts }) as O
+  const calls: Calls<C> = {
+    search: (query, opts) => search<C, never>({ invoke, retry }, query, timed(opts) as never),
     from: (collection) => readerFor(collection).from(collection) as unknown as QueryBuilder,
-    get: (collection, id, opts) => get(readerFor(collection), collection, id, opts),
-    list: (collection, opts) => list(readerFor(collection), collection, opts),
-    upsert: (collection, records, opts) => upsert(invoke, collection, records, opts),
-    delete: (collection, what, opts) => remove(invoke, collection, what, opts),
-  }, false)
+    get: (collection, id, opts) => get(readerFor(collection), collection, id, timed(opts)),
+    list: (collection, opts) => list(readerFor(collection), collection, timed(opts)),
+    upsert: (collection, records, opts) => upsert(invoke, collection, records, timed(opts)),
+    delete: (collection, what, opts) => remove(invoke, collection, what, timed(opts)),
+  }
+  return build(calls, false)
 }
 
 type Calls<C extends Collections> = Omit<VectorClient<C>, 'throwOnError'>
 
-function build<C extends Collections>(calls: Calls<C>, throwing: boolean): VectorClient<C> {
-  const check = <R extends { error: VecpodsError | null }>(result: R): R => {
+function build<C extends Collections, T extends boolean>(calls: Calls<C>, throwing: T): VectorClient<C, T> {
+  // On a throwing client a result with an error never resolves, so its type is the success side.
+  const check = <R extends { error: VecpodsError | null }>(result: R): never => {
     if (throwing && result.error) throw result.error
-    return result
+    return result as never
   }
   return {
     search: async (query, opts) => check(await calls.search(query, opts)),

@@ -36,7 +36,7 @@ export function retryDelay(attempt: number, headers: Headers | undefined, policy
 }
 
 /** One signal that aborts when any of the given ones does. */
-function anySignal(signals: AbortSignal[]): AbortSignal {
+export function anySignal(signals: AbortSignal[]): AbortSignal {
   if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals)
   const controller = new AbortController()
   for (const s of signals) {

@@ -5,7 +5,6 @@ import type { Collections, SearchHitOf, SearchMeta, SearchOptions, SearchResult 
 export interface SearchContext {
   invoke: Invoke
   retry?: RetryPolicy
-  timeoutMs?: number
 }
 
 /**
@@ -26,7 +25,7 @@ export async function search<C extends Collections = Collections, K extends keyo
   try {
     const answer = await call<{ data: SearchHitOf<C, K>[]; meta: SearchMeta }>(context.invoke, '/search', 'POST', body, {
       signal,
-      timeoutMs: timeoutMs ?? context.timeoutMs,
+      timeoutMs,
       idempotent: true,
       retry: context.retry ?? DEFAULT_RETRY,
     })

@@ -60,6 +60,21 @@ describe('result types', () => {
   })
 })
 
+describe('throwOnError()', () => {
+  it('narrows data to non-null on every call, as postgrest-js does', async () => {
+    const strict = vecpods.throwOnError()
+    const found = await strict.search('q', { collection: 'docs' })
+    expectTypeOf(found.data).toEqualTypeOf<SearchHit<MyCollections, 'docs'>[]>()
+    expectTypeOf(found.meta.model).toEqualTypeOf<string>()
+    expectTypeOf(found.error).toEqualTypeOf<null>()
+    expectTypeOf((await strict.list('posts')).data[0]!.metadata.year).toEqualTypeOf<number>()
+    expectTypeOf((await strict.upsert('docs', [])).data.upserted).toEqualTypeOf<number>()
+    expectTypeOf((await strict.delete('docs', { ids: ['a'] })).data.deleted).toEqualTypeOf<number>()
+    // get stays nullable: no row is not an error.
+    expectTypeOf((await strict.get('posts', 'id')).data).toEqualTypeOf<{ id: string; metadata: MyCollections['posts'] } & Partial<Record<string, unknown>> | null>()
+  })
+})
+
 describe('types generated from the registry (vecpods.types.ts)', () => {
   it('check filters against the registry columns', () => {
     const fromRegistry = createVectorClient<VecpodsCollections>({ url: 'http://127.0.0.1:54321', key: 'anon' })

@@ -1,4 +1,8 @@
+import type { Include, SearchHit as WireSearchHit, SearchMeta, SearchRequest } from '@vecpods/protocol'
+import type { VecpodsError } from './errors.ts'
 import type { Filter } from './filters.ts'
+
+export type { SearchMeta }
 
 /** A collection's metadata: its fields by name. */
 export type Metadata = Record<string, unknown>
@@ -9,46 +13,33 @@ export type Metadata = Record<string, unknown>
  */
 export type Collections = Record<string, Metadata>
 
-export interface SearchHit<C extends Collections, K extends keyof C & string = keyof C & string> {
-  id: string
-  /** Higher is closer: 1 − cosine distance, −L2 distance or the inner product, by the collection's measure. */
-  score: number
+/** The wire contract's hit, narrowed to one collection of `C`. */
+export interface SearchHit<C extends Collections, K extends keyof C & string = keyof C & string> extends WireSearchHit {
   collection: K
-  pod: string
   metadata: C[K]
-  value?: number[]
 }
 
 /** One result per collection it came from: narrowing on `collection` narrows `metadata`. */
 export type SearchHitOf<C extends Collections, K extends keyof C & string> = { [P in K]: SearchHit<C, P> }[K]
 
-export interface SearchMeta {
-  pods: string[]
-  model: string
-  took_ms: number
-  /** Set when the results come from the offline lexical model (shared words, not meaning). */
-  lexical?: true
-  /** Set when some pods did not answer: the results are those of the others. */
-  partial?: true
-  errors?: Array<{ collection: string; code: string; message: string }>
-}
-
-interface SearchCommon {
-  limit?: number
-  include?: { metadata?: boolean; value?: boolean }
-  ef_search?: number
-  exact?: boolean
-  /** The model the given vector comes from (default: the deployment's). */
-  model?: string
+/** The search settings of the wire contract, plus the call's own. */
+interface SearchCommon extends Pick<SearchRequest, 'limit' | 'ef_search' | 'exact' | 'model'> {
+  include?: Include
   signal?: AbortSignal
-  /** Gives up after this many ms, retries included (default 15000). */
+  /** Gives up after this many ms, retries included (default: the client's `timeoutMs`, else 15000). */
   timeoutMs?: number
 }
 
 export type SearchOptions<C extends Collections, K extends keyof C & string> = SearchCommon &
   ({ collection: K; collections?: never; filters?: Filter<C[K]> } | { collections: readonly K[]; collection?: never; filters?: Filter<C[K]> })
 
-/** What every SDK call resolves to, as in supabase-js: data or an error, never both. */
-export type Result<T, Extra = object> = ({ data: T; error: null } & Extra) | ({ data: null; error: import('./errors.ts').VecpodsError } & { [P in keyof Extra]: null })
+/** A call that succeeded: its data (and extras such as `meta`), no error. */
+export type Success<T, Extra = object> = { data: T; error: null } & Extra
 
-export type SearchResult<C extends Collections, K extends keyof C & string> = Result<SearchHitOf<C, K>[], { meta: SearchMeta }>
+/** What every SDK call resolves to, as in supabase-js: data or an error, never both. */
+export type Result<T, Extra = object> = Success<T, Extra> | ({ data: null; error: VecpodsError } & { [P in keyof Extra]: null })
+
+/** A call's result: a `Result`, or only its success side on a client made with `throwOnError()`. */
+export type Outcome<T, Extra, Throws extends boolean> = Throws extends true ? Success<T, Extra> : Result<T, Extra>
+
+export type SearchResult<C extends Collections, K extends keyof C & string, Throws extends boolean = false> = Outcome<SearchHitOf<C, K>[], { meta: SearchMeta }, Throws>

@@ -19,14 +19,15 @@ export interface UpsertOptions {
   onProgress?: (progress: UpsertProgress) => void
   model?: string
   signal?: AbortSignal
-  /** Per batch (default 60000: text batches are embedded before they are written). */
+  /** Per batch (default: the client's `timeoutMs`, else 60000: text batches are embedded before they are written). */
   timeoutMs?: number
 }
 
 /**
  * Upserts records in batches, in order, reporting progress after each. Needs the service_role key.
  * Upserts are idempotent on id, so re-running after a failure is safe; the SDK itself never
- * retries a write. On failure `data.upserted` counts the records of the batches that landed.
+ * retries a write. On failure `data` is null and `error.details.upserted` counts the records of
+ * the batches that landed before the failed one (the message says it too).
  */
 export async function upsert<M>(invoke: Invoke, collection: string, records: readonly UpsertRecord<M>[], options: UpsertOptions = {}): Promise<Result<{ upserted: number }>> {
   const size = Math.min(Math.max(options.batchSize ?? 100, 1), 500)
@@ -44,6 +45,7 @@ export async function upsert<M>(invoke: Invoke, collection: string, records: rea
     } catch (error) {
       if (!(error instanceof VecpodsError)) throw error
       error.message = `${error.message} (batch ${batch + 1} of ${batches}; ${done} records written before it)`
+      error.details = { ...error.details, upserted: done, batch: batch + 1, batches }
       return { data: null, error }
     }
     done += slice.length

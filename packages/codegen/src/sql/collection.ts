@@ -1,16 +1,5 @@
-import type { Collection, ColumnType, IndexSpec, Measure } from '@vecpods/registry'
+import { opclassOf, type Collection, type ColumnType, type IndexSpec, type Measure } from '@vecpods/registry'
 import { ident, literal } from './quote.ts'
-
-const OPCLASS: Record<Measure, string> = {
-  cosine: 'extensions.vector_cosine_ops',
-  l2: 'extensions.vector_l2_ops',
-  inner_product: 'extensions.vector_ip_ops',
-}
-
-/** The pgvector operator class whose distance operator matches the collection's measure. */
-export function opclassFor(measure: Measure): string {
-  return OPCLASS[measure]
-}
 
 /** SQL expression reading one metadata field as a typed column; wrong-typed values read as null. */
 export function columnExpression(field: string, type: ColumnType): string {
@@ -33,10 +22,10 @@ function vectorIndexSql(name: string, table: string, measure: Measure, index: In
       return `-- no vector index: similarity search on "${name}" scans every row (exact results).\n`
     case 'hnsw':
       return `create index if not exists ${ident(`${name}_vec_hnsw_idx`)} on ${table}
-  using hnsw (vec ${opclassFor(measure)}) with (m = ${index.m}, ef_construction = ${index.efConstruction});\n`
+  using hnsw (vec ${opclassOf(measure)}) with (m = ${index.m}, ef_construction = ${index.efConstruction});\n`
     case 'ivfflat':
       return `create index if not exists ${ident(`${name}_vec_ivfflat_idx`)} on ${table}
-  using ivfflat (vec ${opclassFor(measure)}) with (lists = ${index.lists});\n`
+  using ivfflat (vec ${opclassOf(measure)}) with (lists = ${index.lists});\n`
   }
 }
 

@@ -1,14 +1,7 @@
-import type { Collection, ColumnType, Measure } from '@vecpods/registry'
+import { distanceOperator, scoreSql, type Collection, type ColumnType } from '@vecpods/registry'
 import { ident, literal } from './quote.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', number: 'numeric', boolean: 'boolean', jsonb: 'jsonb' }
-const OPERATOR: Record<Measure, string> = { cosine: '<=>', l2: '<->', inner_product: '<#>' }
-/** Higher is closer, as the edge function scores hits. */
-const SCORE: Record<Measure, (distance: string) => string> = {
-  cosine: (d) => `1 - (${d})`,
-  l2: (d) => `-(${d})`,
-  inner_product: (d) => `-(${d})`,
-}
 /** Rows per round trip for reads that are not nearest-neighbour queries (`.from('docs').select()`). */
 const FETCH_SIZE = 500
 
@@ -63,7 +56,7 @@ export function foreignTableSql(name: string, col: Collection): string {
   const fn = `public.${ident(`match_${name}`)}`
   const readers = col.access === 'public' ? 'anon, authenticated, service_role' : 'service_role'
   const columns = Object.entries(col.columns)
-  const op = `operator(extensions.${OPERATOR[col.measure]})`
+  const op = distanceOperator(col.measure)
   const distance = `t.embedding ${op} query_embedding`
   const args = `extensions.vector(${col.dims}), integer, jsonb, jsonpath`
 
@@ -100,7 +93,7 @@ create function ${fn}(
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 begin
   return query execute
-    ${literal(`select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${SCORE[col.measure](distance.replace('query_embedding', '$1'))}
+    ${literal(`select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
      from ${table} as t
      where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)
      order by ${distance.replace('query_embedding', '$1')}

@@ -1,3 +1,6 @@
+import { MEASURE_SQL, MEASURES } from '@vecpods/registry'
+import { literal } from './quote.ts'
+
 /** Minimum pgvector version: 0.8 brings HNSW iterative index scans, which filtered search relies on. */
 export const PGVECTOR_MIN = [0, 8, 0] as const
 
@@ -63,6 +66,7 @@ ${podFunctionsSql(efSearch)}`
  * mismatch, VPF01 malformed filter.
  */
 function podFunctionsSql(efSearch: number): string {
+  const measureCases = MEASURES.map((m) => `when ${literal(m)} then ${literal(MEASURE_SQL[m].operator)} `).join('')
   return `
 -- A filter as the edge lowers it (and / or / not over containment and jsonpath tests), rendered
 -- to SQL over "metadata". Every value is quoted here; the tree carries no SQL.
@@ -109,7 +113,7 @@ begin
   if m is null then
     raise exception using errcode = 'VPC01', message = format('vecpods: no collection "%s" on this pod', collection);
   end if;
-  return format('operator(extensions.%s)', case m when 'cosine' then '<=>' when 'l2' then '<->' else '<#>' end);
+  return format('operator(extensions.%s)', case m ${measureCases}end);
 end
 $$;
 

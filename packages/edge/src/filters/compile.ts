@@ -49,12 +49,18 @@ export interface CompiledFilter {
   types: ('jsonb' | 'jsonpath')[]
 }
 
-/**
- * Compiles a filter to parameterised SQL over `column`: every value travels as a parameter
- * (`$n::jsonb` / `$n::jsonpath`) starting at `$<first>`; nothing from the request is spliced
- * into the SQL text.
- */
+/** Compiles a filter to parameterised SQL over `column` (see `renderPredicate`). */
 export function compileFilter(condition: Condition, column = 'metadata', first = 1): CompiledFilter {
+  return renderPredicate(lowerFilter(condition), column, first)
+}
+
+/**
+ * Renders a lowered filter as parameterised SQL over `column`: every value travels as a
+ * parameter (`$n::jsonb` / `$n::jsonpath`) starting at `$<first>`; nothing from the request is
+ * spliced into the SQL text. The pod's `vecpods.filter_sql` renders the same tree the same way,
+ * quoting values instead (see the SQL transport for why there are two renderers).
+ */
+export function renderPredicate(predicate: Predicate, column = 'metadata', first = 1): CompiledFilter {
   const params: string[] = []
   const types: CompiledFilter['types'] = []
   const param = (value: string, type: 'jsonb' | 'jsonpath') => {
@@ -70,5 +76,5 @@ export function compileFilter(condition: Condition, column = 'metadata', first =
     if ('match' in p) return `${column} @@ ${param(p.match, 'jsonpath')}`
     return `${column} @? ${param(p.exists, 'jsonpath')}`
   }
-  return { sql: render(lowerFilter(condition)), params, types }
+  return { sql: render(predicate), params, types }
 }

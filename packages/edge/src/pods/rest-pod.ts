@@ -1,7 +1,5 @@
-import { DEFAULT_EF_SEARCH } from '../../../registry/src/index.ts'
 import { VecpodsError } from '../errors.ts'
-import { lowerFilter } from '../filters/index.ts'
-import { upsertBatch, vectorText } from './distance.ts'
+import { upsertBatch, vectorText } from './encode.ts'
 import { podError } from './pod-errors.ts'
 import type { CatalogRow, PodClient, PodHit, PodSearch } from './types.ts'
 
@@ -12,8 +10,6 @@ export interface RestPodOptions {
   serviceKey: string
   /** Per-request limit in ms (default 5000); past it the request answers 504 `timeout`. */
   timeoutMs?: number
-  /** `hnsw.ef_search` of searches that give none (the registry's `efSearch` for the pod). */
-  efSearch?: number
   fetch?: typeof fetch
 }
 
@@ -64,9 +60,9 @@ export function restPod(options: RestPodOptions): PodClient {
         collection: q.collection,
         query_embedding: vectorText(q.vector),
         match_count: q.limit,
-        filter: q.filter ? lowerFilter(q.filter) : null,
-        ef_search: q.efSearch ?? options.efSearch ?? DEFAULT_EF_SEARCH,
-        exact: q.exact ?? false,
+        filter: q.filter ?? null,
+        ef_search: q.efSearch,
+        exact: q.exact,
         include_metadata: q.includeMetadata,
         include_value: q.includeValue,
       })
@@ -80,7 +76,7 @@ export function restPod(options: RestPodOptions): PodClient {
     upsert: (collection, model, records) =>
       rpc<number>('upsert', { collection, model, records: upsertBatch(records) }),
     deleteIds: (collection, ids) => rpc<number>('delete_ids', { collection, ids }),
-    deleteWhere: (collection, condition) => rpc<number>('delete_where', { collection, filter: lowerFilter(condition) }),
+    deleteWhere: (collection, filter) => rpc<number>('delete_where', { collection, filter }),
     catalog: () => rpc<CatalogRow[]>('catalog', {}).then((rows) => rows.map((r) => ({ ...r, rows: Number(r.rows) }))),
     async modelOf(collection) {
       const rows = await request<Array<{ model: string | null }>>(`/collections?select=model&name=eq.${encodeURIComponent(collection)}`)

@@ -1,8 +1,8 @@
 import postgres from 'postgres'
-import { DEFAULT_EF_SEARCH } from '../../../registry/src/index.ts'
+import { distanceOperator } from '../../../registry/src/index.ts'
 import { VecpodsError } from '../errors.ts'
-import { compileFilter, lowerFilter, type CompiledFilter, type Condition } from '../filters/index.ts'
-import { DISTANCE_OPERATOR, upsertBatch, vectorText } from './distance.ts'
+import { type CompiledFilter, type Predicate, renderPredicate } from '../filters/index.ts'
+import { upsertBatch, vectorText } from './encode.ts'
 import { podError } from './pod-errors.ts'
 import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch } from './types.ts'
 
@@ -13,8 +13,11 @@ export interface SqlPodOptions {
   max?: number
   /** Per-statement limit in ms (default 5000); a query past it answers 504 `timeout`. */
   statementTimeoutMs?: number
-  /** `hnsw.ef_search` of searches that give none (the registry's `efSearch` for the pod). */
-  efSearch?: number
+  /**
+   * `hnsw.ef_search` set on every connection (the registry's `efSearch` for the pod): a search
+   * asking for exactly this runs as one statement; any other value needs a transaction.
+   */
+  sessionEfSearch: number
   connectTimeoutS?: number
 }
 
@@ -30,7 +33,13 @@ const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}
  * Reaches a pod over SQL with postgres.js: a bounded pool, no prepared statements (so it works
  * through a transaction-mode pooler), a statement timeout, the pod's `hnsw.ef_search`, and HNSW
  * iterative scans switched on for the session so filtered queries return the full `limit` when
- * enough rows match. Searches with the defaults are one statement, no transaction.
+ * enough rows match. Searches with the session's settings are one statement, no transaction.
+ *
+ * Filters: the edge lowers each filter once to a predicate tree. This transport renders it here
+ * as a parameterised statement (one round trip, planned with the values); the PostgREST
+ * transport can only call functions, so it sends the tree to the pod's `vecpods.search`, whose
+ * `vecpods.filter_sql` renders the same SQL with quoted values. Writes use the pod functions on
+ * both transports.
  */
 export function sqlPod(options: SqlPodOptions): PodClient {
   const sql = postgres(options.dbUrl, {
@@ -43,7 +52,7 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       application_name: 'vecpods-edge',
       statement_timeout: options.statementTimeoutMs ?? 5000,
       'hnsw.iterative_scan': 'relaxed_order',
-      'hnsw.ef_search': options.efSearch ?? DEFAULT_EF_SEARCH,
+      'hnsw.ef_search': options.sessionEfSearch,
     } as Record<string, string | number>,
   })
   const { pod } = options
@@ -53,8 +62,8 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     pod,
     search: (q: PodSearch) =>
       guard(async () => {
-        const op = DISTANCE_OPERATOR[q.measure]
-        const filter = q.filter ? compileFilter(q.filter, 'metadata', 2) : undefined
+        const op = distanceOperator(q.measure)
+        const filter = q.filter ? renderPredicate(q.filter, 'metadata', 2) : undefined
         const columns = ['id', `vec ${op} $1::extensions.vector as distance`]
         if (q.includeMetadata) columns.push('metadata')
         if (q.includeValue) columns.push('vec::text as value')
@@ -64,11 +73,11 @@ export function sqlPod(options: SqlPodOptions): PodClient {
           ` order by vec ${op} $1::extensions.vector limit ${Math.trunc(q.limit)}`
         const params = [vectorText(q.vector), ...(filter ? bind(filter) : [])]
         const rows =
-          q.efSearch === undefined && !q.exact
+          q.efSearch === options.sessionEfSearch && !q.exact
             ? await sql.unsafe(text, params)
             : await sql.begin(async (tx) => {
                 await tx.unsafe(`select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true)`, [
-                  String(q.efSearch ?? options.efSearch ?? DEFAULT_EF_SEARCH),
+                  String(q.efSearch),
                   q.exact ? 'off' : 'on',
                 ])
                 return tx.unsafe(text, params)
@@ -91,8 +100,8 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     deleteIds: (collection, ids) =>
       guard(async () => (await sql.unsafe(`select vecpods.delete_ids($1, $2::text[]) as n`, [collection, ids] as never))[0]!.n as number),
 
-    deleteWhere: (collection, condition: Condition) =>
-      guard(async () => (await sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, lowerFilter(condition)] as never))[0]!.n as number),
+    deleteWhere: (collection, filter: Predicate) =>
+      guard(async () => (await sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, filter] as never))[0]!.n as number),
 
     catalog: () =>
       guard(async () => {

@@ -1,18 +1,22 @@
 import type { Measure } from '../../../registry/src/index.ts'
-import type { Condition } from '../filters/index.ts'
+import type { Predicate } from '../filters/index.ts'
 
-/** One nearest-neighbour query against one collection on one pod. */
+/**
+ * One nearest-neighbour query against one collection on one pod, with every setting resolved by
+ * the edge (transports apply no defaults of their own).
+ */
 export interface PodSearch {
   collection: string
   measure: Measure
   vector: number[]
   limit: number
-  filter?: Condition
+  /** The filter as the edge lowered it once; each transport renders the same tree. */
+  filter?: Predicate
   includeMetadata: boolean
   includeValue: boolean
-  efSearch?: number
+  efSearch: number
   /** Bypass the vector index: exact nearest neighbours. */
-  exact?: boolean
+  exact: boolean
 }
 
 export interface PodHit {
@@ -45,7 +49,7 @@ export interface PodClient {
   /** Upserts in one transaction; records the model on first write and refuses another. */
   upsert(collection: string, model: string, records: PodRecord[]): Promise<number>
   deleteIds(collection: string, ids: string[]): Promise<number>
-  deleteWhere(collection: string, filter: Condition): Promise<number>
+  deleteWhere(collection: string, filter: Predicate): Promise<number>
   catalog(): Promise<CatalogRow[]>
   /** The model recorded for a collection by its first write; null while it is empty. */
   modelOf(collection: string): Promise<string | null>

@@ -93,7 +93,7 @@ begin
   if m is null then
     raise exception using errcode = 'VPC01', message = format('vecpods: no collection "%s" on this pod', collection);
   end if;
-  return format('operator(extensions.%s)', case m when 'cosine' then '<=>' when 'l2' then '<->' else '<#>' end);
+  return format('operator(extensions.%s)', case m when 'cosine' then '<=>' when 'l2' then '<->' when 'inner_product' then '<#>' end);
 end
 $$;
 

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { fakeEmbedder, harness } from '../testing/harness.ts'
+import { podDown } from '../testing/fake-pod.ts'
+
+const q = [1, 0, 0]
+
+describe('POST /search (in process, fake pods)', () => {
+  it('merges a fan-out by score across pods and measures, keeping `limit` hits', async () => {
+    const { pods, request } = await harness()
+    pods.pod_a.hits.set('docs', [
+      { id: 'd1', distance: 0.1 },
+      { id: 'd2', distance: 0.5 },
+      { id: 'd3', distance: 1.5 },
+    ])
+    // l2 scores are −distance: p1 (−0.2) ranks below d2 (1 − 0.5) and above d3 (1 − 1.5).
+    pods.pod_b.hits.set('posts', [{ id: 'p1', distance: 0.2 }])
+    const res = await request('POST', '/search', { collections: ['docs', 'posts'], vector: q, limit: 3 })
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body.data.map((h: { id: string; score: number; pod: string }) => [h.id, h.score, h.pod])).toEqual([
+      ['d1', 0.9, 'pod_a'],
+      ['d2', 0.5, 'pod_a'],
+      ['p1', -0.2, 'pod_b'],
+    ])
+    expect(body.meta).toMatchObject({ pods: ['pod_a', 'pod_b'], model: 'test/model' })
+    expect(body.meta.partial).toBeUndefined()
+  })
+
+  it('returns the healthy pods’ hits with meta.partial when one pod is down', async () => {
+    const { pods, request } = await harness()
+    pods.pod_a.hits.set('docs', [{ id: 'd1', distance: 0.1 }])
+    pods.pod_b.failure = podDown('pod_b')
+    const res = await request('POST', '/search', { collections: ['docs', 'posts'], vector: q })
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body.data.map((h: { id: string }) => h.id)).toEqual(['d1'])
+    expect(body.meta.partial).toBe(true)
+    expect(body.meta.errors).toEqual([{ collection: 'posts', code: 'pod_unavailable', message: expect.stringContaining('pod_b') }])
+  })
+
+  it('answers the failure itself when every pod fails, and fails whole on a non-degradable error', async () => {
+    const { pods, request } = await harness()
+    pods.pod_a.failure = podDown('pod_a')
+    const down = await request('POST', '/search', { collection: 'docs', vector: q })
+    expect(down.status).toBe(503)
+    expect((await down.json()).error.code).toBe('pod_unavailable')
+
+    pods.pod_a.failure = new Error('boom')
+    const broken = await request('POST', '/search', { collections: ['docs', 'posts'], vector: q })
+    expect(broken.status).toBe(500)
+    expect(await broken.json()).toEqual({ error: { code: 'internal', message: 'internal error' } })
+  })
+
+  it('resolves every setting once: the pod’s efSearch, exact false, the lowered filter', async () => {
+    const { pods, request } = await harness()
+    await request('POST', '/search', { collections: ['docs', 'posts'], vector: q, filters: { year: { $gte: 2020 } } })
+    await request('POST', '/search', { collection: 'docs', vector: q, ef_search: 300, exact: true })
+    const [first, second] = pods.pod_a.searches
+    expect(first).toMatchObject({ efSearch: 60, exact: false, measure: 'cosine', limit: 10, includeMetadata: true, includeValue: false })
+    expect(first!.filter).toEqual({ match: '$."year" >= 2020' })
+    expect(pods.pod_b.searches[0]).toMatchObject({ efSearch: 160, exact: false, measure: 'l2' })
+    expect(second).toMatchObject({ efSearch: 300, exact: true })
+    expect(second!.filter).toBeUndefined()
+  })
+
+  it('looks up a collection’s model once, then answers a mismatch from memory', async () => {
+    const { pods, request } = await harness()
+    pods.pod_a.models.set('docs', 'test/model')
+    for (let i = 0; i < 3; i++) expect((await request('POST', '/search', { collection: 'docs', vector: q })).status).toBe(200)
+    expect(pods.pod_a.modelLookups).toBe(1)
+    const other = await request('POST', '/search', { collection: 'docs', vector: q, model: 'other/model' })
+    expect(other.status).toBe(409)
+    expect((await other.json()).error.code).toBe('model_mismatch')
+    expect(pods.pod_a.modelLookups).toBe(1)
+  })
+
+  it('embeds query text once per distinct text and marks the lexical model', async () => {
+    const embedder = fakeEmbedder('lexical')
+    const { request } = await harness({ embedder })
+    const a = await (await request('POST', '/search', { collection: 'docs', query: 'hello' })).json()
+    await request('POST', '/search', { collection: 'docs', query: 'hello' })
+    expect(embedder.calls).toEqual([['hello']])
+    expect(a.meta.lexical).toBe(true)
+  })
+
+  it('applies access rules and checks dimensions before any pod is asked', async () => {
+    const { pods, request } = await harness()
+    const forbidden = await request('POST', '/search', { collection: 'drafts', vector: q })
+    expect([forbidden.status, (await forbidden.json()).error.code]).toEqual([403, 'forbidden'])
+    expect((await request('POST', '/search', { collection: 'drafts', vector: q }, 'service_role')).status).toBe(200)
+    const unknown = await request('POST', '/search', { collection: 'nope', vector: q })
+    expect([unknown.status, (await unknown.json()).error.code]).toEqual([404, 'unknown_collection'])
+    const dims = await request('POST', '/search', { collection: 'docs', vector: [1, 0] })
+    expect([dims.status, (await dims.json()).error.code]).toEqual([400, 'dimension_mismatch'])
+    const text = await request('POST', '/search', { collection: 'docs', query: 'no model here' })
+    expect([text.status, (await text.json()).error.code]).toEqual([400, 'invalid_request'])
+    expect(pods.pod_a.searches).toHaveLength(0)
+  })
+
+  it('refuses a missing or forged token', async () => {
+    const { app } = await harness()
+    const res = await app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect([res.status, (await res.json()).error.code]).toEqual([401, 'unauthorized'])
+  })
+})

@@ -1,0 +1,63 @@
+import { Hono } from 'hono'
+import type { PartialError, SearchHit, SearchResponse } from '../../../protocol/src/index.ts'
+import { scoreOf } from '../../../registry/src/index.ts'
+import type { Deployment } from '../deployment.ts'
+import { VecpodsError } from '../errors.ts'
+import { readBody, searchRequest } from '../requests.ts'
+import type { AppEnv } from './env.ts'
+
+/** Failures a fan-out survives: the other pods' results are returned with `meta.partial`. */
+const degradable = (error: unknown) => error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout')
+
+/** `POST /search`: nearest neighbours in one collection, or several merged by score. */
+export function searchRoutes(dep: Deployment): Hono<AppEnv> {
+  return new Hono<AppEnv>().post('/search', async (c) => {
+    const started = performance.now()
+    const req = await readBody(c, searchRequest)
+    const names = req.collections ?? [req.collection!]
+    const targets = names.map((name) => dep.target(name, c.get('role')))
+    const filter = dep.filter(req.filters)
+    const model = dep.modelOfRequest(req.model, req.query !== undefined)
+    const vector = req.vector ?? (await dep.embedQuery(req.query!))
+    for (const t of targets) dep.checkDims(t, vector, 'vector')
+
+    const settled = await Promise.allSettled(
+      targets.map(async (t) => {
+        await dep.checkModel(t, model)
+        const hits = await t.pod.search({
+          collection: t.name,
+          measure: t.col.measure,
+          vector,
+          limit: req.limit,
+          ...(filter ? { filter } : {}),
+          includeMetadata: req.include.metadata,
+          includeValue: req.include.value,
+          ...dep.searchSettings(t, req),
+        })
+        return hits.map(({ distance, ...hit }): SearchHit => ({ ...hit, score: scoreOf(t.col.measure, distance), collection: t.name, pod: t.col.pod }))
+      }),
+    )
+    const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ collection: names[i]!, error: s.reason as unknown }] : []))
+    if (failures.length === settled.length) throw failures[0]!.error
+    const fatal = failures.find((f) => !degradable(f.error))
+    if (fatal) throw fatal.error
+
+    const data = settled
+      .flatMap((s) => (s.status === 'fulfilled' ? s.value : []))
+      // One sort for every pod and transport: merges a fan-out, and re-sorts relaxed_order scans.
+      .sort((a, b) => b.score - a.score)
+      .slice(0, req.limit)
+    const errors = failures.map((f): PartialError => ({ collection: f.collection, ...(f.error as VecpodsError).toJSON().error }))
+    const body: SearchResponse = {
+      data,
+      meta: {
+        pods: [...new Set(targets.map((t) => t.col.pod))],
+        model,
+        ...(dep.isLexical(model) ? { lexical: true } : {}),
+        took_ms: Math.round((performance.now() - started) * 100) / 100,
+        ...(errors.length ? { partial: true, errors } : {}),
+      },
+    }
+    return c.json(body)
+  })
+}

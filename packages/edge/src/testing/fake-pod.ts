@@ -1,0 +1,71 @@
+import { VecpodsError } from '../errors.ts'
+import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch } from '../pods/types.ts'
+
+/** A PodClient in memory, for in-process tests of the app: it records calls and answers as told. */
+export interface FakePod extends PodClient {
+  searches: PodSearch[]
+  upserts: Array<{ collection: string; model: string; records: PodRecord[] }>
+  modelLookups: number
+  /** Hits each search returns, by collection (distances as pgvector reports them). */
+  hits: Map<string, PodHit[]>
+  models: Map<string, string | null>
+  /** When set, every call fails with it. */
+  failure: Error | undefined
+}
+
+export function fakePod(pod: string, collections: string[]): FakePod {
+  const fail = (self: FakePod) => {
+    if (self.failure) throw self.failure
+  }
+  const self: FakePod = {
+    pod,
+    searches: [],
+    upserts: [],
+    modelLookups: 0,
+    hits: new Map(collections.map((c) => [c, []])),
+    models: new Map(collections.map((c) => [c, null])),
+    failure: undefined,
+    async search(q) {
+      fail(self)
+      self.searches.push(q)
+      return (self.hits.get(q.collection) ?? []).slice(0, q.limit)
+    },
+    async upsert(collection, model, records) {
+      fail(self)
+      const recorded = self.models.get(collection)
+      if (recorded && recorded !== model) throw new VecpodsError('model_mismatch', `collection "${collection}" holds "${recorded}"`)
+      self.models.set(collection, model)
+      self.upserts.push({ collection, model, records })
+      return records.length
+    },
+    async deleteIds(_, ids) {
+      fail(self)
+      return ids.length
+    },
+    async deleteWhere() {
+      fail(self)
+      return 0
+    },
+    async catalog() {
+      fail(self)
+      return [...self.models].map(([name, model]): CatalogRow => ({ name, dims: 3, measure: 'cosine', model, rows: self.hits.get(name)?.length ?? 0 }))
+    },
+    async modelOf(collection) {
+      fail(self)
+      self.modelLookups++
+      return self.models.get(collection) ?? null
+    },
+    async ping() {
+      fail(self)
+      return 0.5
+    },
+    async close() {},
+  }
+  return self
+}
+
+/** pod_a's connection refused, as the SQL transport reports it. */
+export const podDown = (pod: string) => new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (ECONNREFUSED)`)
+
+/** A pod that did not answer within its deadline. */
+export const podTimeout = (pod: string) => new VecpodsError('timeout', `pod "${pod}" did not answer in time`)

@@ -1,0 +1,61 @@
+import { SignJWT } from 'jose'
+import { parseRegistry } from '../../../registry/src/index.ts'
+import { createApp } from '../app.ts'
+import { DEFAULT_LIMITS, type Limits } from '../config.ts'
+import type { Embedder } from '../embed/types.ts'
+import { type FakePod, fakePod } from './fake-pod.ts'
+
+const SECRET = 'in-process-test-secret-of-at-least-32-chars'
+
+/** A three-dimensional registry: docs (pod_a, cosine), posts and drafts (pod_b, l2; drafts service-only). */
+export const testRegistry = () =>
+  parseRegistry({
+    model: { id: 'test/model', dims: 3 },
+    pods: { pod_a: { efSearch: 60 }, pod_b: {} },
+    collections: {
+      docs: { pod: 'pod_a', dims: 3, measure: 'cosine' },
+      posts: { pod: 'pod_b', dims: 3, measure: 'l2' },
+      drafts: { pod: 'pod_b', dims: 3, measure: 'l2', access: 'service' },
+    },
+  })
+
+/** An embedder that maps each text to a fixed vector and counts what it embedded. */
+export function fakeEmbedder(kind: Embedder['kind'] = 'semantic'): Embedder & { calls: string[][] } {
+  const calls: string[][] = []
+  return {
+    model: 'test/model',
+    dims: 3,
+    kind,
+    calls,
+    async embed(texts) {
+      calls.push(texts)
+      return texts.map((t) => [t.length, 1, 0])
+    },
+  }
+}
+
+/** The app on fake pods, with tokens for each role and a JSON request helper. */
+export async function harness(options: { embedder?: Embedder; limits?: Partial<Limits>; basePath?: string } = {}) {
+  const registry = testRegistry()
+  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts']) }
+  const app = createApp({
+    registry,
+    jwtSecret: SECRET,
+    pods: new Map<string, FakePod>(Object.entries(pods)),
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+    ...(options.basePath ? { basePath: options.basePath } : {}),
+  })
+  const key = new TextEncoder().encode(SECRET)
+  const token = (role: string) => new SignJWT({ role }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key)
+  const tokens = { anon: await token('anon'), service_role: await token('service_role') }
+  const request = (method: string, path: string, body?: unknown, role: keyof typeof tokens = 'anon') =>
+    app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+  return { app, pods, registry, tokens, request }
+}
+export { fakePod, podDown, podTimeout } from './fake-pod.ts'
+export type { FakePod } from './fake-pod.ts'

@@ -1,0 +1,15 @@
+export { ERROR_CODES, ERROR_STATUS, isErrorCode } from './errors.ts'
+export type { ErrorBody, ErrorCode } from './errors.ts'
+export { REQUEST_BOUNDS } from './requests.ts'
+export type { DeleteRequest, Include, SearchRequest, UpsertRecordBody, UpsertRequest } from './requests.ts'
+export type {
+  CollectionInfo,
+  CollectionsResponse,
+  DeleteResponse,
+  HealthResponse,
+  PartialError,
+  SearchHit,
+  SearchMeta,
+  SearchResponse,
+  UpsertResponse,
+} from './responses.ts'

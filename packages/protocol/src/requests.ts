@@ -1,0 +1,63 @@
+/** Bounds on request fields; the edge validates against them and the SDK documents them. */
+export const REQUEST_BOUNDS = {
+  /** Collections one search may fan out over. */
+  maxCollections: 16,
+  maxLimit: 100,
+  defaultLimit: 10,
+  maxQueryChars: 2000,
+  maxVectorDims: 16000,
+  maxEfSearch: 1000,
+  maxIdChars: 256,
+  maxTextChars: 8000,
+  /** Ids one delete may name. */
+  maxDeleteIds: 1000,
+  maxModelChars: 200,
+  maxCollectionNameChars: 64,
+} as const
+
+/** What a search returns of each hit besides id and score. */
+export interface Include {
+  /** Default true. */
+  metadata?: boolean
+  /** The stored vector (default false). */
+  value?: boolean
+}
+
+/** `POST /search`: one of `collection` / `collections`, one of `query` / `vector`. */
+export interface SearchRequest {
+  collection?: string
+  collections?: string[]
+  /** Text the edge embeds with the deployment's model. */
+  query?: string
+  vector?: number[]
+  /** Hits to return (default 10, at most 100). */
+  limit?: number
+  /** A vecs-style metadata filter (`$eq $ne $gt $gte $lt $lte $in $nin $contains $exists $and $or`). */
+  filters?: Record<string, unknown>
+  include?: Include
+  /** HNSW candidate list size for this query (default: the collection's pod's `efSearch`). */
+  ef_search?: number
+  /** Scan every row instead of the vector index: exact results, slower (default false). */
+  exact?: boolean
+  /** The model a given vector comes from (default: the deployment's). */
+  model?: string
+}
+
+/** One record of `POST /collections/:name/records`: exactly one of `text` / `vector`. */
+export interface UpsertRecordBody {
+  id: string
+  text?: string
+  vector?: number[]
+  metadata?: Record<string, unknown>
+}
+
+export interface UpsertRequest {
+  records: UpsertRecordBody[]
+  model?: string
+}
+
+/** `DELETE /collections/:name/records`: exactly one of `ids` / `filters` (non-empty). */
+export interface DeleteRequest {
+  ids?: string[]
+  filters?: Record<string, unknown>
+}

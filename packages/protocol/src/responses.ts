@@ -1,0 +1,72 @@
+import type { ErrorCode } from './errors.ts'
+
+/** One search result. */
+export interface SearchHit {
+  id: string
+  /** Higher is closer: 1 − cosine distance, −L2 distance or the inner product, by the collection's measure. */
+  score: number
+  collection: string
+  pod: string
+  metadata?: Record<string, unknown>
+  value?: number[]
+}
+
+/** A collection a fan-out could not reach, and why. */
+export interface PartialError {
+  collection: string
+  code: ErrorCode
+  message: string
+}
+
+export interface SearchMeta {
+  pods: string[]
+  /** The model of the query vector. */
+  model: string
+  /** Time spent inside the function, in ms. */
+  took_ms: number
+  /** Set when the results come from the offline lexical model (shared words, not meaning). */
+  lexical?: true
+  /** Set when some pods did not answer: the results are those of the others. */
+  partial?: true
+  errors?: PartialError[]
+}
+
+export interface SearchResponse {
+  data: SearchHit[]
+  meta: SearchMeta
+}
+
+export interface UpsertResponse {
+  data: { upserted: number }
+  meta: { pod: string; model: string }
+}
+
+export interface DeleteResponse {
+  data: { deleted: number }
+  meta: { pod: string }
+}
+
+/** One entry of `GET /collections`. */
+export interface CollectionInfo {
+  name: string
+  pod: string
+  dims: number
+  measure: string
+  index: Record<string, unknown>
+  access: 'public' | 'service'
+  columns: Record<string, string>
+  /** The model that filled it; null while empty or when its pod did not answer. */
+  model: string | null
+  rows: number | null
+  available: boolean
+}
+
+export interface CollectionsResponse {
+  data: CollectionInfo[]
+  meta: { model: string; embedder: { model: string; kind: string } | null }
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'degraded'
+  pods: Record<string, { ok: true; latency_ms: number } | { ok: false; error: ErrorCode }>
+}
