@@ -11,7 +11,7 @@ type H = Awaited<ReturnType<typeof harness>>
 const q = [1, 0, 0]
 
 /** A request that makes the edge answer each code, and how to set the fake pods up for it. */
-const PROVOKE: Record<ErrorCode, (h: H) => Promise<Response>> = {
+const PROVOKE: Record<ErrorCode, (h: H) => Response | Promise<Response>> = {
   invalid_request: (h) => h.request('POST', '/search', { collection: 'docs' }),
   invalid_filter: (h) => h.request('POST', '/search', { collection: 'docs', vector: q, filters: { a: { $regex: 'x' } } }),
   dimension_mismatch: (h) => h.request('POST', '/search', { collection: 'docs', vector: [1] }),
@@ -37,7 +37,7 @@ describe('wire contract: edge ↔ SDK', () => {
     const h = await harness({ limits: { maxRecords: 2 } })
     const spy = console.error
     console.error = () => {}
-    const res = await PROVOKE[code](h).finally(() => (console.error = spy))
+    const res = await Promise.resolve(PROVOKE[code](h)).finally(() => (console.error = spy))
     const body = (await res.json()) as { error: { code: string; message: string } }
     expect(body.error.code).toBe(code)
     expect(res.status).toBe(ERROR_STATUS[code])
@@ -48,7 +48,7 @@ describe('wire contract: edge ↔ SDK', () => {
   it('a search through the SDK returns the edge’s hits and meta unchanged', async () => {
     const h = await harness({ basePath: '/functions/v1/vector-search' })
     h.pods.pod_a.hits.set('docs', [{ id: 'a', distance: 0.25, metadata: { url: '/a' } }])
-    const fetchApp: typeof fetch = (input, init) => h.app.fetch(new Request(input, init))
+    const fetchApp: typeof fetch = async (input, init) => h.app.fetch(new Request(input, init))
     const client = createVectorClient({ url: 'http://edge.test', key: h.tokens.anon, fetch: fetchApp, retry: { retries: 0 } })
     const { data, meta, error } = await client.search(q, { collection: 'docs' })
     expect(error).toBeNull()
