@@ -1,8 +1,8 @@
 import { PRIMARY, type Registry } from '@vecpods/registry'
 import type { ProjectSecrets } from './secrets.ts'
-import type { adminSql } from './stack.ts'
+import type { AdminSql } from './db.ts'
 
-type Sql = ReturnType<typeof adminSql>
+type Sql = AdminSql
 
 /** Pods that have a collection the primary reaches through a foreign table. */
 export function fdwPods(registry: Registry): string[] {

@@ -41,11 +41,12 @@ describe('stack lifecycle', () => {
     await sql.end()
 
     const stopped = await down(opts)
+    // The reverse of the start order: dependents first, the pods' databases last.
     expect(stopped).toEqual([
-      'gateway',
       'functions',
-      'primary PostgREST', 'pod_a PostgREST', 'pod_b PostgREST', 'pod_c PostgREST',
-      'primary postgres', 'pod_a postgres', 'pod_b postgres', 'pod_c postgres',
+      'gateway',
+      'pod_c PostgREST', 'pod_b PostgREST', 'pod_a PostgREST', 'primary PostgREST',
+      'primary postgres', 'pod_c postgres', 'pod_b postgres', 'pod_a postgres',
     ])
     const after = await status(opts)
     expect(after.filter((c) => c.running)).toEqual([])

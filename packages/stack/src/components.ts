@@ -1,0 +1,239 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { migrationsDir } from '@vecpods/codegen'
+import { PRIMARY } from '@vecpods/registry'
+import { bootstrapProject } from './bootstrap.ts'
+import { cluster, initCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
+import { adminSql, httpOk } from './db.ts'
+import type { ProjectEndpoints } from './env-file.ts'
+import { analyzeForeignTables, connectPod, enableFdwLogin, fdwPods } from './fdw.ts'
+import { FUNCTIONS_MARKER, prepareFunction } from './functions.ts'
+import type { GatewaySite } from './gateway/proxy.ts'
+import { migrate } from './migrate.ts'
+import type { StackOptions } from './options.ts'
+import { waitFor } from './ports.ts'
+import { postgrestBinary, postgrestConfig } from './postgrest.ts'
+import { readPid, spawnDetached, stopPid, tail } from './process.ts'
+import type { loadSecrets } from './secrets.ts'
+
+export type ComponentKind = 'postgres' | 'postgrest' | 'api' | 'functions'
+
+export interface ComponentStatus {
+  project: string
+  component: ComponentKind
+  running: boolean
+  url: string
+  detail?: string
+}
+
+/** What the components of one stack share while it starts: secrets, URLs and keys, the env file's variables. */
+export interface StackContext {
+  opts: StackOptions
+  secrets: ReturnType<typeof loadSecrets>
+  endpoints: ProjectEndpoints[]
+  env: Record<string, string>
+}
+
+/** One process of the local stack: how to tell it runs, start it, stop it and report it. */
+export interface Component {
+  /** How `down` reports it: `pod_a postgres`, `gateway`, … */
+  name: string
+  /** The ports it listens on, checked free before anything starts. */
+  ports: { port: number; what: string }[]
+  running(): boolean
+  start(ctx: StackContext): Promise<void>
+  /** Work done on every `up` once it runs (a database's migrations). */
+  provision?(ctx: StackContext): Promise<void>
+  stop(): Promise<boolean>
+  status(ctx: StackContext): Promise<ComponentStatus[]>
+}
+
+const runDir = (opts: StackOptions) => join(opts.stateDir, 'run')
+export const logDir = (opts: StackOptions) => join(opts.stateDir, 'logs')
+const pad = (project: string) => project.padEnd(10)
+const endpointOf = (ctx: StackContext, project: string) => ctx.endpoints.find((e) => e.project === project)!
+
+/** Waits for a started process to answer, or fails with the last lines of its log. */
+const healthy = (what: string, logFile: string, check: () => Promise<boolean>, timeoutMs?: number) =>
+  waitFor(what, check, timeoutMs).catch((error) => {
+    throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
+  })
+
+/** A project's PostgreSQL cluster: initdb on first start, then bootstrap and migrations on every `up`. */
+function postgresComponent(opts: StackOptions, project: string): Component {
+  const c = cluster(opts, project)
+  const fdw = fdwPods(opts.registry)
+  return {
+    name: `${project} postgres`,
+    ports: [{ port: c.port, what: `${project} database` }],
+    running() {
+      const port = runningPort(opts, c)
+      if (port !== undefined && port !== c.port) throw new Error(`the ${project} database already runs on port ${port}, not ${c.port}: run \`pnpm stack down\` first`)
+      return port !== undefined
+    },
+    async start(ctx) {
+      if (initCluster(opts, c, ctx.secrets[project]!.dbPassword)) opts.log(`  ${pad(project)} initdb ${c.dataDir}`)
+      startCluster(opts, c)
+      opts.log(`  ${pad(project)} postgres on :${c.port}`)
+    },
+    async provision(ctx) {
+      const sql = adminSql(endpointOf(ctx, project).dbUrl)
+      try {
+        await bootstrapProject(sql, ctx.secrets[project]!)
+        const result = await migrate(sql, join(opts.root, migrationsDir(project)))
+        for (const f of result.applied) opts.log(`  ${pad(project)} applied ${f}`)
+        for (const f of result.reapplied) opts.log(`  ${pad(project)} re-applied ${f} (generated file changed)`)
+        // The pod's migrations made the read-only role the primary's postgres_fdw logs in as.
+        if (fdw.includes(project)) await enableFdwLogin(sql, ctx.secrets[project]!)
+        // Pods start before the primary, so they are migrated by now: point its foreign servers at them.
+        if (project === PRIMARY && fdw.length) {
+          for (const pod of fdw) await connectPod(sql, pod, opts.ports.get(pod)!.db, ctx.secrets[pod]!)
+          await analyzeForeignTables(sql)
+        }
+      } finally {
+        await sql.end()
+      }
+    },
+    stop: async () => stopCluster(opts, c),
+    async status(ctx) {
+      const port = runningPort(opts, c)
+      const url = endpointOf(ctx, project).dbUrl.replace(/:[^:@/]+@/, ':****@')
+      return [{ project, component: 'postgres', running: port !== undefined, url, ...(port !== undefined && port !== c.port ? { detail: `running on :${port}` } : {}) }]
+    },
+  }
+}
+
+/** A long-running process the stack spawns, known by its pid file and a marker in its command line. */
+function processComponent(
+  opts: StackOptions,
+  spec: {
+    name: string
+    id: string
+    marker: string
+    ports: Component['ports']
+    launch(ctx: StackContext): Promise<{ command: string; args: string[]; env?: NodeJS.ProcessEnv }>
+    /** Probes after the spawn; each must answer before `start` returns. */
+    health(ctx: StackContext): Array<{ what: string; check: () => Promise<boolean>; timeoutMs?: number }>
+    started(ctx: StackContext): string
+    rows(ctx: StackContext, pid: number | undefined): Promise<ComponentStatus[]>
+  },
+): Component {
+  const pidFile = join(runDir(opts), `${spec.id}.pid`)
+  const logFile = join(logDir(opts), `${spec.id}.log`)
+  return {
+    name: spec.name,
+    ports: spec.ports,
+    running: () => readPid(pidFile, spec.marker) !== undefined,
+    async start(ctx) {
+      const { command, args, env } = await spec.launch(ctx)
+      spawnDetached(command, args, { logFile, pidFile, cwd: opts.root, ...(env ? { env } : {}) })
+      for (const h of spec.health(ctx)) await healthy(h.what, logFile, h.check, h.timeoutMs)
+      opts.log(spec.started(ctx))
+    },
+    stop: () => stopPid(pidFile, spec.marker),
+    status: (ctx) => spec.rows(ctx, readPid(pidFile, spec.marker)),
+  }
+}
+
+function postgrestComponent(opts: StackOptions, project: string): Component {
+  const port = opts.ports.get(project)!.postgrest
+  const url = `http://127.0.0.1:${port}`
+  return processComponent(opts, {
+    name: `${project} PostgREST`,
+    id: `${project}.postgrest`,
+    marker: 'postgrest',
+    ports: [{ port, what: `${project} PostgREST` }],
+    async launch(ctx) {
+      const conf = join(runDir(opts), `${project}.postgrest.conf`)
+      writeFileSync(conf, postgrestConfig({ dbPort: opts.ports.get(project)!.db, port, ...ctx.secrets[project]! }), { mode: 0o600 })
+      return { command: postgrestBinary(), args: [conf] }
+    },
+    health: () => [{ what: `PostgREST of ${project} on :${port}`, check: () => httpOk(`${url}/`) }],
+    started: () => `  ${pad(project)} PostgREST on :${port}`,
+    rows: async (_, pid) => [
+      { project, component: 'postgrest', running: pid !== undefined && (await httpOk(`${url}/`).catch(() => false)), url, ...(pid ? { detail: `pid ${pid}` } : {}) },
+    ],
+  })
+}
+
+/** One process serving every project's Supabase-shaped API URL (`/rest/v1`, and `/functions/v1` on the primary). */
+function gatewayComponent(opts: StackOptions): Component {
+  const apiPort = (project: string) => opts.ports.get(project)!.api
+  return processComponent(opts, {
+    name: 'gateway',
+    id: 'gateway',
+    marker: 'gateway/main.ts',
+    ports: opts.projects.map((p) => ({ port: apiPort(p), what: `${p} API` })),
+    async launch(ctx) {
+      const sites: GatewaySite[] = ctx.endpoints.map((ep) => ({
+        project: ep.project,
+        port: apiPort(ep.project),
+        apiKeys: [ep.keys.anonKey, ep.keys.serviceRoleKey],
+        upstreams: {
+          '/rest/v1': `http://127.0.0.1:${opts.ports.get(ep.project)!.postgrest}`,
+          ...(ep.project === PRIMARY ? { '/functions/v1': `http://127.0.0.1:${opts.ports.get(PRIMARY)!.functions}` } : {}),
+        },
+      }))
+      const sitesFile = join(runDir(opts), 'gateway.json')
+      writeFileSync(sitesFile, JSON.stringify(sites, null, 2), { mode: 0o600 })
+      return { command: process.execPath, args: ['--import', 'tsx', join(import.meta.dirname, 'gateway', 'main.ts'), sitesFile] }
+    },
+    health: () => opts.projects.map((p) => ({ what: `the API gateway on :${apiPort(p)}`, check: () => httpOk(`http://127.0.0.1:${apiPort(p)}/health`) })),
+    started: () => `  gateway    ${opts.projects.map((p) => `:${apiPort(p)}`).join(' ')}`,
+    rows: (ctx, pid) =>
+      Promise.all(
+        ctx.endpoints.map(async (ep) => ({
+          project: ep.project,
+          component: 'api' as const,
+          running: pid !== undefined && (await httpOk(`${ep.apiUrl}/rest/v1/`, { apikey: ep.keys.anonKey }).catch(() => false)),
+          url: `${ep.apiUrl}/rest/v1`,
+          ...(pid ? { detail: `gateway pid ${pid}` } : {}),
+        })),
+      ),
+  })
+}
+
+function functionsComponent(opts: StackOptions): Component {
+  const port = opts.ports.get(PRIMARY)!.functions
+  return processComponent(opts, {
+    name: 'functions',
+    id: 'functions',
+    marker: FUNCTIONS_MARKER,
+    ports: [{ port, what: 'vector-search edge function' }],
+    launch: (ctx) => prepareFunction(opts, ctx.env, port),
+    health: (ctx) => [
+      {
+        what: `the vector-search function on :${port}`,
+        check: () => httpOk(`http://127.0.0.1:${port}/vector-search/health`, { authorization: `Bearer ${endpointOf(ctx, PRIMARY).keys.anonKey}` }),
+        timeoutMs: 90_000,
+      },
+    ],
+    started: (ctx) => `  functions  vector-search (Deno) on :${port}, embedder ${ctx.env.VECPODS_EMBEDDER}`,
+    async rows(ctx, pid) {
+      const primary = endpointOf(ctx, PRIMARY)
+      const url = `${primary.apiUrl}/functions/v1/vector-search`
+      const running = pid !== undefined && (await httpOk(`${url}/health`, { apikey: primary.keys.anonKey }).catch(() => false))
+      return [{ project: PRIMARY, component: 'functions', running, url, ...(pid ? { detail: `deno pid ${pid}` } : {}) }]
+    },
+  })
+}
+
+/**
+ * Every process of the stack, in start order: the pods' databases, then the primary's (which
+ * connects to them), a PostgREST per project, the gateway (the function reaches PostgREST-transport
+ * pods through it), and the vector-search function. `down` stops them in reverse.
+ */
+export function stackComponents(opts: StackOptions): Component[] {
+  const pods = opts.projects.filter((p) => p !== PRIMARY)
+  return [
+    ...[...pods, PRIMARY].map((p) => postgresComponent(opts, p)),
+    ...opts.projects.map((p) => postgrestComponent(opts, p)),
+    gatewayComponent(opts),
+    functionsComponent(opts),
+  ]
+}
+
+/** The pid of the running edge function (Deno) the stack started, if any. */
+export function functionsPid(opts: StackOptions): number | undefined {
+  return readPid(join(runDir(opts), 'functions.pid'), FUNCTIONS_MARKER)
+}
