@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The test command: set this machine up (with Chromium for the browser tests), then run the type check, the generated-files drift
-# check, and every test (unit, then integration against the real local stack).
+# The test command: set this machine up (with Chromium for the browser tests), then run the linter and formatter check, the type
+# check, the generated-files drift check, and every test (unit, then integration against the real local stack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 [ -d .vecpods/tools ] && export PATH="$PWD/.vecpods/tools/node_modules/.bin:$PATH"
 
+echo "lint and format (biome)"
+pnpm -s lint
 echo "typecheck"
 pnpm -s typecheck
 echo "generated files"

@@ -18,6 +18,9 @@ export function titleOf(collection: Name, metadata: Record<string, unknown>): st
 }
 
 export const snippet = (text: unknown, max = 220): string => {
-  const flat = String(text ?? '').replace(/```[\s\S]*?```/g, ' ').replace(/\s+/g, ' ').trim()
+  const flat = String(text ?? '')
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
 }

@@ -1,7 +1,7 @@
 import { createClient } from '@supabase/supabase-js'
 import { createVectorClient, type Filter, type SearchHit, type SearchMeta, type VecpodsError } from '@vecpods/sdk'
 import { html, nothing, render } from 'lit-html'
-import { COLLECTIONS, snippet, titleOf, type Collections, type Name } from './collections.ts'
+import { COLLECTIONS, type Collections, type Name, snippet, titleOf } from './collections.ts'
 import './style.css'
 
 const supabase = createClient(import.meta.env.VITE_SUPABASE_URL, import.meta.env.VITE_SUPABASE_ANON_KEY)
@@ -49,7 +49,8 @@ async function search(): Promise<void> {
     Object.assign(state, { status: 'idle', hits: [], meta: null, error: null, selected: -1 })
     return draw()
   }
-  const controller = (inflight = new AbortController())
+  const controller = new AbortController()
+  inflight = controller
   state.status = 'loading'
   draw()
   const started = performance.now()
@@ -75,7 +76,12 @@ async function open(index: number): Promise<void> {
   state.detail = { hit, status: 'loading' }
   draw()
   // The row itself, read with supabase-js through the primary (a postgres_fdw foreign table).
-  const columns = hit.collection === 'api' ? 'id, url, package, symbol, kind, metadata' : hit.collection === 'posts' ? 'id, url, package, version, year, metadata' : 'id, url, package, version, section, metadata'
+  const columns =
+    hit.collection === 'api'
+      ? 'id, url, package, symbol, kind, metadata'
+      : hit.collection === 'posts'
+        ? 'id, url, package, version, year, metadata'
+        : 'id, url, package, version, section, metadata'
   const { data, error } = await vecpods.get(hit.collection, hit.id, { columns })
   if (state.detail?.hit !== hit) return
   state.detail = error ? { hit, status: 'error', error } : { hit, status: 'done', row: data }
@@ -118,24 +124,46 @@ async function loadCatalog(): Promise<void> {
 
 const fmt = new Intl.NumberFormat('en')
 
+/** Event handlers of the view: each changes the state, then searches or redraws. */
+function pick(query: string): void {
+  state.query = query
+  void search()
+}
+function select(index: number): void {
+  state.selected = index
+  draw()
+}
+function submit(e: Event): void {
+  e.preventDefault()
+  void search()
+}
+function edit(field: 'query' | 'pkg' | 'yearFrom', e: Event): void {
+  state[field] = (e.target as HTMLInputElement).value
+  schedule()
+}
+function chooseCollection(e: Event): void {
+  state.collection = (e.target as HTMLSelectElement).value as Name
+  void search()
+}
+
 function resultsView() {
   switch (state.status) {
     case 'idle':
       return html`<div class="empty">
         <p>Search the documentation of this project's npm packages: README sections, release notes and API reference, kept on three pods.</p>
-        <p>Try ${EXAMPLES.map((q, i) => html`${i ? ', ' : ''}<button class="link" @click=${() => ((state.query = q), void search())}>${q}</button>`)}.</p>
+        <p>Try ${EXAMPLES.map((q, i) => html`${i ? ', ' : ''}<button class="link" @click=${() => pick(q)}>${q}</button>`)}.</p>
       </div>`
     case 'error':
       return html`<div class="error" role="alert"><strong>${state.error!.code}</strong> ${state.error!.message}</div>`
     case 'loading':
-      if (!state.hits.length) return html`<div class="loading" aria-busy="true">Searching…</div>`
-    // falls through: keep the previous results on screen while the next ones load
     case 'done':
+      // While the next results load, the previous ones stay on screen (dimmed).
+      if (state.status === 'loading' && !state.hits.length) return html`<div class="loading" aria-busy="true">Searching…</div>`
       if (!state.hits.length) return html`<div class="empty">No results${filters() ? ' with these filters' : ''} for “${state.query}”.</div>`
       return html`<ol class="results ${state.status === 'loading' ? 'stale' : ''}" role="listbox" aria-label="Results">
         ${state.hits.map(
           (hit, i) => html`<li role="option" aria-selected=${i === state.selected}>
-            <button class="hit" data-index=${i} data-id=${hit.id} @click=${() => void open(i)} @focus=${() => ((state.selected = i), draw())}>
+            <button class="hit" data-index=${i} data-id=${hit.id} @click=${() => void open(i)} @focus=${() => select(i)}>
               <span class="title">${titleOf(hit.collection, hit.metadata as Record<string, unknown>)}</span>
               <span class="badges">
                 <span class="badge ${hit.collection}">${COLLECTIONS[hit.collection].label}</span>
@@ -161,18 +189,23 @@ function detailView(detail: Detail) {
     ${detail.status === 'loading' ? html`<p class="loading">Reading the row…</p>` : nothing}
     ${detail.status === 'error' ? html`<p class="error" role="alert"><strong>${detail.error!.code}</strong> ${detail.error!.message}</p>` : nothing}
     ${detail.status === 'done' && !detail.row ? html`<p class="empty">This row is gone (deleted since the search).</p>` : nothing}
-    ${detail.status === 'done' && detail.row
-      ? html`<p class="source">Read with <code>vecpods.get('${detail.hit.collection}', …)</code> through the primary → ${detail.hit.pod}</p>
+    ${
+      detail.status === 'done' && detail.row
+        ? html`<p class="source">Read with <code>vecpods.get('${detail.hit.collection}', …)</code> through the primary → ${detail.hit.pod}</p>
           <dl class="fields">
             ${Object.entries(detail.row)
               .filter(([k]) => k !== 'metadata')
-              .map(([k, v]) => html`<dt>${k}</dt><dd>${k === 'url' && v ? html`<a href=${String(v)} target="_blank" rel="noreferrer">${String(v)}</a>` : String(v ?? '—')}</dd>`)}
+              .map(
+                ([k, v]) =>
+                  html`<dt>${k}</dt><dd>${k === 'url' && v ? html`<a href=${String(v)} target="_blank" rel="noreferrer">${String(v)}</a>` : String(v ?? '—')}</dd>`,
+              )}
             ${Object.entries((detail.row.metadata ?? {}) as Record<string, unknown>)
               .filter(([k]) => !['text', 'hash'].includes(k) && !(k in detail.row!))
               .map(([k, v]) => html`<dt>${k}</dt><dd>${Array.isArray(v) ? v.join(', ') : String(v)}</dd>`)}
           </dl>
           <pre class="text">${String(((detail.row.metadata ?? {}) as Record<string, unknown>).text ?? '')}</pre>`
-      : nothing}
+        : nothing
+    }
   </aside>`
 }
 
@@ -182,29 +215,35 @@ function draw(): void {
     html`<main @keydown=${onKey}>
       <header class="top">
         <h1>vecpods <span>search across pods</span></h1>
-        ${state.catalog
-          ? html`<p class="catalog">${NAMES.map((n, i) => html`${i ? ' · ' : ''}${COLLECTIONS[n].label} <b>${fmt.format(state.catalog!.rows[n] ?? 0)}</b> on ${COLLECTIONS[n].pod}`)}</p>`
-          : nothing}
+        ${
+          state.catalog
+            ? html`<p class="catalog">${NAMES.map((n, i) => html`${i ? ' · ' : ''}${COLLECTIONS[n].label} <b>${fmt.format(state.catalog!.rows[n] ?? 0)}</b> on ${COLLECTIONS[n].pod}`)}</p>`
+            : nothing
+        }
       </header>
-      ${state.catalog?.lexical || m?.lexical
-        ? html`<p class="note" role="note">Offline model in use (<code>${state.catalog?.model ?? m?.model}</code>): results match <em>shared words</em>, not meaning. Deploy with gte-small for semantic search.</p>`
-        : nothing}
-      <form class="controls" role="search" @submit=${(e: Event) => (e.preventDefault(), void search())}>
+      ${
+        state.catalog?.lexical || m?.lexical
+          ? html`<p class="note" role="note">Offline model in use (<code>${state.catalog?.model ?? m?.model}</code>): results match <em>shared words</em>, not meaning. Deploy with gte-small for semantic search.</p>`
+          : nothing
+      }
+      <form class="controls" role="search" @submit=${(e: Event) => submit(e)}>
         <input id="q" type="search" placeholder="Search docs, release notes and API reference…   ( / )" autocomplete="off" aria-label="Search"
-          .value=${state.query} @input=${(e: Event) => ((state.query = (e.target as HTMLInputElement).value), schedule())} autofocus />
-        <select id="collection" aria-label="Collection" @change=${(e: Event) => ((state.collection = (e.target as HTMLSelectElement).value as Name), void search())}>
+          .value=${state.query} @input=${(e: Event) => edit('query', e)} autofocus />
+        <select id="collection" aria-label="Collection" @change=${(e: Event) => chooseCollection(e)}>
           <option value="all" ?selected=${state.collection === 'all'}>All collections (fan-out)</option>
           ${NAMES.map((n) => html`<option value=${n} ?selected=${state.collection === n}>${COLLECTIONS[n].label} · ${COLLECTIONS[n].pod}</option>`)}
         </select>
         <input id="package" type="text" placeholder="package, e.g. zod" aria-label="Filter by package" .value=${state.pkg}
-          @input=${(e: Event) => ((state.pkg = (e.target as HTMLInputElement).value), schedule())} />
+          @input=${(e: Event) => edit('pkg', e)} />
         <input id="year" type="number" min="2000" max="2100" placeholder="year ≥" aria-label="Released in or after (release notes)" .value=${state.yearFrom}
-          @input=${(e: Event) => ((state.yearFrom = (e.target as HTMLInputElement).value), schedule())} />
+          @input=${(e: Event) => edit('yearFrom', e)} />
       </form>
       <p class="status" aria-live="polite">
-        ${m && state.status !== 'error'
-          ? html`${state.hits.length} results · edge ${m.took_ms.toFixed(1)} ms · round trip ${state.roundTripMs.toFixed(0)} ms · pods ${m.pods.join(', ')}${m.partial ? html` · <span class="warn">partial: ${m.errors?.map((e) => `${e.collection} ${e.code}`).join(', ')}</span>` : nothing}`
-          : nothing}
+        ${
+          m && state.status !== 'error'
+            ? html`${state.hits.length} results · edge ${m.took_ms.toFixed(1)} ms · round trip ${state.roundTripMs.toFixed(0)} ms · pods ${m.pods.join(', ')}${m.partial ? html` · <span class="warn">partial: ${m.errors?.map((e) => `${e.collection} ${e.code}`).join(', ')}</span>` : nothing}`
+            : nothing
+        }
       </p>
       <div class="layout ${state.detail ? 'with-detail' : ''}">
         <section>${resultsView()}</section>

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { build, preview, type PreviewServer } from 'vite'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCorpus, syncCorpus } from '@vecpods/corpus'
 import { repoRoot } from '@vecpods/registry/node'
 import { createVectorClient } from '@vecpods/sdk'
 import { stackEnvironment, stackOptions } from '@vecpods/stack'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { build, type PreviewServer, preview } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // The demo as a user meets it: the real corpus seeded through the edge function, the app built
 // with Vite and opened in Debian's Chromium against the real stack.
@@ -64,7 +64,9 @@ describe('examples/web in Chromium', () => {
   })
 
   it('shows the collections, their pods and the offline-model note', async () => {
-    await expect.poll(() => page.locator('.catalog').textContent()).toMatch(/Docs [\d,]+ on pod_a · Release notes [\d,]+ on pod_b · API reference [\d,]+ on pod_c/)
+    await expect
+      .poll(() => page.locator('.catalog').textContent())
+      .toMatch(/Docs [\d,]+ on pod_a · Release notes [\d,]+ on pod_b · API reference [\d,]+ on pod_c/)
     expect(await page.locator('.note').textContent()).toContain('Offline model in use')
   })
 
@@ -91,7 +93,9 @@ describe('examples/web in Chromium', () => {
     await page.locator('#package').fill('')
     await page.locator('#collection').selectOption('docs')
     await settled()
-    await expect.poll(async () => (await page.locator('.badge.docs').count()) === (await page.locator('.hit').count()) && (await page.locator('.hit').count()) > 0).toBe(true)
+    await expect
+      .poll(async () => (await page.locator('.badge.docs').count()) === (await page.locator('.hit').count()) && (await page.locator('.hit').count()) > 0)
+      .toBe(true)
     const title = (await titles())[0]!
     await page.locator('#q').press('Enter')
     await page.locator('.detail .fields').waitFor()

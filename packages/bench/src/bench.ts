@@ -1,16 +1,27 @@
 import { readFileSync } from 'node:fs'
-import type postgres from 'postgres'
-import { createVectorClient } from '@vecpods/sdk'
 import { selectEmbedder } from '@vecpods/edge'
 import { efSearchOf, PRIMARY, type Registry } from '@vecpods/registry'
-import { adminSql, analyzeForeignTables, functionsPid, stackEndpoints, stackEnvironment, stackOptions, status, up, type ProjectEndpoints, type StackOptions } from '@vecpods/stack'
-import { emptyTable, loadedWith, loadTable, sampleVectors, SELECTIVITIES, type DataSpec, type Distribution, type LoadTimings } from './data.ts'
-import { probeForeignScan, type ForeignScanProbe } from './fdw-probe.ts'
+import { createVectorClient } from '@vecpods/sdk'
+import {
+  adminSql,
+  analyzeForeignTables,
+  functionsPid,
+  type ProjectEndpoints,
+  type StackOptions,
+  stackEndpoints,
+  stackEnvironment,
+  stackOptions,
+  status,
+  up,
+} from '@vecpods/stack'
+import type postgres from 'postgres'
+import { type DataSpec, type Distribution, emptyTable, type LoadTimings, loadedWith, loadTable, SELECTIVITIES, sampleVectors } from './data.ts'
+import { type ForeignScanProbe, probeForeignScan } from './fdw-probe.ts'
 import { describeMachine, type Machine } from './machine.ts'
 import type { BenchOptions } from './options.ts'
-import { edgePath, LIMIT, podRpcPath, podSqlPath, primaryRpcPath, type IterativeScan, type Query, type SearchPath } from './paths.ts'
+import { edgePath, type IterativeScan, LIMIT, podRpcPath, podSqlPath, primaryRpcPath, type Query, type SearchPath } from './paths.ts'
 import { runClosedLoop, runInterleaved } from './run.ts'
-import { mean, recallAt, summarize, type LatencySummary } from './stats.ts'
+import { type LatencySummary, mean, recallAt, summarize } from './stats.ts'
 import { questionText } from './texts.ts'
 import { exactNeighbours, mergeNeighbours, type Neighbour } from './truth.ts'
 
@@ -107,11 +118,7 @@ interface Context {
 const rate = (rows: number, ms: number): IngestResult => ({ rows, ms, rowsPerSecond: (rows / ms) * 1000 })
 
 /** A run's figures as the results record them. */
-const pathRun = (
-  concurrency: number,
-  requests: number,
-  run: { throughput: number; latencies: number[]; errors: number; firstError?: string },
-): PathRun => ({
+const pathRun = (concurrency: number, requests: number, run: { throughput: number; latencies: number[]; errors: number; firstError?: string }): PathRun => ({
   concurrency,
   requests,
   throughput: run.throughput,
@@ -145,7 +152,15 @@ const summaryLine = (p: PathResult) => {
 }
 
 const recallOf = (answers: (string[] | undefined)[], truth: Neighbour[][]) =>
-  mean(answers.map((ids, i) => recallAt(LIMIT, ids ?? [], truth[i]!.map((n) => n.id))))
+  mean(
+    answers.map((ids, i) =>
+      recallAt(
+        LIMIT,
+        ids ?? [],
+        truth[i]!.map((n) => n.id),
+      ),
+    ),
+  )
 
 /**
  * Latency at concurrency 1 with the paths interleaved (each query sent to every path in turn,
@@ -161,7 +176,12 @@ async function measurePaths(ctx: Context, entries: Array<{ path: SearchPath; tru
   }
   const rounds = o.requests(1)
   const bar = ui.phase('all paths ×1, interleaved', rounds)
-  const single = await runInterleaved(entries.map((e) => e.path.search), queries, rounds, () => bar.tick())
+  const single = await runInterleaved(
+    entries.map((e) => e.path.search),
+    queries,
+    rounds,
+    () => bar.tick(),
+  )
   bar.done()
   const results: PathResult[] = entries.map(({ path, truth }, i) => {
     const r = single[i]!
@@ -193,7 +213,11 @@ async function measureTogether(ctx: Context, paths: SearchPath[], queries: Query
     ctx.track(path)
     await runClosedLoop(path.search, queries, { concurrency: 1, requests: ctx.o.warmup })
   }
-  const runs = await runInterleaved(paths.map((p) => p.search), queries, queries.length)
+  const runs = await runInterleaved(
+    paths.map((p) => p.search),
+    queries,
+    queries.length,
+  )
   await Promise.all(paths.map((p) => p.close()))
   return runs.map((run) => {
     const answered = run.answers.filter((a): a is string[] => a !== undefined)
@@ -278,7 +302,9 @@ async function measureIngestion(ctx: Context, distribution: Distribution): Promi
       'ingest text',
       Array.from({ length: ctx.o.ingestTexts }, (_, i) => ({ id: `${run}-t${i}`, text: `${questionText(i * 13 + 5)} (${run})`, metadata: { run } })),
     )
-    ctx.ui.log(`  edge upsert into ${target}: ${withVectors.rowsPerSecond.toFixed(0)} rows/s with vectors, ${withText.rowsPerSecond.toFixed(0)} rows/s with text`)
+    ctx.ui.log(
+      `  edge upsert into ${target}: ${withVectors.rowsPerSecond.toFixed(0)} rows/s with vectors, ${withText.rowsPerSecond.toFixed(0)} rows/s with text`,
+    )
     return { vectors: withVectors, text: withText }
   } finally {
     const { error } = await client.delete(target, { filters: { run: { $eq: run } } })
@@ -307,7 +333,9 @@ async function measureEmbedding(ctx: Context): Promise<BenchResults['embedding']
   }
   const single = await time('embed one by one', 1)
   const batched = await time(`embed ×${ctx.o.embedBatch}`, ctx.o.embedBatch)
-  ctx.ui.log(`  ${embedder.model} (${embedder.kind}) in Node: ${single.rowsPerSecond.toFixed(0)} texts/s one by one, ${batched.rowsPerSecond.toFixed(0)} texts/s in batches of ${ctx.o.embedBatch}`)
+  ctx.ui.log(
+    `  ${embedder.model} (${embedder.kind}) in Node: ${single.rowsPerSecond.toFixed(0)} texts/s one by one, ${batched.rowsPerSecond.toFixed(0)} texts/s in batches of ${ctx.o.embedBatch}`,
+  )
   return { texts: texts.length, batch: ctx.o.embedBatch, single, batched }
 }
 
@@ -321,8 +349,8 @@ export async function runBench(o: BenchOptions, ui: BenchUi, env: NodeJS.Process
   try {
     return await measureAll(o, ui, env, {
       connect: (url) => {
-        let db = pools.get(url)
-        if (!db) pools.set(url, (db = adminSql(url)))
+        const db = pools.get(url) ?? adminSql(url)
+        pools.set(url, db)
         return db
       },
       track: (path) => {
@@ -335,12 +363,7 @@ export async function runBench(o: BenchOptions, ui: BenchUi, env: NodeJS.Process
   }
 }
 
-async function measureAll(
-  o: BenchOptions,
-  ui: BenchUi,
-  env: NodeJS.ProcessEnv,
-  resources: Pick<Context, 'connect' | 'track'>,
-): Promise<BenchResults> {
+async function measureAll(o: BenchOptions, ui: BenchUi, env: NodeJS.ProcessEnv, resources: Pick<Context, 'connect' | 'track'>): Promise<BenchResults> {
   const startedAt = new Date()
   const stack = stackOptions(env, (line) => ui.log(line))
   if (!(await status(stack)).every((c) => c.running)) {
@@ -349,7 +372,8 @@ async function measureAll(
   }
   const registry = stack.registry
   for (const name of BENCH_COLLECTIONS) {
-    if (!registry.collections[name]) throw new Error(`the registry has no collection "${name}": the bench needs ${BENCH_COLLECTIONS.join(', ')} (see vecpods.config.json)`)
+    if (!registry.collections[name])
+      throw new Error(`the registry has no collection "${name}": the bench needs ${BENCH_COLLECTIONS.join(', ')} (see vecpods.config.json)`)
   }
   const eps = new Map((await stackEndpoints(stack)).map((e) => [e.project, e]))
   const primary = eps.get(PRIMARY)!
@@ -372,7 +396,9 @@ async function measureAll(
   const model = ((await catalog.json()) as { meta: { model: string } }).meta.model
 
   const machine = await describeMachine(stack, eps)
-  ui.log(`vecpods bench (${o.mode}): ${o.rows.toLocaleString('en')} rows × ${BENCH_COLLECTIONS.length} pods, ${o.queries} queries; ${machine.cpu}, ${machine.cpus} CPUs`)
+  ui.log(
+    `vecpods bench (${o.mode}): ${o.rows.toLocaleString('en')} rows × ${BENCH_COLLECTIONS.length} pods, ${o.queries} queries; ${machine.cpu}, ${machine.cpus} CPUs`,
+  )
 
   ui.log('Data')
   const load = await loadData(ctx, model)
@@ -402,7 +428,12 @@ async function measureAll(
     filteredTruth.set(s.percent, await exactNeighbours(podADb, MAIN, main.measure, qs, LIMIT, () => bar.tick()))
     bar.done()
   }
-  const fanOutTruth = queries.map((_, i) => mergeNeighbours(BENCH_COLLECTIONS.map((n) => truth.get(n)![i]!), LIMIT))
+  const fanOutTruth = queries.map((_, i) =>
+    mergeNeighbours(
+      BENCH_COLLECTIONS.map((n) => truth.get(n)![i]!),
+      LIMIT,
+    ),
+  )
 
   const pool = Math.max(...o.concurrencies)
   const podA = podOf(ctx, MAIN)
@@ -412,7 +443,9 @@ async function measureAll(
   const others = BENCH_COLLECTIONS.filter((n) => n !== MAIN).map((name) => {
     const pod = registry.collections[name]!.pod
     return {
-      path: edgePath(`edge-vector-${pod}`, `Edge, vector, ${name} (${pod}, ${registry.pods[pod]!.transport})`, ctx.gatewayUrl, ctx.serviceKey, { collection: name }),
+      path: edgePath(`edge-vector-${pod}`, `Edge, vector, ${name} (${pod}, ${registry.pods[pod]!.transport})`, ctx.gatewayUrl, ctx.serviceKey, {
+        collection: name,
+      }),
       truth: truth.get(name)!,
     }
   })
@@ -421,16 +454,26 @@ async function measureAll(
     [
       { path: podSqlPath('pod-sql', 'SQL on the pod (pgvector, the floor)', podA.dbUrl, MAIN, main.measure, { pool, efSearch }), truth: truth.get(MAIN)! },
       {
-        path: podSqlPath('pod-sql-unprepared', 'SQL on the pod, unprepared (as the edge sends it)', podA.dbUrl, MAIN, main.measure, { pool, efSearch, prepare: false }),
+        path: podSqlPath('pod-sql-unprepared', 'SQL on the pod, unprepared (as the edge sends it)', podA.dbUrl, MAIN, main.measure, {
+          pool,
+          efSearch,
+          prepare: false,
+        }),
         truth: truth.get(MAIN)!,
       },
       { path: podRpcPath('pod-rpc', 'PostgREST RPC on the pod', podA.apiUrl, podA.keys.serviceRoleKey, MAIN), truth: truth.get(MAIN)! },
       { path: edgePath('edge-vector', 'Edge, vector given (via gateway)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), truth: truth.get(MAIN)! },
-      { path: edgePath('edge-vector-direct', 'Edge, vector given (Deno port)', ctx.functionUrl, ctx.serviceKey, { collection: MAIN }), truth: truth.get(MAIN)! },
+      {
+        path: edgePath('edge-vector-direct', 'Edge, vector given (Deno port)', ctx.functionUrl, ctx.serviceKey, { collection: MAIN }),
+        truth: truth.get(MAIN)!,
+      },
       { path: edgePath('edge-text', 'Edge, text (embedded per request)', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }, { text: true }), truth: null },
       { path: primaryRpcPath('primary-rpc', 'Primary RPC match_bench_a (postgres_fdw)', primary.apiUrl, ctx.serviceKey, MAIN), truth: truth.get(MAIN)! },
       ...others,
-      { path: edgePath('edge-fanout', 'Edge fan-out over 3 pods', ctx.gatewayUrl, ctx.serviceKey, { collections: [...BENCH_COLLECTIONS] }), truth: fanOutTruth },
+      {
+        path: edgePath('edge-fanout', 'Edge fan-out over 3 pods', ctx.gatewayUrl, ctx.serviceKey, { collections: [...BENCH_COLLECTIONS] }),
+        truth: fanOutTruth,
+      },
     ],
     queries,
   )
@@ -453,13 +496,19 @@ async function measureAll(
   const filtered: FilteredResult[] = []
   for (const s of SELECTIVITIES) {
     const variants: Array<[SearchPath, string]> = [
-      ...(['off', 'relaxed_order', 'strict_order'] as IterativeScan[]).map(
-        (mode): [SearchPath, string] => [podSqlPath(`pod-sql-${mode}`, '', podA.dbUrl, MAIN, main.measure, { pool: 1, efSearch, iterativeScan: mode }), `SQL on the pod, iterative_scan=${mode}`],
-      ),
+      ...(['off', 'relaxed_order', 'strict_order'] as IterativeScan[]).map((mode): [SearchPath, string] => [
+        podSqlPath(`pod-sql-${mode}`, '', podA.dbUrl, MAIN, main.measure, { pool: 1, efSearch, iterativeScan: mode }),
+        `SQL on the pod, iterative_scan=${mode}`,
+      ]),
       [edgePath('edge-vector', '', ctx.gatewayUrl, ctx.serviceKey, { collection: MAIN }), 'Edge, vector given (relaxed_order)'],
       [primaryRpcPath('primary-rpc', '', primary.apiUrl, ctx.serviceKey, MAIN), 'Primary RPC (pod role: strict_order)'],
     ]
-    const measured = await measureTogether(ctx, variants.map(([path]) => path), filteredQueries.get(s.percent)!, filteredTruth.get(s.percent)!)
+    const measured = await measureTogether(
+      ctx,
+      variants.map(([path]) => path),
+      filteredQueries.get(s.percent)!,
+      filteredTruth.get(s.percent)!,
+    )
     for (const [i, r] of measured.entries()) {
       const [path, label] = variants[i]!
       filtered.push({ selectivity: s.percent, path: path.id, label, ...r })
@@ -500,7 +549,16 @@ async function measureAll(
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     machine,
-    data: { rowsPerPod: o.rows, dims: main.dims, clusters: o.clusters, noise: o.noise, queries: o.queries, filteredQueries: o.filteredQueries, model, efSearch },
+    data: {
+      rowsPerPod: o.rows,
+      dims: main.dims,
+      clusters: o.clusters,
+      noise: o.noise,
+      queries: o.queries,
+      filteredQueries: o.filteredQueries,
+      model,
+      efSearch,
+    },
     load,
     paths,
     efSweep,

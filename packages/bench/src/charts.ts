@@ -14,7 +14,14 @@ function render({ title, subtitle, marks = [], ...options }: Plot.PlotOptions & 
     Plot.text([title], { frameAnchor: 'top-left', dx: -50, dy: -52, fontSize: 14, fontWeight: 'bold', textAnchor: 'start' }),
     Plot.text([subtitle], { frameAnchor: 'top-left', dx: -50, dy: -34, fontSize: 11, fill: '#555', textAnchor: 'start' }),
   ]
-  const svg = Plot.plot({ ...options, marginTop: 64, marginLeft: 60, marks: [...heading, ...marks], document, style: { background: 'white' } }) as unknown as Element
+  const svg = Plot.plot({
+    ...options,
+    marginTop: 64,
+    marginLeft: 60,
+    marks: [...heading, ...marks],
+    document,
+    style: { background: 'white' },
+  }) as unknown as Element
   svg.setAttribute('xmlns', SVG_NS)
   return `${svg.outerHTML}\n`
 }
@@ -24,7 +31,10 @@ export function latencyRecallChart(results: BenchResults): string {
   const points = results.efSweep.map((p) => ({ ...p, name: p.path === 'pod-sql' ? 'SQL on the pod' : 'Edge, vector given' }))
   const ends = [...new Map(points.map((p) => [p.name, p])).values()]
   return render({
-    title: `p50 latency against recall@10, hnsw.ef_search ${results.efSweep.map((p) => p.efSearch).filter((v, i, a) => a.indexOf(v) === i).join(' / ')}`,
+    title: `p50 latency against recall@10, hnsw.ef_search ${results.efSweep
+      .map((p) => p.efSearch)
+      .filter((v, i, a) => a.indexOf(v) === i)
+      .join(' / ')}`,
     subtitle: `${results.data.rowsPerPod.toLocaleString('en')} rows of ${results.data.dims} dims, concurrency 1`,
     width: 720,
     height: 420,
@@ -62,7 +72,15 @@ export function throughputChart(results: BenchResults): string {
     marks: [
       Plot.line(rows, { x: 'concurrency', y: 'throughput', stroke: 'name', marker: 'circle' }),
       Plot.link(labels, { x1: 'concurrency', y1: 'throughput', x2: 'concurrency', y2: 'labelY', stroke: 'name', strokeOpacity: 0.4, dx: 4, clip: false }),
-      Plot.text(labels, { x: 'concurrency', y: 'labelY', text: (d: { name: string; throughput: number }) => `${d.name} (${d.throughput.toFixed(0)}/s)`, fill: 'name', textAnchor: 'start', dx: 10, fontSize: 10 }),
+      Plot.text(labels, {
+        x: 'concurrency',
+        y: 'labelY',
+        text: (d: { name: string; throughput: number }) => `${d.name} (${d.throughput.toFixed(0)}/s)`,
+        fill: 'name',
+        textAnchor: 'start',
+        dx: 10,
+        fontSize: 10,
+      }),
     ],
   })
 }

@@ -1,6 +1,6 @@
-import type postgres from 'postgres'
 import { vectorText } from '@vecpods/edge'
 import { distanceOperator, type Measure } from '@vecpods/registry'
+import type postgres from 'postgres'
 import { flagMatch } from './data.ts'
 
 export interface ForeignScanProbe {

@@ -1,6 +1,6 @@
-export { BENCH_COLLECTIONS, cleanBench, runBench } from './bench.ts'
 export type { BenchResults, BenchUi, PathResult } from './bench.ts'
-export { benchOptions, PRESETS } from './options.ts'
+export { BENCH_COLLECTIONS, cleanBench, runBench } from './bench.ts'
 export type { BenchOptions } from './options.ts'
+export { benchOptions, PRESETS } from './options.ts'
 export { checkTargets, renderReport } from './report.ts'
 export { writeResults } from './write.ts'

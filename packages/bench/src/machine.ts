@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { cpus, release, totalmem } from 'node:os'
 import { PRIMARY } from '@vecpods/registry'
-import { adminSql, denoBinary, postgrestBinary, type ProjectEndpoints, type StackOptions } from '@vecpods/stack'
+import { adminSql, denoBinary, type ProjectEndpoints, postgrestBinary, type StackOptions } from '@vecpods/stack'
 
 /** The machine and the versions of every component a run measured. */
 export interface Machine {

@@ -1,7 +1,7 @@
 import { PostgrestClient } from '@supabase/postgrest-js'
-import postgres from 'postgres'
 import { lowerFilter, parseFilter, vectorText } from '@vecpods/edge'
-import { distanceOperator, PGVECTOR_EF_SEARCH, type Measure } from '@vecpods/registry'
+import { distanceOperator, type Measure, PGVECTOR_EF_SEARCH } from '@vecpods/registry'
+import postgres from 'postgres'
 import { flagMatch } from './data.ts'
 
 /** One search request: a vector (and a text for the text path), optionally filtered. */

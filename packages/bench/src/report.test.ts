@@ -10,7 +10,16 @@ const path = (id: string, p50: number, recall: number | null = 0.97): PathResult
   serverP50: null,
   runs: [1, 8].map((concurrency) => ({ concurrency, requests: 10, throughput: 100 / concurrency, latency: latency(p50), errors: 0 })),
 })
-const edgeFiltered = (selectivity: number, fullShare: number) => ({ selectivity, path: 'edge-vector', label: 'edge', recall: 1, meanRows: 10, fullShare, p50: 3, errors: 0 })
+const edgeFiltered = (selectivity: number, fullShare: number) => ({
+  selectivity,
+  path: 'edge-vector',
+  label: 'edge',
+  recall: 1,
+  meanRows: 10,
+  fullShare,
+  p50: 3,
+  errors: 0,
+})
 
 function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
@@ -20,7 +29,14 @@ function fixture(overrides: Partial<BenchResults> = {}): BenchResults {
     machine: { cpu: 'cpu', cpus: 2, memoryGiB: 8, kernel: 'Linux', node: 'v20', deno: 'deno 2', postgres: '15', pgvector: '0.8.0', postgrest: 'PostgREST 12' },
     data: { rowsPerPod: 1000, dims: 384, clusters: 10, noise: 0.6, queries: 10, filteredQueries: 5, model: 'm', efSearch: 40 },
     load: [],
-    paths: [path('pod-sql', 2), path('edge-vector', 2.4), path('edge-vector-direct', 2.2), path('edge-vector-pod_b', 3), path('edge-vector-pod_c', 4), path('edge-fanout', 5)],
+    paths: [
+      path('pod-sql', 2),
+      path('edge-vector', 2.4),
+      path('edge-vector-direct', 2.2),
+      path('edge-vector-pod_b', 3),
+      path('edge-vector-pod_c', 4),
+      path('edge-fanout', 5),
+    ],
     efSweep: [{ path: 'pod-sql', efSearch: 40, recall: 0.97, p50: 2 }],
     filtered: [edgeFiltered(50, 1), edgeFiltered(1, 1)],
     foreignScan: [{ flag: null, limitPushed: true, foreignRows: 10, crossedAtMost: 10, remoteSql: '… LIMIT 10::bigint' }],

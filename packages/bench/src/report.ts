@@ -11,7 +11,11 @@ export interface TargetCheck {
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–')
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`
 const run = (p: PathResult | undefined, c: number) => p?.runs.find((r) => r.concurrency === c)
-const p50 = (results: BenchResults, id: string) => run(results.paths.find((p) => p.id === id), 1)?.latency.p50 ?? Number.NaN
+const p50 = (results: BenchResults, id: string) =>
+  run(
+    results.paths.find((p) => p.id === id),
+    1,
+  )?.latency.p50 ?? Number.NaN
 
 /** The collection a single-collection edge path searched, from its label ("…, bench_b (pod_b, sql)"). */
 const collectionOf = (p: PathResult) => /\b(bench_[a-z0-9_]+)/.exec(p.label)?.[1] ?? 'bench_a'
@@ -81,13 +85,17 @@ export function renderReport(results: BenchResults, chartDir: string): string {
     '',
     '### Machine',
     '',
-    table(['CPU', 'Memory', 'Kernel', 'Node', 'Deno', 'PostgreSQL', 'pgvector', 'PostgREST'], [
-      [`${m.cpus} × ${m.cpu}`, `${m.memoryGiB} GiB`, m.kernel, m.node, m.deno, m.postgres, m.pgvector, m.postgrest],
-    ]),
+    table(
+      ['CPU', 'Memory', 'Kernel', 'Node', 'Deno', 'PostgreSQL', 'pgvector', 'PostgREST'],
+      [[`${m.cpus} × ${m.cpu}`, `${m.memoryGiB} GiB`, m.kernel, m.node, m.deno, m.postgres, m.pgvector, m.postgrest]],
+    ),
     '',
     '### Targets from DESIGN.md',
     '',
-    table(['Target', 'Measured', 'Result'], checkTargets(results).map((t) => [t.target, t.measured, t.met ? '**met**' : '**missed**'])),
+    table(
+      ['Target', 'Measured', 'Result'],
+      checkTargets(results).map((t) => [t.target, t.measured, t.met ? '**met**' : '**missed**']),
+    ),
     '',
     '### Search paths (limit 10, unfiltered)',
     '',
@@ -144,15 +152,45 @@ export function renderReport(results: BenchResults, chartDir: string): string {
     '',
     '### Ingestion, index build, embedding, memory',
     '',
-    table(['What', 'Rows', 'Seconds', 'Rows per second'], [
-      ...(results.ingestion.bulkSql
-        ? [['Generated in SQL on the pods, no vector index (when the data was made)', results.ingestion.bulkSql.rows, (results.ingestion.bulkSql.ms / 1000).toFixed(1), results.ingestion.bulkSql.rowsPerSecond.toFixed(0)]]
-        : []),
-      ['Edge upsert, vectors given (HNSW maintained, batches of 200)', results.ingestion.vectors.rows, (results.ingestion.vectors.ms / 1000).toFixed(1), results.ingestion.vectors.rowsPerSecond.toFixed(0)],
-      ['Edge upsert, text embedded by the edge (batches of 200)', results.ingestion.text.rows, (results.ingestion.text.ms / 1000).toFixed(1), results.ingestion.text.rowsPerSecond.toFixed(0)],
-      [`Embedding in Node, one text per call`, results.embedding.single.rows, (results.embedding.single.ms / 1000).toFixed(2), results.embedding.single.rowsPerSecond.toFixed(0)],
-      [`Embedding in Node, batches of ${results.embedding.batch}`, results.embedding.batched.rows, (results.embedding.batched.ms / 1000).toFixed(2), results.embedding.batched.rowsPerSecond.toFixed(0)],
-    ]),
+    table(
+      ['What', 'Rows', 'Seconds', 'Rows per second'],
+      [
+        ...(results.ingestion.bulkSql
+          ? [
+              [
+                'Generated in SQL on the pods, no vector index (when the data was made)',
+                results.ingestion.bulkSql.rows,
+                (results.ingestion.bulkSql.ms / 1000).toFixed(1),
+                results.ingestion.bulkSql.rowsPerSecond.toFixed(0),
+              ],
+            ]
+          : []),
+        [
+          'Edge upsert, vectors given (HNSW maintained, batches of 200)',
+          results.ingestion.vectors.rows,
+          (results.ingestion.vectors.ms / 1000).toFixed(1),
+          results.ingestion.vectors.rowsPerSecond.toFixed(0),
+        ],
+        [
+          'Edge upsert, text embedded by the edge (batches of 200)',
+          results.ingestion.text.rows,
+          (results.ingestion.text.ms / 1000).toFixed(1),
+          results.ingestion.text.rowsPerSecond.toFixed(0),
+        ],
+        [
+          `Embedding in Node, one text per call`,
+          results.embedding.single.rows,
+          (results.embedding.single.ms / 1000).toFixed(2),
+          results.embedding.single.rowsPerSecond.toFixed(0),
+        ],
+        [
+          `Embedding in Node, batches of ${results.embedding.batch}`,
+          results.embedding.batched.rows,
+          (results.embedding.batched.ms / 1000).toFixed(2),
+          results.embedding.batched.rowsPerSecond.toFixed(0),
+        ],
+      ],
+    ),
     '',
     results.ingestion.hnswBuildSeconds === null
       ? 'HNSW build: not measured in this run (the data was already loaded; `--reload` generates it again).'

@@ -65,11 +65,7 @@ describe('runInterleaved', () => {
   })
 
   it('counts a failing call without stopping the others', async () => {
-    const [bad, good] = await runInterleaved(
-      [async () => Promise.reject(new Error('down')), async (q: number) => q],
-      [7],
-      2,
-    )
+    const [bad, good] = await runInterleaved([async () => Promise.reject(new Error('down')), async (q: number) => q], [7], 2)
     expect([bad!.errors, bad!.firstError, bad!.latencies.length]).toEqual([2, 'down', 0])
     expect(good!.answers).toEqual([7])
   })

@@ -1,6 +1,6 @@
-import type postgres from 'postgres'
 import { vectorText } from '@vecpods/edge'
 import { distanceOperator, type Measure } from '@vecpods/registry'
+import type postgres from 'postgres'
 import { flagMatch } from './data.ts'
 import type { Query } from './paths.ts'
 
@@ -46,5 +46,8 @@ export async function exactNeighbours(
 
 /** The exact top k over several collections of one measure: the union, nearest first. */
 export function mergeNeighbours(lists: readonly Neighbour[][], k: number): Neighbour[] {
-  return lists.flat().sort((a, b) => a.distance - b.distance).slice(0, k)
+  return lists
+    .flat()
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, k)
 }

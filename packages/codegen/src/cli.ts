@@ -1,9 +1,9 @@
 #!/usr/bin/env -S npx tsx
-import { Command } from 'commander'
 import { RegistryError } from '@vecpods/registry'
 import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
+import { Command } from 'commander'
 import { generate } from './generate.ts'
-import { findDrift, hasDrift, writeGenerated, type Drift } from './write.ts'
+import { type Drift, findDrift, hasDrift, writeGenerated } from './write.ts'
 
 function report(drift: Drift, verb: string): void {
   for (const path of drift.missing) console.log(`  ${verb === 'wrote' ? 'created' : 'missing'}  ${path}`)

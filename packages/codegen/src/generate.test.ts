@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { parseRegistry } from '@vecpods/registry'
+import { opclassOf, parseRegistry } from '@vecpods/registry'
 import { loadRegistry, repoRoot } from '@vecpods/registry/node'
+import { describe, expect, it } from 'vitest'
 import { generate, projectMigrations } from './generate.ts'
-import { findDrift, hasDrift, writeGenerated } from './write.ts'
-import { opclassOf } from '@vecpods/registry'
 import { collectionSql, columnExpression } from './sql/collection.ts'
+import { findDrift, hasDrift, writeGenerated } from './write.ts'
 
 const registry = loadRegistry()
 
@@ -89,9 +88,7 @@ describe('collection SQL', () => {
     expect(opclassOf('cosine')).toBe('extensions.vector_cosine_ops')
     expect(opclassOf('l2')).toBe('extensions.vector_l2_ops')
     expect(opclassOf('inner_product')).toBe('extensions.vector_ip_ops')
-    expect(collectionSql('api', registry.collections.api!)).toContain(
-      'using hnsw (vec extensions.vector_ip_ops) with (m = 16, ef_construction = 64)',
-    )
+    expect(collectionSql('api', registry.collections.api!)).toContain('using hnsw (vec extensions.vector_ip_ops) with (m = 16, ef_construction = 64)')
     expect(collectionSql('x', { ...docs, index: { method: 'ivfflat', lists: 50 } })).toContain(
       'using ivfflat (vec extensions.vector_cosine_ops) with (lists = 50)',
     )
@@ -119,13 +116,11 @@ describe('collection SQL', () => {
   })
 
   it('reads typed columns without failing on wrongly typed values', () => {
-    expect(columnExpression('year', 'number')).toBe(
-      `case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end`,
-    )
+    expect(columnExpression('year', 'number')).toBe(`case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end`)
     expect(columnExpression("it's", 'text')).toBe(`metadata ->> 'it''s'`)
   })
 
-  it('gives each project its registry ef_search: the pod search function\'s default and the fdw role\'s setting', () => {
+  it("gives each project its registry ef_search: the pod search function's default and the fdw role's setting", () => {
     const tuned = parseRegistry({
       model: { id: 'm', dims: 3 },
       pods: { pod_a: { efSearch: 150 }, pod_b: {} },
@@ -145,10 +140,7 @@ describe('collection SQL', () => {
       collections: { local: { pod: 'primary', dims: 3, measure: 'cosine' } },
     })
     const primary = projectMigrations(simple, 'primary').map((f) => f.path)
-    expect(primary).toEqual([
-      'supabase/migrations/20261125000000_vecpods_setup.sql',
-      'supabase/migrations/20261125000100_create_collection_local.sql',
-    ])
+    expect(primary).toEqual(['supabase/migrations/20261125000000_vecpods_setup.sql', 'supabase/migrations/20261125000100_create_collection_local.sql'])
     expect(projectMigrations(simple, 'pod_a')).toHaveLength(1)
   })
 })

@@ -1,12 +1,4 @@
-import {
-  collectionsOn,
-  efSearchOf,
-  localPorts,
-  projectNames,
-  registrySchema,
-  PRIMARY,
-  type Registry,
-} from '@vecpods/registry'
+import { collectionsOn, efSearchOf, localPorts, PRIMARY, projectNames, type Registry, registrySchema } from '@vecpods/registry'
 import { z } from 'zod'
 import { GENERATED_MARK, migrationsDir, migrationVersion, projectDir } from './layout.ts'
 import { collectionSql } from './sql/collection.ts'
@@ -20,8 +12,7 @@ export interface GeneratedFile {
   content: string
 }
 
-const sqlHeader = (what: string) =>
-  `-- ${GENERATED_MARK}: ${what}.\n-- Do not edit: change the registry and run \`pnpm gen\`.\n\n`
+const sqlHeader = (what: string) => `-- ${GENERATED_MARK}: ${what}.\n-- Do not edit: change the registry and run \`pnpm gen\`.\n\n`
 
 /** The migrations of one project (the primary or a pod), in the order they apply. */
 export function projectMigrations(registry: Registry, project: string): GeneratedFile[] {

@@ -73,9 +73,15 @@ const MIN_TEXT = 60
 
 /** Markdown a package ships besides its changelog and legal files: README first, then docs/. */
 function guideFiles(pkg: Package): string[] {
-  const top = readdirSync(pkg.dir).filter((f) => /\.(md|markdown)$/i.test(f) && !/^(changelog|history|license|licence|security|code_of_conduct|contributing)/i.test(f))
+  const top = readdirSync(pkg.dir).filter(
+    (f) => /\.(md|markdown)$/i.test(f) && !/^(changelog|history|license|licence|security|code_of_conduct|contributing)/i.test(f),
+  )
   const docsDir = join(pkg.dir, 'docs')
-  const docs = existsSync(docsDir) ? readdirSync(docsDir).filter((f) => /\.md$/i.test(f)).map((f) => join('docs', f)) : []
+  const docs = existsSync(docsDir)
+    ? readdirSync(docsDir)
+        .filter((f) => /\.md$/i.test(f))
+        .map((f) => join('docs', f))
+    : []
   return [...top.sort((a, b) => Number(!/^readme/i.test(a)) - Number(!/^readme/i.test(b)) || a.localeCompare(b)), ...docs.sort()]
 }
 
@@ -151,11 +157,22 @@ function changelogChunks(pkg: Package): Chunk[] {
 
 /** Declaration files whose comments make the API reference. */
 const API_SOURCES: Array<{ pkg: string; files: (dir: string) => string[]; url: (file: string) => string }> = [
-  { pkg: '@types/node', files: (dir) => readdirSync(dir).filter((f) => f.endsWith('.d.ts')).map((f) => join(dir, f)), url: (f) => `https://nodejs.org/docs/latest-v20.x/api/${basename(f, '.d.ts')}.html` },
+  {
+    pkg: '@types/node',
+    files: (dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.d.ts'))
+        .map((f) => join(dir, f)),
+    url: (f) => `https://nodejs.org/docs/latest-v20.x/api/${basename(f, '.d.ts')}.html`,
+  },
   {
     pkg: 'typescript',
     // The ECMAScript library (lib.es5 … lib.esnext): JavaScript's built-ins, documented.
-    files: (dir) => readdirSync(join(dir, 'lib')).filter((f) => /^lib\.es(5|20\d\d|next)[\w.]*\.d\.ts$/.test(f)).sort().map((f) => join(dir, 'lib', f)),
+    files: (dir) =>
+      readdirSync(join(dir, 'lib'))
+        .filter((f) => /^lib\.es(5|20\d\d|next)[\w.]*\.d\.ts$/.test(f))
+        .sort()
+        .map((f) => join(dir, 'lib', f)),
     url: () => 'https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects',
   },
 ]

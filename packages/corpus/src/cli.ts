@@ -3,11 +3,11 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { SingleBar, Presets } from 'cli-progress'
-import postgres from 'postgres'
 import { repoRoot } from '@vecpods/registry/node'
 import { createVectorClient } from '@vecpods/sdk'
 import { analyzeForeignTables } from '@vecpods/stack'
+import { Presets, SingleBar } from 'cli-progress'
+import postgres from 'postgres'
 import { buildCorpus } from './build.ts'
 import { syncCorpus } from './sync.ts'
 
@@ -26,7 +26,12 @@ const counts = ['docs', 'posts', 'api'].map((c) => `${c} ${chunks.filter((x) => 
 console.log(`corpus: ${chunks.length} chunks from the installed packages' documentation (${counts.join(', ')})`)
 
 const bar = new SingleBar(
-  { format: '  {collection} |{bar}| {value}/{total} chunks embedded and written | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 3000 },
+  {
+    format: '  {collection} |{bar}| {value}/{total} chunks embedded and written | {eta_formatted} left',
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 3000,
+  },
   Presets.shades_classic,
 )
 const client = createVectorClient({ url, key, timeoutMs: 120_000 })

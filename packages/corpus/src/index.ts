@@ -1,4 +1,4 @@
-export { buildCorpus, installedPackages, type Chunk } from './build.ts'
-export { fingerprint, syncCorpus, type SyncReport } from './sync.ts'
+export { buildCorpus, type Chunk, installedPackages } from './build.ts'
 export { docComments } from './jsdoc.ts'
 export { pieces, plain, sections, slug } from './markdown.ts'
+export { fingerprint, type SyncReport, syncCorpus } from './sync.ts'

@@ -7,7 +7,8 @@ export interface DocComment {
   link?: string
 }
 
-const DECLARATION = /^(?:export\s+)?(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(function|interface|class|type|const|var|let|namespace|module|enum)\s+([A-Za-z_$][\w$]*)/
+const DECLARATION =
+  /^(?:export\s+)?(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(function|interface|class|type|const|var|let|namespace|module|enum)\s+([A-Za-z_$][\w$]*)/
 const MEMBER = /^(?:readonly\s+|static\s+|get\s+|set\s+)*(?:\[Symbol\.)?([A-Za-z_$][\w$]*)\]?\??\s*(\(|<|:)/
 
 /** The text of a `/** … *\/` comment, without the stars and the @-tags. */
@@ -26,7 +27,11 @@ function commentText(raw: string): { text: string; link?: string } {
     if (/^\s*@/.test(line) || mdn) continue
     body.push(line)
   }
-  const text = body.join('\n').replace(/\{@link\s+([^}|]+)(?:\|[^}]*)?\}/g, '$1').replace(/\n{3,}/g, '\n\n').trim()
+  const text = body
+    .join('\n')
+    .replace(/\{@link\s+([^}|]+)(?:\|[^}]*)?\}/g, '$1')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
   return link ? { text, link } : { text }
 }
 
@@ -40,8 +45,7 @@ export function docComments(source: string): DocComment[] {
   let depth = 0
   const re = /\/\*\*[\s\S]*?\*\/|[{}]|[^{}/]+|\//g
   let pending: { text: string; link?: string } | undefined
-  let m: RegExpExecArray | null
-  while ((m = re.exec(source))) {
+  for (const m of source.matchAll(re)) {
     const token = m[0]
     if (token.startsWith('/**')) {
       pending = commentText(token)

@@ -28,7 +28,11 @@ async function stored(client: VectorClient, collection: string): Promise<Map<str
   const out = new Map<string, string | null>()
   const page = 1000
   for (let from = 0; ; from += page) {
-    const { data, error } = await client.from(collection).select('id, hash:metadata->>hash').order('id').range(from, from + page - 1)
+    const { data, error } = await client
+      .from(collection)
+      .select('id, hash:metadata->>hash')
+      .order('id')
+      .range(from, from + page - 1)
     if (error) throw new Error(`reading ${collection}: ${error.message}`)
     const rows = data as unknown as Array<{ id: string; hash: string | null }>
     for (const r of rows) out.set(r.id, r.hash)
@@ -51,10 +55,14 @@ export async function syncCorpus(client: VectorClient, chunks: Chunk[], options:
     const remove = [...have.keys()].filter((id) => !keep.has(id))
     options.onStart?.(collection, write.length)
     if (write.length) {
-      const { error } = await client.upsert(collection, write.map((c) => ({ id: c.id, text: c.text, metadata: c.metadata })), {
-        batchSize: options.batchSize ?? 200,
-        onProgress: (p) => options.onProgress?.(collection, p.done),
-      })
+      const { error } = await client.upsert(
+        collection,
+        write.map((c) => ({ id: c.id, text: c.text, metadata: c.metadata })),
+        {
+          batchSize: options.batchSize ?? 200,
+          onProgress: (p) => options.onProgress?.(collection, p.done),
+        },
+      )
       if (error) throw error
     }
     for (let i = 0; i < remove.length; i += 1000) {

@@ -34,7 +34,11 @@ export type Env = Record<string, string | undefined>
  */
 export function loadConfig(registry: Registry, env: Env): EdgeConfig {
   const missing: string[] = []
-  const need = (name: string) => env[name] ?? (missing.push(name), '')
+  const need = (name: string) => {
+    const value = env[name]
+    if (value === undefined) missing.push(name)
+    return value ?? ''
+  }
   const jwtSecret = env.VECPODS_JWT_SECRET ?? need('SUPABASE_JWT_SECRET')
   const pods = new Map<string, PodClient>()
   const used = new Set(Object.values(registry.collections).map((c) => c.pod))

@@ -4,7 +4,7 @@ import type { Role } from './auth.ts'
 import type { EdgeConfig } from './config.ts'
 import { queryCache } from './embed/query-cache.ts'
 import { VecpodsError } from './errors.ts'
-import { lowerFilter, parseFilter, type Predicate } from './filters/index.ts'
+import { lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
 import type { PodClient } from './pods/types.ts'
 
 /** A collection a request may use, with the pod client that holds it. */
@@ -110,7 +110,8 @@ export function deployment(config: EdgeConfig): Deployment {
       if (recorded === undefined) {
         const fromPod = await pod.modelOf(name)
         if (fromPod === null) return
-        filledWith.set(name, (recorded = fromPod))
+        recorded = fromPod
+        filledWith.set(name, recorded)
       }
       if (recorded !== wanted) throw new VecpodsError('model_mismatch', `collection "${name}" holds "${recorded}" embeddings, not "${wanted}"`)
     },

@@ -1,8 +1,8 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../protocol/src/index.ts'
 
-export { ERROR_STATUS }
 export type { ErrorCode }
+export { ERROR_STATUS }
 
 /** An error the API reports as `{ error: { code, message } }` with the code's status. */
 export class VecpodsError extends Error {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { type DeleteRequest, REQUEST_BOUNDS as B, type SearchRequest, type UpsertRequest } from '../../protocol/src/index.ts'
+import { REQUEST_BOUNDS as B, type DeleteRequest, type SearchRequest, type UpsertRequest } from '../../protocol/src/index.ts'
 import { VecpodsError } from './errors.ts'
 
 const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number')
@@ -47,7 +47,11 @@ export const deleteRequest = z
 
 // The schemas accept exactly the wire contract's shapes: a change to one without the other fails the type check.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-const contract: [Same<z.input<typeof searchRequest>, SearchRequest>, Same<z.input<typeof upsertRequest>, UpsertRequest>, Same<z.input<typeof deleteRequest>, DeleteRequest>] = [true, true, true]
+const contract: [
+  Same<z.input<typeof searchRequest>, SearchRequest>,
+  Same<z.input<typeof upsertRequest>, UpsertRequest>,
+  Same<z.input<typeof deleteRequest>, DeleteRequest>,
+] = [true, true, true]
 void contract
 
 /** Validates a request body, answering 400 `invalid_request` naming the field. */

@@ -1,6 +1,7 @@
 // pnpm model [--out dir]: writes the offline lexical model where the local stack loads it.
-import { parseArgs } from 'node:util'
+
 import path from 'node:path'
+import { parseArgs } from 'node:util'
 import { writeLexicalModel } from './generate.ts'
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: '.vecpods/models' } } })

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
 import { env, pipeline } from '@huggingface/transformers'
-import { LEXICAL_MODEL_ID, buildLexicalModel, writeLexicalModel } from './index.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildLexicalModel, LEXICAL_MODEL_ID, writeLexicalModel } from './index.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'vecpods-model-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -27,12 +27,7 @@ describe('the generated lexical model', () => {
     env.localModelPath = root
     env.allowRemoteModels = false
     const extract = await pipeline('feature-extraction', LEXICAL_MODEL_ID, { dtype: 'fp32' })
-    const texts = [
-      'How do I create an HNSW index on a vector column?',
-      'creating indexes for vectors with hnsw',
-      'The cat sat on the mat in the sun',
-      '',
-    ]
+    const texts = ['How do I create an HNSW index on a vector column?', 'creating indexes for vectors with hnsw', 'The cat sat on the mat in the sun', '']
     const vectors = (await extract(texts, { pooling: 'mean', normalize: true })).tolist() as number[][]
     const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0)
     expect(vectors.map((v) => v.length)).toEqual([384, 384, 384, 384])

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { modelConfig, tokenizerConfig, tokenizerJson } from './files.ts'
+import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from './id.ts'
 import { buildOnnxModel } from './onnx-graph.ts'
 import { seededRow } from './vectors.ts'
 import { buildVocab } from './vocab.ts'
-import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from './id.ts'
 
 /** Bump when the generated output changes, so existing copies are regenerated. */
 const GENERATOR_VERSION = 2
@@ -49,7 +49,10 @@ export function buildLexicalModel() {
 export async function writeLexicalModel(root: string): Promise<GeneratedModel> {
   const dir = path.join(root, LEXICAL_MODEL_ID)
   const stampPath = path.join(dir, 'vecpods-model.json')
-  const stamp = await readFile(stampPath, 'utf8').then((t) => JSON.parse(t) as { version: number; digest: string; bytes: number; vocabSize: number }, () => undefined)
+  const stamp = await readFile(stampPath, 'utf8').then(
+    (t) => JSON.parse(t) as { version: number; digest: string; bytes: number; vocabSize: number },
+    () => undefined,
+  )
   if (stamp?.version === GENERATOR_VERSION) {
     return { id: LEXICAL_MODEL_ID, dir, vocabSize: stamp.vocabSize, bytes: stamp.bytes, digest: stamp.digest, written: false }
   }

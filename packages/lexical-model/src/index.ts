@@ -1,2 +1,2 @@
-export { buildLexicalModel, writeLexicalModel, type GeneratedModel } from './generate.ts'
+export { buildLexicalModel, type GeneratedModel, writeLexicalModel } from './generate.ts'
 export { LEXICAL_DIMS, LEXICAL_MODEL_ID } from './id.ts'

@@ -18,8 +18,7 @@ const TABLE_SCALE = 1 / 127
 export function buildOnnxModel(table: Int8Array, weights: Float32Array, dims: number, docString: string): Uint8Array {
   const vocabSize = weights.length
   if (table.length !== vocabSize * dims) throw new Error(`table has ${table.length} values, expected ${vocabSize}×${dims}`)
-  const tensor = (name: string, dataType: number, dimsOf: number[], raw: Uint8Array) =>
-    onnx.TensorProto.create({ name, dataType, dims: dimsOf, rawData: raw })
+  const tensor = (name: string, dataType: number, dimsOf: number[], raw: Uint8Array) => onnx.TensorProto.create({ name, dataType, dims: dimsOf, rawData: raw })
   const bytes = (typed: ArrayBufferView) => new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength)
   const io = (name: string, elemType: number, shape: Array<string | number>) =>
     onnx.ValueInfoProto.create({

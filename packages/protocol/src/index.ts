@@ -1,7 +1,7 @@
-export { ERROR_CODES, ERROR_STATUS, isErrorCode } from './errors.ts'
 export type { ErrorBody, ErrorCode } from './errors.ts'
-export { REQUEST_BOUNDS } from './requests.ts'
+export { ERROR_CODES, ERROR_STATUS, isErrorCode } from './errors.ts'
 export type { DeleteRequest, Include, SearchRequest, UpsertRecordBody, UpsertRequest } from './requests.ts'
+export { REQUEST_BOUNDS } from './requests.ts'
 export type {
   CollectionInfo,
   CollectionsResponse,

@@ -1,3 +1,12 @@
+export type { ProjectEnvNames } from './env-names.ts'
+export { projectEnvNames } from './env-names.ts'
+export type { RegistryProblem } from './errors.ts'
+export { RegistryError } from './errors.ts'
+export { distanceOperator, MEASURE_SQL, opclassOf, PGVECTOR_EF_SEARCH, scoreOf, scoreSql } from './measures.ts'
+export { collectionsOn, efSearchOf, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
+export type { ProjectPorts } from './ports.ts'
+export { DEFAULT_PORT_BASE, localPorts } from './ports.ts'
+export type { Collection, ColumnType, IndexSpec, Measure, Pod, Registry, RegistryInput } from './schema.ts'
 export {
   ACCESS,
   COLUMN_TYPES,
@@ -6,15 +15,6 @@ export {
   MEASURES,
   PRIMARY,
   PRIMARY_FORMS,
-  TRANSPORTS,
   registrySchema,
+  TRANSPORTS,
 } from './schema.ts'
-export type { Collection, ColumnType, IndexSpec, Measure, Pod, Registry, RegistryInput } from './schema.ts'
-export { RegistryError } from './errors.ts'
-export type { RegistryProblem } from './errors.ts'
-export { collectionsOn, efSearchOf, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
-export { projectEnvNames } from './env-names.ts'
-export { MEASURE_SQL, PGVECTOR_EF_SEARCH, distanceOperator, opclassOf, scoreOf, scoreSql } from './measures.ts'
-export { DEFAULT_PORT_BASE, localPorts } from './ports.ts'
-export type { ProjectPorts } from './ports.ts'
-export type { ProjectEnvNames } from './env-names.ts'

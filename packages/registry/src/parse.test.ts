@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { efSearchOf, localPorts, parseRegistry, parseRegistryText, projectEnvNames, RegistryError } from './index.ts'
 import { repoRoot } from './load-node.ts'
-import { efSearchOf, parseRegistry, parseRegistryText, RegistryError, projectEnvNames, localPorts } from './index.ts'
 
 const shipped = JSON.parse(readFileSync(join(repoRoot, 'vecpods.config.json'), 'utf8'))
 
 /** The shipped registry with one change applied. */
+// biome-ignore lint/suspicious/noExplicitAny: tests mutate the raw JSON freely, including into invalid shapes.
 function variant(change: (r: any) => void): unknown {
   const copy = structuredClone(shipped)
   change(copy)
@@ -52,7 +53,7 @@ describe('parseRegistry', () => {
     expect([reg.pods.a?.efSearch, reg.primary.efSearch]).toEqual([160, 160])
   })
 
-  it('takes an ef_search per pod and for the primary, within pgvector\'s 1–1000', () => {
+  it("takes an ef_search per pod and for the primary, within pgvector's 1–1000", () => {
     const reg = parseRegistry({
       model: { id: 'm', dims: 3 },
       primary: { efSearch: 120 },
@@ -71,9 +72,7 @@ describe('parseRegistry', () => {
 
   it('names the field of a dims mismatch with the model', () => {
     const problems = problemsOf(variant((r) => (r.collections.posts.dims = 768)))
-    expect(problems).toEqual([
-      { path: 'collections.posts.dims', message: 'dims 768 does not match model.dims 384 (Supabase/gte-small)' },
-    ])
+    expect(problems).toEqual([{ path: 'collections.posts.dims', message: 'dims 768 does not match model.dims 384 (Supabase/gte-small)' }])
   })
 
   it('names the field of a bad measure and lists the allowed ones', () => {
@@ -96,14 +95,7 @@ describe('parseRegistry', () => {
       }),
     )
     const paths = problemsOf(input).map((p) => p.path)
-    expect(paths).toEqual(
-      expect.arrayContaining([
-        'collections.docs.pod',
-        'collections.docs.index.m',
-        'collections.docs.columns',
-        'pods.pod_a.env.dbUrl',
-      ]),
-    )
+    expect(paths).toEqual(expect.arrayContaining(['collections.docs.pod', 'collections.docs.index.m', 'collections.docs.columns', 'pods.pod_a.env.dbUrl']))
   })
 
   it('rejects unknown keys, a pod named primary, bad identifiers and too many dims to index', () => {
@@ -112,13 +104,13 @@ describe('parseRegistry', () => {
     expect(problemsOf(variant((r) => (r.collections['Bad-Name'] = r.collections.docs)))[0]!.path).toBe('collections.Bad-Name')
     const wide = variant((r) => {
       r.model.dims = 3000
-      for (const c of Object.values<any>(r.collections)) c.dims = 3000
+      for (const c of Object.values<{ dims: number }>(r.collections)) c.dims = 3000
     })
     expect(problemsOf(wide).map((p) => p.path)).toContain('collections.docs.index')
   })
 
   it('reports invalid JSON as a registry error', () => {
-    expect(() => parseRegistryText('{ "model": ', 'x.json')).toThrowError(/x\.json is not a valid vecpods registry:\n  - \(root\): not valid JSON/)
+    expect(() => parseRegistryText('{ "model": ', 'x.json')).toThrowError(/x\.json is not a valid vecpods registry:\n {2}- \(root\): not valid JSON/)
   })
 })
 

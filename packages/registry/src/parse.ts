@@ -1,5 +1,5 @@
-import { RegistryError, problemsFromZod } from './errors.ts'
-import { PRIMARY, registrySchema, type Registry } from './schema.ts'
+import { problemsFromZod, RegistryError } from './errors.ts'
+import { PRIMARY, type Registry, registrySchema } from './schema.ts'
 
 /** Validates a parsed registry object; throws a `RegistryError` naming every bad field. */
 export function parseRegistry(input: unknown, source = 'vecpods.config.json'): Registry {

@@ -1,13 +1,9 @@
 import { z } from 'zod'
 
 /** Names that become SQL identifiers, environment-variable prefixes and URL segments. */
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits and _, starting with a letter (at most 40)')
+const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits and _, starting with a letter (at most 40)')
 
-const envVarName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)')
+const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)')
 
 /** pgvector's HNSW and IVFFlat indexes take vectors of at most 2000 dimensions. */
 export const MAX_INDEXED_DIMS = 2000

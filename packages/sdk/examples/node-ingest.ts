@@ -19,7 +19,11 @@ await vecpods.upsert(
   notes.map((text, i) => ({ id: `${tag}-${i}`, text, metadata: { url: `/notes/${i}`, tag } })),
   { batchSize: 2, onProgress: (p) => console.log(`upserted ${p.done}/${p.total} (batch ${p.batch}/${p.batches})`) },
 )
-const { data, meta } = await vecpods.search(process.argv[2] ?? 'query a table in another database', { collection: 'docs', limit: 2, filters: { tag: { $eq: tag } } })
+const { data, meta } = await vecpods.search(process.argv[2] ?? 'query a table in another database', {
+  collection: 'docs',
+  limit: 2,
+  filters: { tag: { $eq: tag } },
+})
 for (const hit of data) console.log(`${hit.score.toFixed(3)}  ${hit.id}  ${String(hit.metadata.url)}`)
 console.log(`model ${meta.model}${meta.lexical ? ' (lexical)' : ''}`)
 await vecpods.delete('docs', { filters: { tag: { $eq: tag } } })

@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
 const src = join(import.meta.dirname, '..', 'src', 'index.ts')

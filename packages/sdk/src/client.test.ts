@@ -1,9 +1,9 @@
-import { http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
 import { createClient as createSupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
-import WebSocket from 'ws'
+import { HttpResponse, http } from 'msw'
+import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { EDGE_ERROR_CODES, createVectorClient, isVecpodsError, VecpodsError } from './index.ts'
+import WebSocket from 'ws'
+import { createVectorClient, EDGE_ERROR_CODES, isVecpodsError, VecpodsError } from './index.ts'
 
 const URL_ = 'https://project.example.test'
 const FN = `${URL_}/functions/v1/vector-search`
@@ -20,6 +20,21 @@ const server = setupServer()
 const record = async (request: Request) => {
   const text = await request.clone().text()
   seen.push({ method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body: text ? JSON.parse(text) : undefined })
+}
+/** msw resolvers: record the request, count calls, or answer late. */
+const recorded =
+  (answer: () => Response) =>
+  async ({ request }: { request: Request }) => {
+    await record(request)
+    return answer()
+  }
+const counted = (count: () => void, answer: () => Response) => () => {
+  count()
+  return answer()
+}
+const delayed = (ms: number, answer: () => Response) => async () => {
+  await new Promise((r) => setTimeout(r, ms))
+  return answer()
 }
 const hits = [{ id: 'a', score: 0.9, collection: 'docs', pod: 'pod_a', metadata: { url: '/a' } }]
 const meta = { pods: ['pod_a'], model: 'm', took_ms: 1 }
@@ -41,7 +56,12 @@ const client = () => createVectorClient({ url: URL_, key: KEY, retry })
 
 describe('request shapes', () => {
   it('search sends the query, options and supabase-style headers to the function route', async () => {
-    server.use(http.post(`${FN}/search`, async ({ request }) => (await record(request), HttpResponse.json({ data: hits, meta }))))
+    server.use(
+      http.post(
+        `${FN}/search`,
+        recorded(() => HttpResponse.json({ data: hits, meta })),
+      ),
+    )
     const result = await client().search('reset a password', { collection: 'docs', limit: 5, filters: { url: { $eq: '/a' } }, include: { metadata: true } })
     expect(result).toEqual({ data: hits, meta, error: null })
     expect(seen).toHaveLength(1)
@@ -54,13 +74,23 @@ describe('request shapes', () => {
   })
 
   it('search with a vector over several collections sends `vector` and `collections`', async () => {
-    server.use(http.post(`${FN}/search`, async ({ request }) => (await record(request), HttpResponse.json({ data: hits, meta }))))
+    server.use(
+      http.post(
+        `${FN}/search`,
+        recorded(() => HttpResponse.json({ data: hits, meta })),
+      ),
+    )
     await client().search([0.1, 0.2], { collections: ['docs', 'posts'], limit: 3 })
     expect(seen[0]!.body).toEqual({ collections: ['docs', 'posts'], vector: [0.1, 0.2], limit: 3 })
   })
 
   it('a supabase-js client carries the call through functions.invoke, with its session token', async () => {
-    server.use(http.post(`${FN}/search`, async ({ request }) => (await record(request), HttpResponse.json({ data: hits, meta }))))
+    server.use(
+      http.post(
+        `${FN}/search`,
+        recorded(() => HttpResponse.json({ data: hits, meta })),
+      ),
+    )
     const supabase = createClient(URL_, KEY, { accessToken: async () => 'user-jwt' })
     const result = await createVectorClient({ supabase }).search('q', { collection: 'docs' })
     expect(result.data).toEqual(hits)
@@ -69,7 +99,10 @@ describe('request shapes', () => {
 
   it('a custom function name and fetch are used', async () => {
     const calls: string[] = []
-    const fetcher: typeof fetch = async (input, init) => (calls.push(String(input)), fetch(input, init))
+    const fetcher: typeof fetch = async (input, init) => {
+      calls.push(String(input))
+      return fetch(input, init)
+    }
     server.use(http.post(`${URL_}/functions/v1/search-v2/search`, () => HttpResponse.json({ data: [], meta })))
     const result = await createVectorClient({ url: `${URL_}/`, key: KEY, functionName: 'search-v2', fetch: fetcher }).search('q', { collection: 'docs' })
     expect(result.error).toBeNull()
@@ -81,13 +114,19 @@ describe('request shapes', () => {
     server.use(
       http.post(`${FN}/collections/docs/records`, async ({ request }) => {
         await record(request)
-        return ++n === 3 ? HttpResponse.json({ error: { code: 'dimension_mismatch', message: 'records.0.vector: 2 dims' } }, { status: 400 }) : HttpResponse.json({ data: { upserted: 2 } })
+        return ++n === 3
+          ? HttpResponse.json({ error: { code: 'dimension_mismatch', message: 'records.0.vector: 2 dims' } }, { status: 400 })
+          : HttpResponse.json({ data: { upserted: 2 } })
       }),
     )
     const records = Array.from({ length: 7 }, (_, i) => ({ id: `r${i}`, text: `text ${i}`, metadata: { i } }))
     const progress: number[] = []
     const result = await client().upsert('docs', records, { batchSize: 2, onProgress: (p) => progress.push(p.done) })
-    expect(seen.map((s) => (s.body as { records: { id: string }[] }).records.map((r) => r.id))).toEqual([['r0', 'r1'], ['r2', 'r3'], ['r4', 'r5']])
+    expect(seen.map((s) => (s.body as { records: { id: string }[] }).records.map((r) => r.id))).toEqual([
+      ['r0', 'r1'],
+      ['r2', 'r3'],
+      ['r4', 'r5'],
+    ])
     expect(seen[0]).toMatchObject({ method: 'POST', url: `${FN}/collections/docs/records`, body: { records: [records[0], records[1]] } })
     expect(progress).toEqual([2, 4])
     expect(result.data).toBeNull()
@@ -96,7 +135,12 @@ describe('request shapes', () => {
   })
 
   it('delete sends ids or filters with DELETE', async () => {
-    server.use(http.delete(`${FN}/collections/posts/records`, async ({ request }) => (await record(request), HttpResponse.json({ data: { deleted: 2 } }))))
+    server.use(
+      http.delete(
+        `${FN}/collections/posts/records`,
+        recorded(() => HttpResponse.json({ data: { deleted: 2 } })),
+      ),
+    )
     expect(await client().delete('posts', { ids: ['a', 'b'] })).toEqual({ data: { deleted: 2 }, error: null })
     await client().delete('posts', { filters: { year: { $lt: 2000 } } })
     expect(seen.map((s) => [s.method, s.body])).toEqual([
@@ -122,7 +166,12 @@ describe('request shapes', () => {
   })
 
   it('from() is the postgrest builder on the collection, and readers send a collection elsewhere', async () => {
-    server.use(http.get('https://pod-a.example.test/rest/v1/docs', async ({ request }) => (await record(request), HttpResponse.json([]))))
+    server.use(
+      http.get(
+        'https://pod-a.example.test/rest/v1/docs',
+        recorded(() => HttpResponse.json([])),
+      ),
+    )
     const vecpods = createVectorClient({ url: URL_, key: KEY, readers: { docs: createClient('https://pod-a.example.test', 'pod-key') } })
     const { data, error } = await vecpods.from('docs').select('id, url').ilike('url', '%hono%')
     expect(error).toBeNull()
@@ -194,7 +243,15 @@ describe('retries and timeouts', () => {
 
   it('gives up after the configured retries with the last error', async () => {
     let n = 0
-    server.use(http.post(`${FN}/search`, () => (n++, HttpResponse.json({ error: { code: 'timeout', message: 'slow pod' } }, { status: 504 }))))
+    server.use(
+      http.post(
+        `${FN}/search`,
+        counted(
+          () => n++,
+          () => HttpResponse.json({ error: { code: 'timeout', message: 'slow pod' } }, { status: 504 }),
+        ),
+      ),
+    )
     const { error } = await client().search('q', { collection: 'docs' })
     expect(n).toBe(3)
     expect(error).toMatchObject({ code: 'timeout', status: 504 })
@@ -204,8 +261,20 @@ describe('retries and timeouts', () => {
     let reads = 0
     let writes = 0
     server.use(
-      http.post(`${FN}/search`, () => (reads++, HttpResponse.json({ error: { code: 'invalid_request', message: 'x' } }, { status: 400 }))),
-      http.post(`${FN}/collections/docs/records`, () => (writes++, HttpResponse.json({ error: { code: 'pod_unavailable', message: 'x' } }, { status: 503 }))),
+      http.post(
+        `${FN}/search`,
+        counted(
+          () => reads++,
+          () => HttpResponse.json({ error: { code: 'invalid_request', message: 'x' } }, { status: 400 }),
+        ),
+      ),
+      http.post(
+        `${FN}/collections/docs/records`,
+        counted(
+          () => writes++,
+          () => HttpResponse.json({ error: { code: 'pod_unavailable', message: 'x' } }, { status: 503 }),
+        ),
+      ),
     )
     await client().search('q', { collection: 'docs' })
     await client().upsert('docs', [{ id: 'a', text: 't' }])
@@ -213,7 +282,12 @@ describe('retries and timeouts', () => {
   })
 
   it('aborts through the caller’s AbortSignal and through timeoutMs', async () => {
-    server.use(http.post(`${FN}/search`, async () => (await new Promise((r) => setTimeout(r, 2000)), HttpResponse.json({ data: hits, meta }))))
+    server.use(
+      http.post(
+        `${FN}/search`,
+        delayed(2000, () => HttpResponse.json({ data: hits, meta })),
+      ),
+    )
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 20)
     expect((await client().search('q', { collection: 'docs', signal: controller.signal })).error).toMatchObject({ code: 'aborted' })
@@ -221,8 +295,13 @@ describe('retries and timeouts', () => {
   })
 
   it('applies the client’s timeoutMs to every call, a call’s own timeoutMs winning', async () => {
-    const slow = async () => (await new Promise((r) => setTimeout(r, 1000)), HttpResponse.json({}))
-    server.use(http.get(`${URL_}/rest/v1/docs`, slow), http.post(`${FN}/collections/docs/records`, slow), http.delete(`${FN}/collections/docs/records`, slow), http.post(`${FN}/search`, slow))
+    const slow = delayed(1000, () => HttpResponse.json({}))
+    server.use(
+      http.get(`${URL_}/rest/v1/docs`, slow),
+      http.post(`${FN}/collections/docs/records`, slow),
+      http.delete(`${FN}/collections/docs/records`, slow),
+      http.post(`${FN}/search`, slow),
+    )
     const timed = createVectorClient({ url: URL_, key: KEY, retry: { ...retry, retries: 0 }, timeoutMs: 50 })
     const started = performance.now()
     const results = await Promise.all([
@@ -240,8 +319,18 @@ describe('retries and timeouts', () => {
 
   it('an upsert that fails part way says how many records landed, in details', async () => {
     let batch = 0
-    server.use(http.post(`${FN}/collections/docs/records`, () => (++batch === 2 ? HttpResponse.json({ error: { code: 'pod_unavailable', message: 'down' } }, { status: 503 }) : HttpResponse.json({ data: { upserted: 2 }, meta: {} }))))
-    const { data, error } = await client().upsert('docs', [1, 2, 3, 4].map((i) => ({ id: `r${i}`, text: 't' })), { batchSize: 2 })
+    server.use(
+      http.post(`${FN}/collections/docs/records`, () =>
+        ++batch === 2
+          ? HttpResponse.json({ error: { code: 'pod_unavailable', message: 'down' } }, { status: 503 })
+          : HttpResponse.json({ data: { upserted: 2 }, meta: {} }),
+      ),
+    )
+    const { data, error } = await client().upsert(
+      'docs',
+      [1, 2, 3, 4].map((i) => ({ id: `r${i}`, text: 't' })),
+      { batchSize: 2 },
+    )
     expect(data).toBeNull()
     expect(error?.details).toEqual({ upserted: 2, batch: 2, batches: 2 })
   })

@@ -1,12 +1,12 @@
 import { PostgrestClient } from '@supabase/postgrest-js'
 import type { SupabaseClient } from '@supabase/supabase-js'
-import { VecpodsError } from './errors.ts'
+import type { VecpodsError } from './errors.ts'
 import { DEFAULT_RETRY, type Invoke, type RetryPolicy } from './http.ts'
-import { fetchInvoke, supabaseInvoke, type FetchConnection } from './invoke.ts'
-import { get, list, type ListOptions, type Readable, type ReadOptions, type Row } from './reads.ts'
+import { type FetchConnection, fetchInvoke, supabaseInvoke } from './invoke.ts'
+import { get, type ListOptions, list, type Readable, type ReadOptions, type Row } from './reads.ts'
 import { search } from './search.ts'
 import type { Collections, Outcome, SearchOptions, SearchResult } from './types.ts'
-import { remove, upsert, type DeleteWhat, type UpsertOptions, type UpsertRecord } from './writes.ts'
+import { type DeleteWhat, remove, type UpsertOptions, type UpsertRecord, upsert } from './writes.ts'
 
 interface CommonOptions {
   /** Retries of idempotent reads (default: 2 retries, 250 ms jittered backoff, `Retry-After` honoured). */
@@ -48,7 +48,11 @@ export interface VectorClient<C extends Collections = Collections, Throws extend
   get<K extends Name<C>>(collection: K, id: string, options?: ReadOptions & { columns?: string }): Promise<Outcome<Row<C[K]> | null, object, Throws>>
   list<K extends Name<C>>(collection: K, options?: ListOptions<C[K]>): Promise<Outcome<Row<C[K]>[], object, Throws>>
   /** Server side, service_role key: batched upsert with progress. */
-  upsert<K extends Name<C>>(collection: K, records: readonly UpsertRecord<C[K]>[], options?: UpsertOptions): Promise<Outcome<{ upserted: number }, object, Throws>>
+  upsert<K extends Name<C>>(
+    collection: K,
+    records: readonly UpsertRecord<C[K]>[],
+    options?: UpsertOptions,
+  ): Promise<Outcome<{ upserted: number }, object, Throws>>
   /** Server side, service_role key: delete by ids or filter. */
   delete<K extends Name<C>>(collection: K, what: DeleteWhat<C[K]>, options?: WriteOptions): Promise<Outcome<{ deleted: number }, object, Throws>>
   /** The same client, but every call throws its `VecpodsError` instead of returning it. */

@@ -10,12 +10,21 @@ import { createVectorClient, EDGE_ERROR_CODES, isVecpodsError } from './index.ts
 type H = Awaited<ReturnType<typeof harness>>
 const q = [1, 0, 0]
 
+/** A search on docs while pod_a fails with `error`. */
+const failing = (h: H, error: Error) => {
+  h.pods.pod_a.failure = error
+  return h.request('POST', '/search', { collection: 'docs', vector: q })
+}
+
 /** A request that makes the edge answer each code, and how to set the fake pods up for it. */
 const PROVOKE: Record<ErrorCode, (h: H) => Response | Promise<Response>> = {
   invalid_request: (h) => h.request('POST', '/search', { collection: 'docs' }),
   invalid_filter: (h) => h.request('POST', '/search', { collection: 'docs', vector: q, filters: { a: { $regex: 'x' } } }),
   dimension_mismatch: (h) => h.request('POST', '/search', { collection: 'docs', vector: [1] }),
-  model_mismatch: (h) => (h.pods.pod_a.models.set('docs', 'other/model'), h.request('POST', '/search', { collection: 'docs', vector: q })),
+  model_mismatch: (h) => {
+    h.pods.pod_a.models.set('docs', 'other/model')
+    return h.request('POST', '/search', { collection: 'docs', vector: q })
+  },
   unauthorized: (h) => h.app.request('/collections', { headers: { authorization: 'Bearer not-a-jwt' } }),
   forbidden: (h) => h.request('POST', '/search', { collection: 'drafts', vector: q }),
   unknown_collection: (h) => h.request('POST', '/search', { collection: 'nope', vector: q }),
@@ -23,9 +32,9 @@ const PROVOKE: Record<ErrorCode, (h: H) => Response | Promise<Response>> = {
   payload_too_large: (h) => h.request('POST', '/collections/docs/records', { records: [1, 2, 3].map((i) => ({ id: `r${i}`, vector: q })) }, 'service_role'),
   unsupported_media_type: (h) =>
     h.app.request('/search', { method: 'POST', headers: { authorization: `Bearer ${h.tokens.anon}`, 'content-type': 'text/plain' }, body: 'x' }),
-  pod_unavailable: (h) => ((h.pods.pod_a.failure = podDown('pod_a')), h.request('POST', '/search', { collection: 'docs', vector: q })),
-  timeout: (h) => ((h.pods.pod_a.failure = podTimeout('pod_a')), h.request('POST', '/search', { collection: 'docs', vector: q })),
-  internal: (h) => ((h.pods.pod_a.failure = new Error('boom')), h.request('POST', '/search', { collection: 'docs', vector: q })),
+  pod_unavailable: (h) => failing(h, podDown('pod_a')),
+  timeout: (h) => failing(h, podTimeout('pod_a')),
+  internal: (h) => failing(h, new Error('boom')),
 }
 
 describe('wire contract: edge ↔ SDK', () => {

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode as EdgeErrorCode, isErrorCode } from '@vecpods/protocol'
+import { type ErrorCode as EdgeErrorCode, ERROR_CODES, isErrorCode } from '@vecpods/protocol'
 
 /** Codes the vector-search edge function answers with: the wire contract's list. */
 export const EDGE_ERROR_CODES: readonly EdgeErrorCode[] = ERROR_CODES

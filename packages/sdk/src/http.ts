@@ -1,4 +1,4 @@
-import { VecpodsError, errorFromResponse } from './errors.ts'
+import { errorFromResponse, VecpodsError } from './errors.ts'
 
 /** An answer from the edge function, however it was reached. */
 export interface Answer {
@@ -50,7 +50,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error)
     const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason as Error)
+      },
+      { once: true },
+    )
   })
 }
 

@@ -42,7 +42,11 @@ export interface ListOptions<M> extends ReadOptions {
  * Runs a PostgREST read under the caller's signal and a timeout; an abort or the timeout becomes
  * `aborted` / `timeout`, a PostgREST error its SDK code.
  */
-async function bounded<T>(relation: string, options: ReadOptions, run: (signal: AbortSignal) => PromiseLike<{ data: unknown; error: PostgrestErrorLike | null; status: number }>): Promise<Result<T>> {
+async function bounded<T>(
+  relation: string,
+  options: ReadOptions,
+  run: (signal: AbortSignal) => PromiseLike<{ data: unknown; error: PostgrestErrorLike | null; status: number }>,
+): Promise<Result<T>> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const timeout = AbortSignal.timeout(timeoutMs)
   const signal = anySignal(options.signal ? [options.signal, timeout] : [timeout])
@@ -55,7 +59,8 @@ async function bounded<T>(relation: string, options: ReadOptions, run: (signal: 
   }
   if (options.signal?.aborted) return { data: null, error: new VecpodsError('aborted', 'the request was aborted', 0, { cause: thrown }) }
   if (timeout.aborted) return { data: null, error: new VecpodsError('timeout', `no answer within ${timeoutMs} ms`, 0, { cause: thrown }) }
-  if (!answer) return { data: null, error: new VecpodsError('network_error', `reading "${relation}" failed: ${(thrown as Error)?.message}`, 0, { cause: thrown }) }
+  if (!answer)
+    return { data: null, error: new VecpodsError('network_error', `reading "${relation}" failed: ${(thrown as Error)?.message}`, 0, { cause: thrown }) }
   if (answer.error) return { data: null, error: errorFromPostgrest(answer.error, answer.status, relation) }
   return { data: answer.data as T, error: null }
 }
@@ -82,7 +87,12 @@ export function errorFromPostgrest(error: PostgrestErrorLike, status: number, re
 /** One row by id, or `data: null` when there is none. */
 export async function get<M>(db: Readable, relation: string, id: string, options: ReadOptions & { columns?: string } = {}): Promise<Result<Row<M> | null>> {
   const result = await bounded<Row<M> | null>(relation, options, (signal) =>
-    db.from(relation).select(options.columns ?? DEFAULT_COLUMNS).eq('id', id).abortSignal(signal).maybeSingle(),
+    db
+      .from(relation)
+      .select(options.columns ?? DEFAULT_COLUMNS)
+      .eq('id', id)
+      .abortSignal(signal)
+      .maybeSingle(),
   )
   return result.error ? result : { data: result.data ?? null, error: null }
 }
@@ -92,6 +102,9 @@ export async function list<M>(db: Readable, relation: string, options: ListOptio
   return bounded<Row<M>[]>(relation, options, (signal) => {
     let query = db.from(relation).select(options.columns ?? DEFAULT_COLUMNS)
     if (options.where && Object.keys(options.where).length > 0) query = query.contains('metadata', options.where)
-    return query.order('id', { ascending: true }).limit(options.limit ?? 100).abortSignal(signal)
+    return query
+      .order('id', { ascending: true })
+      .limit(options.limit ?? 100)
+      .abortSignal(signal)
   })
 }

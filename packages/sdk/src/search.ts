@@ -1,5 +1,5 @@
 import { VecpodsError } from './errors.ts'
-import { DEFAULT_RETRY, call, type Invoke, type RetryPolicy } from './http.ts'
+import { call, DEFAULT_RETRY, type Invoke, type RetryPolicy } from './http.ts'
 import type { Collections, SearchHitOf, SearchMeta, SearchOptions, SearchResult } from './types.ts'
 
 export interface SearchContext {

@@ -71,7 +71,9 @@ describe('throwOnError()', () => {
     expectTypeOf((await strict.upsert('docs', [])).data.upserted).toEqualTypeOf<number>()
     expectTypeOf((await strict.delete('docs', { ids: ['a'] })).data.deleted).toEqualTypeOf<number>()
     // get stays nullable: no row is not an error.
-    expectTypeOf((await strict.get('posts', 'id')).data).toEqualTypeOf<{ id: string; metadata: MyCollections['posts'] } & Partial<Record<string, unknown>> | null>()
+    expectTypeOf((await strict.get('posts', 'id')).data).toEqualTypeOf<
+      ({ id: string; metadata: MyCollections['posts'] } & Partial<Record<string, unknown>>) | null
+    >()
   })
 })
 

@@ -1,4 +1,4 @@
-import type { Include, SearchHit as WireSearchHit, SearchMeta, SearchRequest } from '@vecpods/protocol'
+import type { Include, SearchMeta, SearchRequest, SearchHit as WireSearchHit } from '@vecpods/protocol'
 import type { VecpodsError } from './errors.ts'
 import type { Filter } from './filters.ts'
 
@@ -42,4 +42,8 @@ export type Result<T, Extra = object> = Success<T, Extra> | ({ data: null; error
 /** A call's result: a `Result`, or only its success side on a client made with `throwOnError()`. */
 export type Outcome<T, Extra, Throws extends boolean> = Throws extends true ? Success<T, Extra> : Result<T, Extra>
 
-export type SearchResult<C extends Collections, K extends keyof C & string, Throws extends boolean = false> = Outcome<SearchHitOf<C, K>[], { meta: SearchMeta }, Throws>
+export type SearchResult<C extends Collections, K extends keyof C & string, Throws extends boolean = false> = Outcome<
+  SearchHitOf<C, K>[],
+  { meta: SearchMeta },
+  Throws
+>

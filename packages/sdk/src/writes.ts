@@ -1,6 +1,6 @@
 import { VecpodsError } from './errors.ts'
-import { call, DEFAULT_RETRY, type Invoke } from './http.ts'
 import type { Filter } from './filters.ts'
+import { call, DEFAULT_RETRY, type Invoke } from './http.ts'
 import type { Result } from './types.ts'
 
 /** A record to upsert: `text` is embedded by the edge function; or give the `vector`. */
@@ -29,19 +29,30 @@ export interface UpsertOptions {
  * retries a write. On failure `data` is null and `error.details.upserted` counts the records of
  * the batches that landed before the failed one (the message says it too).
  */
-export async function upsert<M>(invoke: Invoke, collection: string, records: readonly UpsertRecord<M>[], options: UpsertOptions = {}): Promise<Result<{ upserted: number }>> {
+export async function upsert<M>(
+  invoke: Invoke,
+  collection: string,
+  records: readonly UpsertRecord<M>[],
+  options: UpsertOptions = {},
+): Promise<Result<{ upserted: number }>> {
   const size = Math.min(Math.max(options.batchSize ?? 100, 1), 500)
   const batches = Math.ceil(records.length / size)
   let done = 0
   for (let batch = 0; batch < batches; batch++) {
     const slice = records.slice(batch * size, (batch + 1) * size)
     try {
-      await call(invoke, `/collections/${encodeURIComponent(collection)}/records`, 'POST', { records: slice, ...(options.model ? { model: options.model } : {}) }, {
-        signal: options.signal,
-        timeoutMs: options.timeoutMs ?? 60_000,
-        idempotent: false,
-        retry: DEFAULT_RETRY,
-      })
+      await call(
+        invoke,
+        `/collections/${encodeURIComponent(collection)}/records`,
+        'POST',
+        { records: slice, ...(options.model ? { model: options.model } : {}) },
+        {
+          signal: options.signal,
+          timeoutMs: options.timeoutMs ?? 60_000,
+          idempotent: false,
+          retry: DEFAULT_RETRY,
+        },
+      )
     } catch (error) {
       if (!(error instanceof VecpodsError)) throw error
       error.message = `${error.message} (batch ${batch + 1} of ${batches}; ${done} records written before it)`
@@ -57,7 +68,12 @@ export async function upsert<M>(invoke: Invoke, collection: string, records: rea
 export type DeleteWhat<M> = { ids: readonly string[]; filters?: never } | { filters: Filter<M>; ids?: never }
 
 /** Deletes by ids or by a (non-empty) filter. Needs the service_role key. */
-export async function remove<M>(invoke: Invoke, collection: string, what: DeleteWhat<M>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Result<{ deleted: number }>> {
+export async function remove<M>(
+  invoke: Invoke,
+  collection: string,
+  what: DeleteWhat<M>,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<Result<{ deleted: number }>> {
   try {
     const answer = await call<{ data: { deleted: number } }>(invoke, `/collections/${encodeURIComponent(collection)}/records`, 'DELETE', what, {
       signal: options.signal,

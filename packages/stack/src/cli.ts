@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
-import { Command } from 'commander'
 import { RegistryError } from '@vecpods/registry'
+import { Command } from 'commander'
 import type { ProjectEndpoints } from './env-file.ts'
 import { stackOptions } from './options.ts'
 import { PortInUseError } from './ports.ts'
@@ -50,7 +50,9 @@ program
     const rows = await status(stackOptions())
     if (o.json) return console.log(JSON.stringify(rows, null, 2))
     for (const r of rows) {
-      console.log(`${r.project.padEnd(10)} ${r.component.padEnd(10)} ${(r.running ? 'running' : 'stopped').padEnd(8)} ${r.url}${r.detail ? `  (${r.detail})` : ''}`)
+      console.log(
+        `${r.project.padEnd(10)} ${r.component.padEnd(10)} ${(r.running ? 'running' : 'stopped').padEnd(8)} ${r.url}${r.detail ? `  (${r.detail})` : ''}`,
+      )
     }
     process.exitCode = rows.every((r) => r.running) ? 0 : 3
   })

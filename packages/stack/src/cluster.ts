@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
-import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { appendFileSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { StackOptions } from './options.ts'
 import { asDbUser, isRoot, run, tail } from './process.ts'
 
@@ -81,10 +81,19 @@ export function initCluster(opts: StackOptions, c: Cluster, password: string): b
     chownSync(pwfile, uid, gid)
   }
   try {
-    run(...asDbUser(bin(opts, 'initdb'), [
-      '-D', c.dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`,
-      '--encoding=UTF8', '--no-locale', '--no-instructions',
-    ]))
+    run(
+      ...asDbUser(bin(opts, 'initdb'), [
+        '-D',
+        c.dataDir,
+        '-U',
+        'postgres',
+        '--auth=scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-instructions',
+      ]),
+    )
   } finally {
     rmSync(pwfile, { force: true })
   }

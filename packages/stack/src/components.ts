@@ -68,7 +68,8 @@ function postgresComponent(opts: StackOptions, project: string): Component {
     ports: [{ port: c.port, what: `${project} database` }],
     running() {
       const port = runningPort(opts, c)
-      if (port !== undefined && port !== c.port) throw new Error(`the ${project} database already runs on port ${port}, not ${c.port}: run \`pnpm stack down\` first`)
+      if (port !== undefined && port !== c.port)
+        throw new Error(`the ${project} database already runs on port ${port}, not ${c.port}: run \`pnpm stack down\` first`)
       return port !== undefined
     },
     async start(ctx) {
@@ -98,7 +99,15 @@ function postgresComponent(opts: StackOptions, project: string): Component {
     async status(ctx) {
       const port = runningPort(opts, c)
       const url = endpointOf(ctx, project).dbUrl.replace(/:[^:@/]+@/, ':****@')
-      return [{ project, component: 'postgres', running: port !== undefined, url, ...(port !== undefined && port !== c.port ? { detail: `running on :${port}` } : {}) }]
+      return [
+        {
+          project,
+          component: 'postgres',
+          running: port !== undefined,
+          url,
+          ...(port !== undefined && port !== c.port ? { detail: `running on :${port}` } : {}),
+        },
+      ]
     },
   }
 }
@@ -151,7 +160,13 @@ function postgrestComponent(opts: StackOptions, project: string): Component {
     health: () => [{ what: `PostgREST of ${project} on :${port}`, check: () => httpOk(`${url}/`) }],
     started: () => `  ${pad(project)} PostgREST on :${port}`,
     rows: async (_, pid) => [
-      { project, component: 'postgrest', running: pid !== undefined && (await httpOk(`${url}/`).catch(() => false)), url, ...(pid ? { detail: `pid ${pid}` } : {}) },
+      {
+        project,
+        component: 'postgrest',
+        running: pid !== undefined && (await httpOk(`${url}/`).catch(() => false)),
+        url,
+        ...(pid ? { detail: `pid ${pid}` } : {}),
+      },
     ],
   })
 }

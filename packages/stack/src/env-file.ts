@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { projectEnvNames, PRIMARY, type Registry } from '@vecpods/registry'
+import { PRIMARY, projectEnvNames, type Registry } from '@vecpods/registry'
 import type { ProjectKeys, ProjectSecrets } from './secrets.ts'
 
 export interface ProjectEndpoints {
@@ -41,9 +41,7 @@ export function stackEnv(registry: Registry, projects: ProjectEndpoints[], jwtSe
 
 export function writeEnvFile(path: string, env: Record<string, string>): void {
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`)
-  writeFileSync(
-    path,
-    `# Written by \`pnpm stack up\` for the local vecpods stack. Git-ignored; holds local-only secrets.\n${lines.join('\n')}\n`,
-    { mode: 0o600 },
-  )
+  writeFileSync(path, `# Written by \`pnpm stack up\` for the local vecpods stack. Git-ignored; holds local-only secrets.\n${lines.join('\n')}\n`, {
+    mode: 0o600,
+  })
 }

@@ -1,12 +1,14 @@
 import { PRIMARY, type Registry } from '@vecpods/registry'
-import type { ProjectSecrets } from './secrets.ts'
 import type { AdminSql } from './db.ts'
+import type { ProjectSecrets } from './secrets.ts'
 
 type Sql = AdminSql
 
 /** Pods that have a collection the primary reaches through a foreign table. */
 export function fdwPods(registry: Registry): string[] {
-  const pods = Object.values(registry.collections).filter((c) => c.pod !== PRIMARY && c.onPrimary === 'foreign_table').map((c) => c.pod)
+  const pods = Object.values(registry.collections)
+    .filter((c) => c.pod !== PRIMARY && c.onPrimary === 'foreign_table')
+    .map((c) => c.pod)
   return [...new Set(pods)]
 }
 

@@ -52,7 +52,12 @@ export async function prepareFunction(opts: StackOptions, env: Record<string, st
   const entry = join(fnDir, 'index.ts')
   if (!existsSync(denoEnv.DENO_DIR)) opts.log(`  functions  fetching the function's npm dependencies into ${denoEnv.DENO_DIR} (first run only)`)
   const deno = denoBinary(opts)
-  const cached = spawnSync(deno, ['install', ...config, '--entrypoint', entry], { cwd: opts.root, env: denoEnv, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+  const cached = spawnSync(deno, ['install', ...config, '--entrypoint', entry], {
+    cwd: opts.root,
+    env: denoEnv,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  })
   if (cached.status !== 0) throw new Error(`deno could not fetch the function's dependencies:\n${cached.stderr}`)
   // --allow-ffi: onnxruntime-node's addon, which transformers.js uses outside Supabase Edge Runtime.
   return { command: deno, args: ['run', ...config, '--allow-net', '--allow-env', '--allow-read', '--allow-ffi', entry], env: denoEnv }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type postgres from 'postgres'
 import { GENERATED_MARK } from '@vecpods/codegen'
+import type postgres from 'postgres'
 
 export interface MigrationResult {
   applied: string[]
@@ -25,7 +25,9 @@ export class MigrationChangedError extends Error {
 export async function migrate(sql: postgres.Sql, dir: string): Promise<MigrationResult> {
   const result: MigrationResult = { applied: [], reapplied: [], unchanged: 0 }
   if (!existsSync(dir)) return result
-  const files = readdirSync(dir).filter((f) => /^\d+_.+\.sql$/.test(f)).sort()
+  const files = readdirSync(dir)
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .sort()
   const rows = await sql<{ version: string; statements: string[] | null }[]>`
     select version, statements from supabase_migrations.schema_migrations`
   const done = new Map(rows.map((r) => [r.version, r.statements?.join('\n') ?? '']))

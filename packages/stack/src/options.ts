@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { DEFAULT_PORT_BASE, localPorts, projectNames, type ProjectPorts, type Registry } from '@vecpods/registry'
+import { DEFAULT_PORT_BASE, localPorts, type ProjectPorts, projectNames, type Registry } from '@vecpods/registry'
 import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
 
 /** Everything the stack commands need, read once from the environment and the registry. */

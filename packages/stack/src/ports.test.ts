@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { assertPortsFree, portIsFree, PortInUseError } from './ports.ts'
+import { assertPortsFree, PortInUseError, portIsFree } from './ports.ts'
 
 describe('assertPortsFree', () => {
   it('names every port that is taken and what the stack wanted it for', async () => {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
@@ -36,11 +36,7 @@ export function readPid(pidFile: string, marker: string): number | undefined {
 }
 
 /** Starts a long-running process detached from this one, output appended to `logFile`. */
-export function spawnDetached(
-  command: string,
-  args: string[],
-  opts: { logFile: string; pidFile: string; cwd?: string; env?: NodeJS.ProcessEnv },
-): number {
+export function spawnDetached(command: string, args: string[], opts: { logFile: string; pidFile: string; cwd?: string; env?: NodeJS.ProcessEnv }): number {
   mkdirSync(dirname(opts.logFile), { recursive: true })
   const out = openSync(opts.logFile, 'a')
   const child = spawn(command, args, {

@@ -1,7 +1,8 @@
 // The vector-search Supabase Edge Function: serves the vecpods Hono app under /vector-search.
-import registryJson from '../../../vecpods.config.json' with { type: 'json' }
+
 import { createApp, loadConfig, warmUp } from '../../../packages/edge/src/index.ts'
 import { parseRegistry } from '../../../packages/registry/src/index.ts'
+import registryJson from '../../../vecpods.config.json' with { type: 'json' }
 
 const config = loadConfig(parseRegistry(registryJson), Deno.env.toObject())
 warmUp(config)

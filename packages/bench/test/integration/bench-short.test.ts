@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot } from '@vecpods/registry/node'
 import { adminSql, stackEndpoints, stackOptions } from '@vecpods/stack'
-import { BENCH_COLLECTIONS, checkTargets, cleanBench, type BenchResults } from '../../src/index.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BENCH_COLLECTIONS, type BenchResults, checkTargets, cleanBench } from '../../src/index.ts'
 
 // `pnpm bench --short` as CI runs it: every phase against the real stack, on little data. Its
 // figures mean nothing and nothing here looks at speed; it checks that every path answers, that

@@ -1,4 +1,4 @@
-import { opclassOf, type Collection, type ColumnType, type IndexSpec, type Measure } from '@vecpods/registry'
+import { type Collection, type ColumnType, type IndexSpec, type Measure, opclassOf } from '@vecpods/registry'
 import { ident, literal } from './quote.ts'
 
 /** SQL expression reading one metadata field as a typed column; wrong-typed values read as null. */
@@ -39,18 +39,10 @@ export function collectionSql(name: string, col: Collection): string {
   const columns = Object.entries(col.columns)
   const readers = col.access === 'public' ? 'anon, authenticated' : null
 
-  const viewColumns = [
-    'id',
-    'vec as embedding',
-    'metadata',
-    ...columns.map(([field, type]) => `${columnExpression(field, type)} as ${ident(field)}`),
-  ]
+  const viewColumns = ['id', 'vec as embedding', 'metadata', ...columns.map(([field, type]) => `${columnExpression(field, type)} as ${ident(field)}`)]
   const columnIndexes = columns
     .filter(([, type]) => type === 'text' || type === 'number')
-    .map(
-      ([field, type]) =>
-        `create index if not exists ${ident(`${name}_${field}_idx`)} on ${table} ((${columnExpression(field, type)}));\n`,
-    )
+    .map(([field, type]) => `create index if not exists ${ident(`${name}_${field}_idx`)} on ${table} ((${columnExpression(field, type)}));\n`)
     .join('')
 
   return `create table if not exists ${table} (

@@ -1,4 +1,4 @@
-import { distanceOperator, scoreSql, type Collection, type ColumnType } from '@vecpods/registry'
+import { type Collection, type ColumnType, distanceOperator, scoreSql } from '@vecpods/registry'
 import { ident, literal } from './quote.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', number: 'numeric', boolean: 'boolean', jsonb: 'jsonb' }

@@ -21,7 +21,11 @@ describe('queryCache', () => {
   it('embeds a repeated query once, and concurrent misses for one text share one call', async () => {
     const { embedder, calls } = countingEmbedder()
     const embed = queryCache(embedder)
-    expect(await Promise.all([embed('hnsw'), embed('hnsw'), embed('ivfflat')])).toEqual([[4, 1], [4, 1], [7, 1]])
+    expect(await Promise.all([embed('hnsw'), embed('hnsw'), embed('ivfflat')])).toEqual([
+      [4, 1],
+      [4, 1],
+      [7, 1],
+    ])
     expect(await embed('hnsw')).toEqual([4, 1])
     expect(calls).toEqual([['hnsw'], ['ivfflat']])
   })

@@ -26,7 +26,10 @@ describe('selectEmbedder', () => {
   })
 
   it('picks the offline lexical model, which needs its directory', () => {
-    expect(selectEmbedder(registry, { VECPODS_EMBEDDER: 'lexical', VECPODS_MODEL_PATH: '/models' })).toMatchObject({ model: 'vecpods/lexical-384', kind: 'lexical' })
+    expect(selectEmbedder(registry, { VECPODS_EMBEDDER: 'lexical', VECPODS_MODEL_PATH: '/models' })).toMatchObject({
+      model: 'vecpods/lexical-384',
+      kind: 'lexical',
+    })
     expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'lexical' })).toThrow(/VECPODS_MODEL_PATH/)
   })
 

@@ -33,7 +33,7 @@ export function supabaseAiEmbedder(ai: SupabaseAi, concurrency = 4): Embedder {
       const out: number[][] = new Array(texts.length)
       for (let i = 0; i < texts.length; i += concurrency) {
         const chunk = texts.slice(i, i + concurrency)
-        ;(await Promise.all(chunk.map(one))).forEach((v, j) => (out[i + j] = v))
+        for (const [j, v] of (await Promise.all(chunk.map(one))).entries()) out[i + j] = v
       }
       return out
     },

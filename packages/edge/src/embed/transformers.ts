@@ -45,8 +45,13 @@ export function transformersEmbedder(options: TransformersOptions): Embedder {
       const out: number[][] = new Array(texts.length)
       for (let i = 0; i < order.length; i += batchSize) {
         const ids = order.slice(i, i + batchSize)
-        const vectors = (await run(ids.map((id) => texts[id]!), { pooling: 'mean', normalize: true })).tolist()
-        ids.forEach((id, j) => (out[id] = vectors[j]!))
+        const vectors = (
+          await run(
+            ids.map((id) => texts[id]!),
+            { pooling: 'mean', normalize: true },
+          )
+        ).tolist()
+        for (const [j, id] of ids.entries()) out[id] = vectors[j]!
       }
       return out
     },

@@ -1,5 +1,5 @@
 export type { Condition, Scalar } from './ast.ts'
-export { FILTER_LIMITS, parseFilter } from './parse.ts'
-export { compileFilter, lowerFilter, renderPredicate } from './compile.ts'
 export type { CompiledFilter, Predicate } from './compile.ts'
+export { compileFilter, lowerFilter, renderPredicate } from './compile.ts'
 export { matches } from './matches.ts'
+export { FILTER_LIMITS, parseFilter } from './parse.ts'

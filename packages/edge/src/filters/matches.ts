@@ -29,7 +29,7 @@ function compare(field: Json | undefined, op: '>' | '>=' | '<' | '<=', value: st
  * element of an array). The reference for exact-search tests.
  */
 export function matches(c: Condition, metadata: Record<string, Json>): boolean {
-  const has = (key: string) => Object.prototype.hasOwnProperty.call(metadata, key)
+  const has = (key: string) => Object.hasOwn(metadata, key)
   const equals = (key: string, value: Scalar) => has(key) && isScalar(metadata[key]) && metadata[key] === value
   switch (c.kind) {
     case 'and':

@@ -30,10 +30,13 @@ describe('parseFilter', () => {
         {
           kind: 'or',
           parts: [
-            { kind: 'and', parts: [
-              { kind: 'cmp', key: 'year', op: '>=', value: 2020 },
-              { kind: 'cmp', key: 'year', op: '<', value: 2025 },
-            ] },
+            {
+              kind: 'and',
+              parts: [
+                { kind: 'cmp', key: 'year', op: '>=', value: 2020 },
+                { kind: 'cmp', key: 'year', op: '<', value: 2025 },
+              ],
+            },
             { kind: 'contains', key: 'tags', value: 'db' },
           ],
         },
@@ -78,9 +81,7 @@ describe('compileFilter', () => {
       'metadata',
       2,
     )
-    expect(compiled.sql).toBe(
-      '((metadata @@ $2::jsonpath or metadata @> $3::jsonb) and metadata @> $4::jsonb and metadata @? $5::jsonpath)',
-    )
+    expect(compiled.sql).toBe('((metadata @@ $2::jsonpath or metadata @> $3::jsonb) and metadata @> $4::jsonb and metadata @? $5::jsonpath)')
     expect(compiled.params).toEqual(['$."year" > 2012', '{"url":"/it\'s"}', '{"tags":["x"]}', '$."d"'])
     expect(compiled.sql).not.toMatch(/->>|->|[^@]\?\s|::int|::numeric/)
   })

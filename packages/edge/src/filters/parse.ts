@@ -11,8 +11,7 @@ const fail = (path: string, message: string): never => {
   throw new VecpodsError('invalid_filter', `filters${path}: ${message}`)
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function scalar(v: unknown, path: string): Scalar {
   if (v === null || typeof v === 'boolean') return v

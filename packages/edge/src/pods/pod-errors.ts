@@ -1,4 +1,4 @@
-import { VecpodsError, type ErrorCode } from '../errors.ts'
+import { type ErrorCode, VecpodsError } from '../errors.ts'
 
 /** SQLSTATEs the pod functions and PostgreSQL raise, as API error codes. */
 const SQLSTATE_CODES: Record<string, ErrorCode> = {
@@ -12,7 +12,8 @@ const SQLSTATE_CODES: Record<string, ErrorCode> = {
 }
 
 /** Connection failures, from either transport: the pod is down or unreachable. */
-const UNAVAILABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\d\d\d|PGRST00[0-3])$/
+const UNAVAILABLE =
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\d\d\d|PGRST00[0-3])$/
 
 /**
  * Maps a pod failure to an API error: unreachable pods answer 503 `pod_unavailable`, statement

@@ -42,7 +42,8 @@ export function restPod(options: RestPodOptions): PodClient {
       res = await doFetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) })
     } catch (error) {
       const name = (error as Error).name
-      if (name === 'TimeoutError' || name === 'AbortError') throw new VecpodsError('timeout', `pod "${pod}" did not answer in ${timeoutMs} ms`, { cause: error })
+      if (name === 'TimeoutError' || name === 'AbortError')
+        throw new VecpodsError('timeout', `pod "${pod}" did not answer in ${timeoutMs} ms`, { cause: error })
       throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (${(error as Error).message})`, { cause: error })
     }
     const body = (await res.json().catch(() => undefined)) as unknown
@@ -66,15 +67,16 @@ export function restPod(options: RestPodOptions): PodClient {
         include_metadata: q.includeMetadata,
         include_value: q.includeValue,
       })
-      return rows.map((r): PodHit => ({
-        id: r.id,
-        distance: r.distance,
-        ...(q.includeMetadata ? { metadata: r.metadata ?? {} } : {}),
-        ...(q.includeValue ? { value: JSON.parse(r.value!) as number[] } : {}),
-      }))
+      return rows.map(
+        (r): PodHit => ({
+          id: r.id,
+          distance: r.distance,
+          ...(q.includeMetadata ? { metadata: r.metadata ?? {} } : {}),
+          ...(q.includeValue ? { value: JSON.parse(r.value!) as number[] } : {}),
+        }),
+      )
     },
-    upsert: (collection, model, records) =>
-      rpc<number>('upsert', { collection, model, records: upsertBatch(records) }),
+    upsert: (collection, model, records) => rpc<number>('upsert', { collection, model, records: upsertBatch(records) }),
     deleteIds: (collection, ids) => rpc<number>('delete_ids', { collection, ids }),
     deleteWhere: (collection, filter) => rpc<number>('delete_where', { collection, filter }),
     catalog: () => rpc<CatalogRow[]>('catalog', {}).then((rows) => rows.map((r) => ({ ...r, rows: Number(r.rows) }))),

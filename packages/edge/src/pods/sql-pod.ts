@@ -82,12 +82,14 @@ export function sqlPod(options: SqlPodOptions): PodClient {
                 ])
                 return tx.unsafe(text, params)
               })
-        return rows.map((r): PodHit => ({
-          id: r.id as string,
-          distance: Number(r.distance),
-          ...(q.includeMetadata ? { metadata: r.metadata as Record<string, unknown> } : {}),
-          ...(q.includeValue ? { value: JSON.parse(r.value as string) as number[] } : {}),
-        }))
+        return rows.map(
+          (r): PodHit => ({
+            id: r.id as string,
+            distance: Number(r.distance),
+            ...(q.includeMetadata ? { metadata: r.metadata as Record<string, unknown> } : {}),
+            ...(q.includeValue ? { value: JSON.parse(r.value as string) as number[] } : {}),
+          }),
+        )
       }),
 
     // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.

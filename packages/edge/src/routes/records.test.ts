@@ -17,7 +17,13 @@ describe('records routes (in process, fake pods)', () => {
     const res = await request(
       'POST',
       '/collections/docs/records',
-      { records: [{ id: 'a', text: 'four' }, { id: 'b', vector: [0, 1, 0], metadata: { k: 1 } }, { id: 'c', text: 'sixsix' }] },
+      {
+        records: [
+          { id: 'a', text: 'four' },
+          { id: 'b', vector: [0, 1, 0], metadata: { k: 1 } },
+          { id: 'c', text: 'sixsix' },
+        ],
+      },
       'service_role',
     )
     expect(res.status).toBe(200)
@@ -55,9 +61,23 @@ describe('records routes (in process, fake pods)', () => {
     const { pods, request, app, tokens } = await harness({ limits: { maxRecords: 2 } })
     const many = await request('POST', '/collections/docs/records', { records: [1, 2, 3].map((i) => ({ id: `r${i}`, vector: [1, 0, 0] })) }, 'service_role')
     expect([many.status, (await many.json()).error.code]).toEqual([413, 'payload_too_large'])
-    const text = await app.request('/collections/docs/records', { method: 'POST', headers: { authorization: `Bearer ${tokens.service_role}`, 'content-type': 'text/plain' }, body: 'x' })
+    const text = await app.request('/collections/docs/records', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.service_role}`, 'content-type': 'text/plain' },
+      body: 'x',
+    })
     expect([text.status, (await text.json()).error.code]).toEqual([415, 'unsupported_media_type'])
-    const mixed = await request('POST', '/collections/docs/records', { records: [{ id: 'a', vector: [1, 0, 0] }, { id: 'b', vector: [1, 0] }] }, 'service_role')
+    const mixed = await request(
+      'POST',
+      '/collections/docs/records',
+      {
+        records: [
+          { id: 'a', vector: [1, 0, 0] },
+          { id: 'b', vector: [1, 0] },
+        ],
+      },
+      'service_role',
+    )
     expect([mixed.status, (await mixed.json()).error.code]).toEqual([400, 'dimension_mismatch'])
     expect(pods.pod_a.upserts).toHaveLength(0)
   })

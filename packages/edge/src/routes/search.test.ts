@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fakeEmbedder, harness } from '../testing/harness.ts'
 import { podDown } from '../testing/fake-pod.ts'
+import { fakeEmbedder, harness } from '../testing/harness.ts'
 
 const q = [1, 0, 0]
 

@@ -57,5 +57,5 @@ export async function harness(options: { embedder?: Embedder; limits?: Partial<L
     })
   return { app, pods, registry, tokens, request }
 }
-export { fakePod, podDown, podTimeout } from './fake-pod.ts'
 export type { FakePod } from './fake-pod.ts'
+export { fakePod, podDown, podTimeout } from './fake-pod.ts'

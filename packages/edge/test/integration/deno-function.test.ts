@@ -1,16 +1,15 @@
 import { createClient } from '@supabase/supabase-js'
+import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { type ProjectEndpoints, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
-import { stackEndpoints, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
 
 // The stack serves supabase/functions/vector-search/index.ts under the real Deno runtime,
 // behind the primary's Supabase-shaped URL: exactly what supabase-js talks to when hosted.
 let primary: ProjectEndpoints
 const run = `deno-${Date.now().toString(36)}`
 const vector = (axis: number) => Array.from({ length: 384 }, (_, i) => (i === axis ? 1 : 0))
-const client = (key: string) =>
-  createClient(primary.apiUrl, key, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
+const client = (key: string) => createClient(primary.apiUrl, key, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
 
 beforeAll(async () => {
   primary = (await stackEndpoints(stackOptions(process.env, () => {}))).find((e) => e.project === 'primary')!
@@ -86,7 +85,11 @@ describe('vector-search under Deno through functions.invoke', () => {
   it('answers CORS preflight and maps errors to their codes', async () => {
     const pre = await fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, apikey, x-client-info, content-type' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, apikey, x-client-info, content-type',
+      },
     })
     expect(pre.status).toBe(204)
     const res = await fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient } from '@supabase/supabase-js'
+import { loadRegistry, repoRoot } from '@vecpods/registry/node'
+import { analyzeForeignTables, loadSecrets, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
 import fc from 'fast-check'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { loadRegistry, repoRoot } from '@vecpods/registry/node'
-import { analyzeForeignTables, loadSecrets, stackEndpoints, stackEnvironment, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
-import { compileFilter, createApp, loadConfig, parseFilter, type EdgeConfig } from '../../src/index.ts'
+import { compileFilter, createApp, type EdgeConfig, loadConfig, parseFilter } from '../../src/index.ts'
 import { prng, unit } from '../random.ts'
 
 // The primary reaches pod collections through postgres_fdw foreign tables. What runs on the pod
@@ -86,7 +86,11 @@ async function explain(sql: postgres.Sql | postgres.TransactionSql, text: string
   const plan = await sql.unsafe(`explain (verbose, costs off) ${text}`, params as never)
   return plan.map((r) => r['QUERY PLAN'] as string).join('\n')
 }
-const remoteSql = (plan: string) => plan.split('\n').find((l) => l.trim().startsWith('Remote SQL:'))?.trim() ?? ''
+const remoteSql = (plan: string) =>
+  plan
+    .split('\n')
+    .find((l) => l.trim().startsWith('Remote SQL:'))
+    ?.trim() ?? ''
 const bind = (f: ReturnType<typeof compileFilter>) => f.params.map((p, i) => (f.types[i] === 'jsonb' ? JSON.parse(p) : p))
 
 describe('postgres_fdw pushdown, read off EXPLAIN (VERBOSE) on the primary', () => {
@@ -110,14 +114,18 @@ describe('postgres_fdw pushdown, read off EXPLAIN (VERBOSE) on the primary', () 
   it('match_docs runs its whole query on the pod: only match_count rows cross', async () => {
     notices = []
     await db.unsafe(`load 'auto_explain'`)
-    await db.unsafe(`set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_verbose = on; set auto_explain.log_analyze = on; set client_min_messages = log`)
+    await db.unsafe(
+      `set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_verbose = on; set auto_explain.log_analyze = on; set client_min_messages = log`,
+    )
     const found = await db`select id from public.match_docs(${vectorText(query)}::extensions.vector, 7, ${db.json({ run })}, '$.year >= 2005'::jsonpath)`
     await db.unsafe(`set client_min_messages = notice; set auto_explain.log_min_duration = -1`)
     expect(found).toHaveLength(7)
     const plan = notices.find((n) => n.includes('public.docs t'))!
     expect(plan).toMatch(/Foreign Scan on public\.docs t .*\(actual time=[\d.]+\.\.[\d.]+ rows=7 loops=1\)/)
     expect(plan).not.toMatch(/\bSort\b|\bLimit\b/)
-    expect(remoteSql(plan)).toMatch(/WHERE \(\(metadata @> '\{"run": "fdw-[a-z0-9]+"\}'\)\) AND \(\(metadata @@ '\(\$\."year" >= 2005\)'::jsonpath\)\) ORDER BY .* LIMIT 7::bigint$/)
+    expect(remoteSql(plan)).toMatch(
+      /WHERE \(\(metadata @> '\{"run": "fdw-[a-z0-9]+"\}'\)\) AND \(\(metadata @@ '\(\$\."year" >= 2005\)'::jsonpath\)\) ORDER BY .* LIMIT 7::bigint$/,
+    )
   })
 })
 
@@ -163,7 +171,9 @@ describe('results through the primary', () => {
 
   it('service-only collections stay invisible to anon on the primary', async () => {
     const anon = createClient(primary.apiUrl, primary.keys.anonKey, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
-    const openapi = (await (await fetch(`${primary.apiUrl}/rest/v1/`, { headers: { apikey: primary.keys.anonKey } })).json()) as { paths: Record<string, unknown> }
+    const openapi = (await (await fetch(`${primary.apiUrl}/rest/v1/`, { headers: { apikey: primary.keys.anonKey } })).json()) as {
+      paths: Record<string, unknown>
+    }
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/docs', '/posts', '/api', '/rpc/match_docs']))
     expect(Object.keys(openapi.paths).filter((p) => p.includes('drafts'))).toEqual([])
     expect((await anon.from('drafts').select('id')).error?.code).toBe('42501')
@@ -176,7 +186,9 @@ describe('results through the primary', () => {
 describe('the generated primary migrations', () => {
   it('apply cleanly twice more on a running primary, and the foreign tables keep answering', async () => {
     const dir = join(repoRoot, 'supabase', 'migrations')
-    const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
     expect(files.filter((f) => f.includes('_foreign_table_'))).toEqual([
       '20261125000100_foreign_table_docs.sql',
       '20261125000200_foreign_table_posts.sql',
@@ -199,13 +211,28 @@ describe('the compiler only emits pushable forms', () => {
   const scalar = fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.boolean(), fc.constant(null))
   const ordered = fc.oneof(fc.string({ maxLength: 6 }), fc.integer())
   const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !k.startsWith('$'))
-  const leaf = fc.tuple(key, fc.oneof(
-    fc.record({ $eq: scalar }), fc.record({ $ne: scalar }), fc.record({ $gt: ordered }), fc.record({ $lte: ordered }),
-    fc.record({ $in: fc.array(scalar, { minLength: 1, maxLength: 3 }) }), fc.record({ $nin: fc.array(scalar, { minLength: 1, maxLength: 3 }) }),
-    fc.record({ $contains: scalar }), fc.record({ $exists: fc.boolean() }),
-  )).map(([k, ops]) => ({ [k]: ops }))
+  const leaf = fc
+    .tuple(
+      key,
+      fc.oneof(
+        fc.record({ $eq: scalar }),
+        fc.record({ $ne: scalar }),
+        fc.record({ $gt: ordered }),
+        fc.record({ $lte: ordered }),
+        fc.record({ $in: fc.array(scalar, { minLength: 1, maxLength: 3 }) }),
+        fc.record({ $nin: fc.array(scalar, { minLength: 1, maxLength: 3 }) }),
+        fc.record({ $contains: scalar }),
+        fc.record({ $exists: fc.boolean() }),
+      ),
+    )
+    .map(([k, ops]) => ({ [k]: ops }))
   const { filter } = fc.letrec<{ filter: Record<string, unknown> }>((tie) => ({
-    filter: fc.oneof({ depthSize: 'small' }, leaf, fc.record({ $and: fc.array(tie('filter'), { minLength: 1, maxLength: 3 }) }), fc.record({ $or: fc.array(tie('filter'), { minLength: 1, maxLength: 3 }) })),
+    filter: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.record({ $and: fc.array(tie('filter'), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ $or: fc.array(tie('filter'), { minLength: 1, maxLength: 3 }) }),
+    ),
   }))
   // The SQL may hold only: parentheses, and/or/not, and `metadata <@>|@@|@?> $n::jsonb|jsonpath`.
   // Never ->>, ->, ?, casts of fields, or any value: those would pull rows to the primary.

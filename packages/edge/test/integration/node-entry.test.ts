@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot } from '@vecpods/registry/node'
-import { adminSql, stackEndpoints, stackEnvironment, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
+import { adminSql, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // The Node entry (`pnpm edge:node`) serves the same app as the Deno function.
 const opts = stackOptions(process.env, () => {})
@@ -49,14 +49,24 @@ describe('the Node entry', () => {
   })
 
   it('upserts text and finds it with a text query', async () => {
-    const up = await call('POST', '/collections/docs/records', {
-      records: [
-        { id: `${run}-1`, text: 'Connection pooling keeps database connections open between requests', metadata: { run } },
-        { id: `${run}-2`, text: 'Image thumbnails are resized on upload', metadata: { run } },
-      ],
-    }, primary.keys.serviceRoleKey)
+    const up = await call(
+      'POST',
+      '/collections/docs/records',
+      {
+        records: [
+          { id: `${run}-1`, text: 'Connection pooling keeps database connections open between requests', metadata: { run } },
+          { id: `${run}-2`, text: 'Image thumbnails are resized on upload', metadata: { run } },
+        ],
+      },
+      primary.keys.serviceRoleKey,
+    )
     expect(up.status).toBe(200)
-    const res = await call('POST', '/search', { collection: 'docs', query: 'pooled database connections', filters: { run: { $eq: run } } }, primary.keys.anonKey)
+    const res = await call(
+      'POST',
+      '/search',
+      { collection: 'docs', query: 'pooled database connections', filters: { run: { $eq: run } } },
+      primary.keys.anonKey,
+    )
     expect(res.status).toBe(200)
     const body = (await res.json()) as { data: { id: string }[] }
     expect(body.data.map((h) => h.id)).toEqual([`${run}-1`, `${run}-2`])

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadRegistry } from '@vecpods/registry/node'
-import { stackEndpoints, stackEnvironment, stackOptions, startDatabase, stopDatabase, type ProjectEndpoints } from '@vecpods/stack'
-import { createApp, loadConfig, type EdgeConfig } from '../../src/index.ts'
+import { type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions, startDatabase, stopDatabase } from '@vecpods/stack'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type EdgeConfig, loadConfig } from '../../src/index.ts'
 
 // One pod's database goes away while the edge keeps running: its collection answers 503, the
 // others keep answering, fan-out degrades to the healthy pods, and it all recovers in place.
@@ -37,7 +37,12 @@ beforeAll(async () => {
   app = createApp(config)
   primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
   for (const collection of ['docs', 'posts', 'api']) {
-    const res = await call('POST', `/collections/${collection}/records`, { records: [{ id: `${run}-${collection}`, vector, metadata: { run } }] }, primary.keys.serviceRoleKey)
+    const res = await call(
+      'POST',
+      `/collections/${collection}/records`,
+      { records: [{ id: `${run}-${collection}`, vector, metadata: { run } }] },
+      primary.keys.serviceRoleKey,
+    )
     expect(res.status).toBe(200)
   }
 })

@@ -1,8 +1,8 @@
-import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadRegistry } from '@vecpods/registry/node'
 import { stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
-import { createApp, loadConfig, matches, parseFilter, type EdgeConfig } from '../../src/index.ts'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type EdgeConfig, loadConfig, matches, parseFilter } from '../../src/index.ts'
 import { prng, unit } from '../random.ts'
 
 type Meta = Record<string, string | number | boolean | string[]>
@@ -75,12 +75,14 @@ const scalarFor: Record<string, fc.Arbitrary<string | number | boolean>> = {
 const leaf = fc.constantFrom(...Object.keys(scalarFor)).chain((key) => {
   const v = scalarFor[key]!
   const ordered = key === 'year' || key === 'lang' || key === 'title' ? [fc.record({ op: fc.constantFrom('$gt', '$gte', '$lt', '$lte'), v })] : []
-  return fc.oneof(
-    fc.record({ op: fc.constantFrom('$eq', '$ne', '$contains'), v }),
-    fc.record({ op: fc.constantFrom('$in', '$nin'), v: fc.array(v, { minLength: 1, maxLength: 3 }) }),
-    fc.record({ op: fc.constant('$exists'), v: fc.boolean() }),
-    ...ordered,
-  ).map(({ op, v: value }) => ({ [key]: { [op]: value } }))
+  return fc
+    .oneof(
+      fc.record({ op: fc.constantFrom('$eq', '$ne', '$contains'), v }),
+      fc.record({ op: fc.constantFrom('$in', '$nin'), v: fc.array(v, { minLength: 1, maxLength: 3 }) }),
+      fc.record({ op: fc.constant('$exists'), v: fc.boolean() }),
+      ...ordered,
+    )
+    .map(({ op, v: value }) => ({ [key]: { [op]: value } }))
 })
 const { filter } = fc.letrec<{ filter: Record<string, unknown> }>((tie) => ({
   filter: fc.oneof(
@@ -182,18 +184,25 @@ describe('auth and bad input', () => {
     expect(await codeOf(await call('POST', '/search', { ...search, filters: { year: { $regex: 'x' } } }))).toEqual([400, 'invalid_filter'])
     expect(await codeOf(await call('POST', '/search', { ...search, model: 'openai/ada' }))).toEqual([409, 'model_mismatch'])
     expect(await codeOf(await call('POST', '/search', { collection: 'docs', query: 'hello', model: 'openai/ada' }))).toEqual([409, 'model_mismatch'])
-    expect(await codeOf(await call('POST', '/collections/docs/records', { records: [{ id: 'm', vector: search.vector }], model: 'openai/ada' }, serviceKey))).toEqual([409, 'model_mismatch'])
+    expect(
+      await codeOf(await call('POST', '/collections/docs/records', { records: [{ id: 'm', vector: search.vector }], model: 'openai/ada' }, serviceKey)),
+    ).toEqual([409, 'model_mismatch'])
     expect(await codeOf(await call('DELETE', '/collections/docs/records', { filters: {} }, serviceKey))).toEqual([400, 'invalid_request'])
   })
 
   it('rejects a batch with one bad record whole: nothing is written', async () => {
     const ids = [`${run}-x1`, `${run}-x2`]
-    const res = await call('POST', '/collections/docs/records', {
-      records: [
-        { id: ids[0], vector: records[0]!.vector, metadata: { run } },
-        { id: ids[1], vector: [1, 2], metadata: { run } },
-      ],
-    }, serviceKey)
+    const res = await call(
+      'POST',
+      '/collections/docs/records',
+      {
+        records: [
+          { id: ids[0], vector: records[0]!.vector, metadata: { run } },
+          { id: ids[1], vector: [1, 2], metadata: { run } },
+        ],
+      },
+      serviceKey,
+    )
     expect(await codeOf(res)).toEqual([400, 'dimension_mismatch'])
     const found = await call('POST', '/search', { ...search, limit: 100, exact: true, filters: { run: { $eq: run } } })
     const got = ((await found.json()) as { data: { id: string }[] }).data.map((h) => h.id)

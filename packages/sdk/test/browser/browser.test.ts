@@ -1,15 +1,23 @@
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
+import { type ProjectEndpoints, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { build } from 'esbuild'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stackEndpoints, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
 import { createVectorClient } from '../../src/index.ts'
 import type { PageConfig } from './page.ts'
 
 // The SDK bundled for the browser (esbuild, platform "browser") and run in Debian's Chromium
 // against the real stack: browser compatibility proven, not assumed.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 const run = `browser-${Date.now().toString(36)}`
 let browser: Browser
 let server: Server
@@ -38,7 +46,9 @@ beforeAll(async () => {
   const script = bundle.outputFiles[0]!.text
   server = createServer((req, res) => {
     if (req.url === '/page.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><title>sdk</title><script type="module" src="/page.js"></script>')
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><meta charset="utf-8"><title>sdk</title><script type="module" src="/page.js"></script>')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   pageUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/`

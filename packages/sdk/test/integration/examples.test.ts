@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { denoBinary, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createVectorClient } from '../../src/index.ts'
 
 // The package README's examples, run as a reader would run them, against the real stack.
@@ -23,7 +23,10 @@ afterAll(async () => {
 
 describe('SDK examples', () => {
   it('the Node script upserts with progress and finds the right note', () => {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', join(examples, 'node-ingest.ts'), 'query a table that lives in another database'], { env, encoding: 'utf8' })
+    const out = spawnSync(process.execPath, ['--import', 'tsx', join(examples, 'node-ingest.ts'), 'query a table that lives in another database'], {
+      env,
+      encoding: 'utf8',
+    })
     expect(out.stderr).toBe('')
     const lines = out.stdout.trim().split('\n')
     expect(lines.slice(0, 2)).toEqual(['upserted 2/4 (batch 1/2)', 'upserted 4/4 (batch 2/2)'])

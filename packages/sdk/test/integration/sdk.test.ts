@@ -1,7 +1,7 @@
 import { createClient } from '@supabase/supabase-js'
+import { type ProjectEndpoints, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { stackEndpoints, stackOptions, type ProjectEndpoints } from '@vecpods/stack'
 import { createVectorClient, type VectorClient } from '../../src/index.ts'
 
 // The SDK against the real stack: search through the Deno-served edge function, reads through
@@ -16,9 +16,21 @@ const supabase = (ep: ProjectEndpoints, key: string) =>
   createClient(ep.apiUrl, key, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
 
 const pages = [
-  { id: `${run}-pool`, text: 'Connection pooling keeps database connections open between requests', metadata: { run, url: '/pooling', package: 'postgres', version: '3.4.9' } },
-  { id: `${run}-rls`, text: 'Row level security policies decide which rows a role may read', metadata: { run, url: '/rls', package: 'supabase', version: '2.0.0' } },
-  { id: `${run}-hnsw`, text: 'An HNSW index makes nearest neighbour search over vectors fast', metadata: { run, url: '/hnsw', package: 'pgvector', version: '0.8.0' } },
+  {
+    id: `${run}-pool`,
+    text: 'Connection pooling keeps database connections open between requests',
+    metadata: { run, url: '/pooling', package: 'postgres', version: '3.4.9' },
+  },
+  {
+    id: `${run}-rls`,
+    text: 'Row level security policies decide which rows a role may read',
+    metadata: { run, url: '/rls', package: 'supabase', version: '2.0.0' },
+  },
+  {
+    id: `${run}-hnsw`,
+    text: 'An HNSW index makes nearest neighbour search over vectors fast',
+    metadata: { run, url: '/hnsw', package: 'pgvector', version: '0.8.0' },
+  },
 ]
 
 beforeAll(async () => {
@@ -40,7 +52,11 @@ describe('@vecpods/sdk on the real stack', () => {
     expect(up).toEqual({ data: { upserted: 3 }, error: null })
     expect(progress).toEqual([2, 3])
 
-    const { data, meta, error } = await anon.search('how do I keep database connections pooled?', { collection: 'docs', limit: 3, filters: { run: { $eq: run } } })
+    const { data, meta, error } = await anon.search('how do I keep database connections pooled?', {
+      collection: 'docs',
+      limit: 3,
+      filters: { run: { $eq: run } },
+    })
     expect(error).toBeNull()
     expect(data!.map((h) => h.id)[0]).toBe(`${run}-pool`)
     expect(data![0]).toMatchObject({ collection: 'docs', pod: 'pod_a', metadata: { url: '/pooling', package: 'postgres' } })

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { serveGateway, type GatewaySite } from './proxy.ts'
+import { type GatewaySite, serveGateway } from './proxy.ts'
 
 // Entry of the gateway process the stack starts: `main.ts <sites.json>`.
 const file = process.argv[2]

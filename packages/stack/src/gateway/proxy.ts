@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http'
 
 /** One Supabase-shaped API: a listening port, the project's API keys and its upstreams by path prefix. */
 export interface GatewaySite {
@@ -40,13 +40,17 @@ export function handle(site: GatewaySite, req: IncomingMessage, res: ServerRespo
     res.end()
     return
   }
-  if (url.pathname === '/health') return reply(res, 200, { project: site.project, status: 'ok' })
   const prefix = Object.keys(site.upstreams).find((p) => url.pathname === p || url.pathname.startsWith(`${p}/`))
-  if (!prefix) return reply(res, 404, { message: `no route for ${url.pathname}`, hint: `try ${Object.keys(site.upstreams).join(', ')}` })
   const key = apiKeyOf(req, url)
-  if (!key) return reply(res, 401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' })
-  if (!site.apiKeys.includes(key)) return reply(res, 401, { message: 'Invalid API key', hint: `Use this project's (${site.project}) anon or service_role key.` })
+  if (url.pathname === '/health') reply(res, 200, { project: site.project, status: 'ok' })
+  else if (!prefix) reply(res, 404, { message: `no route for ${url.pathname}`, hint: `try ${Object.keys(site.upstreams).join(', ')}` })
+  else if (!key) reply(res, 401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' })
+  else if (!site.apiKeys.includes(key)) reply(res, 401, { message: 'Invalid API key', hint: `Use this project's (${site.project}) anon or service_role key.` })
+  else forward(site, prefix, key, url, req, res)
+}
 
+/** Passes the request on to the prefix's upstream, streaming both ways. */
+function forward(site: GatewaySite, prefix: string, key: string, url: URL, req: IncomingMessage, res: ServerResponse): void {
   const target = new URL(site.upstreams[prefix]!)
   const headers = { ...req.headers, host: target.host }
   headers.authorization ??= `Bearer ${key}`

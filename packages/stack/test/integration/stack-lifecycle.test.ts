@@ -2,13 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, 
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
 import { migrationsDir } from '@vecpods/codegen'
+import { describe, expect, it } from 'vitest'
 import {
   adminSql,
+  type ComponentStatus,
   down,
-  migrate,
   MigrationChangedError,
+  migrate,
   PortInUseError,
   portIsFree,
   reset,
@@ -16,7 +17,6 @@ import {
   stackOptions,
   status,
   up,
-  type ComponentStatus,
 } from '../../src/index.ts'
 
 const pids = (rows: ComponentStatus[]) => rows.map((r) => `${r.project}/${r.component}:${r.detail ?? ''}`)
@@ -45,8 +45,14 @@ describe('stack lifecycle', () => {
     expect(stopped).toEqual([
       'functions',
       'gateway',
-      'pod_c PostgREST', 'pod_b PostgREST', 'pod_a PostgREST', 'primary PostgREST',
-      'primary postgres', 'pod_c postgres', 'pod_b postgres', 'pod_a postgres',
+      'pod_c PostgREST',
+      'pod_b PostgREST',
+      'pod_a PostgREST',
+      'primary PostgREST',
+      'primary postgres',
+      'pod_c postgres',
+      'pod_b postgres',
+      'pod_a postgres',
     ])
     const after = await status(opts)
     expect(after.filter((c) => c.running)).toEqual([])
@@ -97,7 +103,9 @@ describe('migrations', () => {
     const sql = adminSql(podA.dbUrl)
     try {
       const dir = join(opts.root, migrationsDir('pod_a'))
-      const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()
       expect(files).toEqual(['20261125000000_vecpods_setup.sql', '20261125000100_create_collection_docs.sql', '20261125000500_create_collection_bench_a.sql'])
       const again = await migrate(sql, dir)
       expect(again).toEqual({ applied: [], reapplied: [], unchanged: files.length })

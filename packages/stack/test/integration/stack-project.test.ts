@@ -1,8 +1,8 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
-import { adminSql, stackEndpoints, stackOptions, type ProjectEndpoints } from '../../src/index.ts'
+import { adminSql, type ProjectEndpoints, stackEndpoints, stackOptions } from '../../src/index.ts'
 
 const quiet = () => {}
 let podA: ProjectEndpoints
@@ -52,11 +52,7 @@ describe('docs on pod A through its Supabase-shaped URL', () => {
     expect(inserted.status).toBe(201)
 
     const anon = client(podA, podA.keys.anonKey)
-    const { data, error } = await anon
-      .from('docs')
-      .select('id, metadata, url')
-      .eq('url', '/hello-world')
-      .like('id', `${run}%`)
+    const { data, error } = await anon.from('docs').select('id, metadata, url').eq('url', '/hello-world').like('id', `${run}%`)
     expect(error).toBeNull()
     expect(data).toEqual([{ id: `${run}-1`, metadata: { url: '/hello-world', package: 'vecpods', year: 2026 }, url: '/hello-world' }])
   })
@@ -73,7 +69,10 @@ describe('docs on pod A through its Supabase-shaped URL', () => {
     const insert = await anon.from('docs').insert({ id: `${run}-anon`, embedding: vector(3), metadata: {} })
     expect(insert.error?.code).toBe('42501')
     expect(insert.status).toBe(401)
-    const update = await anon.from('docs').update({ metadata: { url: '/hacked' } }).eq('id', `${run}-1`)
+    const update = await anon
+      .from('docs')
+      .update({ metadata: { url: '/hacked' } })
+      .eq('id', `${run}-1`)
     expect(update.error?.code).toBe('42501')
     const remove = await anon.from('docs').delete().eq('id', `${run}-1`)
     expect(remove.error?.code).toBe('42501')
@@ -95,7 +94,10 @@ describe('docs on pod A through its Supabase-shaped URL', () => {
     ])
     expect(error?.code).toBe('22000')
     expect(error?.message).toMatch(/expected 384 dimensions, not 3/)
-    const { count } = await service.from('docs').select('id', { count: 'exact', head: true }).in('id', [`${run}-ok`, `${run}-short`])
+    const { count } = await service
+      .from('docs')
+      .select('id', { count: 'exact', head: true })
+      .in('id', [`${run}-ok`, `${run}-short`])
     expect(count).toBe(0)
   })
 
