@@ -27,16 +27,4 @@ export type VecpodsCollections = {
     "symbol"?: string
     "kind"?: string
   }
-  /** On pod_a, cosine (service_role only). */
-  "bench_a": {
-    "cluster"?: number
-  }
-  /** On pod_b, cosine (service_role only). */
-  "bench_b": {
-    "cluster"?: number
-  }
-  /** On pod_c, cosine (service_role only). */
-  "bench_c": {
-    "cluster"?: number
-  }
 }

@@ -373,7 +373,9 @@ async function measureAll(o: BenchOptions, ui: BenchUi, env: NodeJS.ProcessEnv, 
   const registry = stack.registry
   for (const name of BENCH_COLLECTIONS) {
     if (!registry.collections[name])
-      throw new Error(`the registry has no collection "${name}": the bench needs ${BENCH_COLLECTIONS.join(', ')} (see vecpods.config.json)`)
+      throw new Error(
+        `the registry has no collection "${name}": the bench needs ${BENCH_COLLECTIONS.join(', ')} (declared in packages/bench/bench.registry.json, which pnpm stack up applies unless VECPODS_OVERLAYS says otherwise)`,
+      )
   }
   const eps = new Map((await stackEndpoints(stack)).map((e) => [e.project, e]))
   const primary = eps.get(PRIMARY)!

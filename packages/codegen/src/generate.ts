@@ -1,6 +1,6 @@
-import { collectionsOn, efSearchOf, localPorts, PRIMARY, projectNames, type Registry, registrySchema } from '@vecpods/registry'
+import { efSearchOf, localPorts, overlaidCollections, PRIMARY, projectNames, type Registry, registrySchema } from '@vecpods/registry'
 import { z } from 'zod'
-import { GENERATED_MARK, migrationsDir, migrationVersion, projectDir } from './layout.ts'
+import { GENERATED_MARK, migrationsDir, migrationVersion, overlayVersion, projectDir } from './layout.ts'
 import { collectionSql } from './sql/collection.ts'
 import { fdwSetupSql, foreignTableSql } from './sql/foreign-table.ts'
 import { setupSql } from './sql/setup.ts'
@@ -17,34 +17,55 @@ const sqlHeader = (what: string) => `-- ${GENERATED_MARK}: ${what}.\n-- Do not e
 /** The migrations of one project (the primary or a pod), in the order they apply. */
 export function projectMigrations(registry: Registry, project: string): GeneratedFile[] {
   const dir = migrationsDir(project)
-  const files: GeneratedFile[] = [
-    {
-      path: `${dir}/${migrationVersion(0)}_vecpods_setup.sql`,
-      content:
-        sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) +
-        setupSql(efSearchOf(registry, project)) +
-        (project === PRIMARY && usesForeignTables(registry) ? fdwSetupSql() : ''),
-    },
-  ]
+  const setup = {
+    path: `${dir}/${migrationVersion(0)}_vecpods_setup.sql`,
+    content:
+      sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) +
+      setupSql(efSearchOf(registry, project)) +
+      (project === PRIMARY && usesForeignTables(registry) ? fdwSetupSql() : ''),
+  }
   // Collection steps follow the registry's order of all collections, so adding a collection at the
   // end of the file never renumbers the migrations of collections already deployed.
   const all = Object.keys(registry.collections)
-  for (const [name, col] of collectionsOn(registry, project)) {
-    files.push({
-      path: `${dir}/${migrationVersion(1 + all.indexOf(name))}_create_collection_${name}.sql`,
-      content: sqlHeader(`collection "${name}" on "${project}"`) + collectionSql(name, col),
-    })
-  }
-  if (project === PRIMARY) {
-    // Pod collections seen from the primary through postgres_fdw (collections kept in the primary
-    // itself have their views above); numbered by the same registry step as on their pod.
-    for (const [name, col] of Object.entries(registry.collections)) {
-      if (col.pod === PRIMARY || col.onPrimary !== 'foreign_table') continue
+  return [setup, ...collectionMigrations(registry, project, all, (name) => `${dir}/${migrationVersion(1 + all.indexOf(name))}`)]
+}
+
+/**
+ * The migrations an overlay adds to one project: its collections (and, on the primary, their
+ * foreign tables), numbered from `OVERLAY_EPOCH` so they never take a shipped migration's version.
+ * They live outside the repository (the local stack writes them under its state directory).
+ */
+export function overlayMigrations(base: Registry, merged: Registry, project: string): GeneratedFile[] {
+  const added = overlaidCollections(base, merged)
+  const files =
+    project === PRIMARY && usesForeignTables(merged) && !usesForeignTables(base)
+      ? [{ path: `${overlayVersion(0)}_vecpods_fdw_setup.sql`, content: sqlHeader("postgres_fdw for the overlay's collections") + fdwSetupSql() }]
+      : []
+  return [...files, ...collectionMigrations(merged, project, added, (name) => overlayVersion(1 + added.indexOf(name)))]
+}
+
+/** A project's files for the given collections: tables on their pod, foreign tables on the primary. */
+function collectionMigrations(registry: Registry, project: string, names: string[], prefix: (name: string) => string): GeneratedFile[] {
+  const files: GeneratedFile[] = []
+  for (const name of names) {
+    const col = registry.collections[name]!
+    if (col.pod === project) {
       files.push({
-        path: `${dir}/${migrationVersion(1 + all.indexOf(name))}_foreign_table_${name}.sql`,
-        content: sqlHeader(`collection "${name}" of ${col.pod}, as a foreign table of the primary`) + foreignTableSql(name, col),
+        path: `${prefix(name)}_create_collection_${name}.sql`,
+        content: sqlHeader(`collection "${name}" on "${project}"`) + collectionSql(name, col),
       })
     }
+  }
+  if (project !== PRIMARY) return files
+  // Pod collections seen from the primary through postgres_fdw (collections kept in the primary
+  // itself have their views above); numbered by the same registry step as on their pod.
+  for (const name of names) {
+    const col = registry.collections[name]!
+    if (col.pod === PRIMARY || col.onPrimary !== 'foreign_table') continue
+    files.push({
+      path: `${prefix(name)}_foreign_table_${name}.sql`,
+      content: sqlHeader(`collection "${name}" of ${col.pod}, as a foreign table of the primary`) + foreignTableSql(name, col),
+    })
   }
   return files
 }

@@ -1,6 +1,6 @@
 export type { GeneratedFile } from './generate.ts'
-export { generate, projectConfigToml, projectMigrations, registryJsonSchema } from './generate.ts'
-export { GENERATED_MARK, migrationsDir, projectDir } from './layout.ts'
+export { generate, overlayMigrations, projectConfigToml, projectMigrations, registryJsonSchema } from './generate.ts'
+export { GENERATED_MARK, migrationsDir, OVERLAY_EPOCH, projectDir } from './layout.ts'
 export { collectionSql, columnExpression } from './sql/collection.ts'
 export { setupSql } from './sql/setup.ts'
 export type { Drift } from './write.ts'

@@ -1,4 +1,4 @@
-import { efSearchOf, PRIMARY, projectEnvNames, type Registry } from '../../registry/src/index.ts'
+import { applyOverlay, efSearchOf, PRIMARY, parseOverlay, projectEnvNames, type Registry } from '../../registry/src/index.ts'
 import { selectEmbedder } from './embed/select.ts'
 import type { Embedder } from './embed/types.ts'
 import { restPod } from './pods/rest-pod.ts'
@@ -29,10 +29,13 @@ export type Env = Record<string, string | undefined>
 /**
  * Reads the JWT secret (`VECPODS_JWT_SECRET`, else `SUPABASE_JWT_SECRET`) and each pod's
  * connection settings from the variables the registry names, opens a client per pod, and picks
- * the embedder (`VECPODS_EMBEDDER`, see `selectEmbedder`).
+ * the embedder (`VECPODS_EMBEDDER`, see `selectEmbedder`). `VECPODS_REGISTRY_OVERLAY` (JSON, set
+ * by the local stack for the benchmark's collections) adds collections to the registry.
  * Throws naming every missing variable.
  */
-export function loadConfig(registry: Registry, env: Env): EdgeConfig {
+export function loadConfig(shipped: Registry, env: Env): EdgeConfig {
+  const overlay = env.VECPODS_REGISTRY_OVERLAY
+  const registry = overlay ? applyOverlay(shipped, parseOverlay(JSON.parse(overlay), 'VECPODS_REGISTRY_OVERLAY'), 'VECPODS_REGISTRY_OVERLAY') : shipped
   const missing: string[] = []
   const need = (name: string) => {
     const value = env[name]

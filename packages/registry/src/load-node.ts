@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { RegistryError } from './errors.ts'
+import { applyOverlay, type Overlay, parseOverlay } from './overlay.ts'
 import { parseRegistryText } from './parse.ts'
 import type { Registry } from './schema.ts'
 
@@ -13,13 +14,32 @@ export function defaultRegistryPath(env: NodeJS.ProcessEnv = process.env): strin
   return resolve(env.VECPODS_CONFIG ?? resolve(repoRoot, 'vecpods.config.json'))
 }
 
-/** Reads and validates a registry file. */
-export function loadRegistry(path = defaultRegistryPath()): Registry {
-  let text: string
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8')
+    return readFileSync(path, 'utf8')
   } catch (error) {
     throw new RegistryError(path, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }])
   }
-  return parseRegistryText(text, path)
+}
+
+/** Reads and validates a registry file. */
+export function loadRegistry(path = defaultRegistryPath()): Registry {
+  return parseRegistryText(readText(path), path)
+}
+
+/** Reads an overlay file (see `applyOverlay`). */
+export function loadOverlay(path: string): Overlay {
+  let json: unknown
+  try {
+    json = JSON.parse(readText(path))
+  } catch (error) {
+    if (error instanceof RegistryError) throw error
+    throw new RegistryError(path, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }])
+  }
+  return parseOverlay(json, path)
+}
+
+/** A registry with overlay files applied in order. */
+export function loadRegistryWithOverlays(path: string, overlays: string[]): Registry {
+  return overlays.reduce((registry, file) => applyOverlay(registry, loadOverlay(file), file), loadRegistry(path))
 }

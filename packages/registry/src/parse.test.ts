@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { efSearchOf, localPorts, parseRegistry, parseRegistryText, projectEnvNames, RegistryError } from './index.ts'
+import {
+  applyOverlay,
+  efSearchOf,
+  localPorts,
+  overlaidCollections,
+  parseOverlay,
+  parseRegistry,
+  parseRegistryText,
+  projectEnvNames,
+  RegistryError,
+} from './index.ts'
 import { repoRoot } from './load-node.ts'
 
 const shipped = JSON.parse(readFileSync(join(repoRoot, 'vecpods.config.json'), 'utf8'))
@@ -141,5 +151,28 @@ describe('projectEnvNames and localPorts', () => {
       ['pod_c', { api: 54621, db: 54622, postgrest: 54629, functions: 54630 }],
     ])
     expect(localPorts(reg, 60000).get('pod_c')?.api).toBe(60300)
+  })
+})
+
+describe('overlays', () => {
+  const base = parseRegistry(shipped)
+  const bench = { collections: { extra: { pod: 'pod_a', dims: base.model.dims, measure: 'l2' } } }
+
+  it('add collections after the shipped ones, with defaults, and once only', () => {
+    const merged = applyOverlay(base, parseOverlay(bench, 'o.json'), 'o.json')
+    expect(Object.keys(merged.collections).at(-1)).toBe('extra')
+    expect(merged.collections.extra!.index).toEqual({ method: 'hnsw', m: 16, efConstruction: 64 })
+    expect(applyOverlay(merged, parseOverlay(bench, 'o.json'), 'o.json')).toEqual(merged)
+    expect(overlaidCollections(base, merged)).toEqual(['extra'])
+  })
+
+  it('refuse a collection the registry declares differently, an unknown pod and a bad shape', () => {
+    const clash = { collections: { docs: { pod: 'pod_b', dims: base.model.dims, measure: 'l2' } } }
+    expect(() => applyOverlay(base, parseOverlay(clash, 'o.json'), 'o.json')).toThrow(
+      /collections\.docs: the registry already declares this collection differently/,
+    )
+    const nowhere = { collections: { x: { pod: 'pod_z', dims: base.model.dims, measure: 'l2' } } }
+    expect(() => applyOverlay(base, parseOverlay(nowhere, 'o.json'), 'o.json')).toThrow(/unknown pod "pod_z"/)
+    expect(() => parseOverlay({ pods: {} }, 'o.json')).toThrow(RegistryError)
   })
 })

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { migrationsDir } from '@vecpods/codegen'
+import { migrationsDir, overlayMigrations } from '@vecpods/codegen'
 import { PRIMARY } from '@vecpods/registry'
 import { bootstrapProject } from './bootstrap.ts'
 import { cluster, initCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
@@ -81,7 +81,9 @@ function postgresComponent(opts: StackOptions, project: string): Component {
       const sql = adminSql(endpointOf(ctx, project).dbUrl)
       try {
         await bootstrapProject(sql, ctx.secrets[project]!)
-        const result = await migrate(sql, join(opts.root, migrationsDir(project)))
+        const shipped = await migrate(sql, join(opts.root, migrationsDir(project)))
+        const overlaid = await migrate(sql, writeOverlayMigrations(opts, project))
+        const result = { applied: [...shipped.applied, ...overlaid.applied], reapplied: [...shipped.reapplied, ...overlaid.reapplied] }
         for (const f of result.applied) opts.log(`  ${pad(project)} applied ${f}`)
         for (const f of result.reapplied) opts.log(`  ${pad(project)} re-applied ${f} (generated file changed)`)
         // The pod's migrations made the read-only role the primary's postgres_fdw logs in as.
@@ -110,6 +112,15 @@ function postgresComponent(opts: StackOptions, project: string): Component {
       ]
     },
   }
+}
+
+/** Writes the overlays' migrations of a project under the state directory (afresh each time); returns the directory. */
+function writeOverlayMigrations(opts: StackOptions, project: string): string {
+  const dir = join(opts.stateDir, 'overlay', project, 'migrations')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  for (const file of overlayMigrations(opts.shipped, opts.registry, project)) writeFileSync(join(dir, file.path), file.content)
+  return dir
 }
 
 /** A long-running process the stack spawns, known by its pid file and a marker in its command line. */

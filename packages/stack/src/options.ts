@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DEFAULT_PORT_BASE, localPorts, type ProjectPorts, projectNames, type Registry } from '@vecpods/registry'
-import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
+import { defaultRegistryPath, loadRegistry, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
 
 /** Everything the stack commands need, read once from the environment and the registry. */
 export interface StackOptions {
   root: string
+  /** The registry as shipped (what `supabase/` holds migrations for). */
+  shipped: Registry
+  /** The shipped registry with the overlays applied: what this stack runs. */
   registry: Registry
+  /** Overlay files the stack applies (the benchmark's collections by default). */
+  overlays: string[]
   projects: string[]
   ports: Map<string, ProjectPorts>
   /** Holds secrets, logs, pid files and (when the postgres user can reach it) data directories. */
@@ -24,19 +29,30 @@ function pgBinDir(env: NodeJS.ProcessEnv): string {
   throw new Error('PostgreSQL 15 server binaries not found: run `bash scripts/setup-system.sh` or set VECPODS_PG_BIN')
 }
 
+/** The overlay the local stack applies unless `VECPODS_OVERLAYS` says otherwise: the benchmark's collections. */
+export const BENCH_OVERLAY = join(repoRoot, 'packages', 'bench', 'bench.registry.json')
+
 /**
- * Reads the stack's settings: `VECPODS_CONFIG` (registry), `VECPODS_STATE_DIR` (default
+ * Reads the stack's settings: `VECPODS_CONFIG` (registry), `VECPODS_OVERLAYS` (comma-separated
+ * overlay files; default the benchmark's, empty for none), `VECPODS_STATE_DIR` (default
  * `.vecpods/`), `VECPODS_PORT_BASE` (default 54321) and `VECPODS_ENV_FILE` (default `.env.local`).
  */
 export function stackOptions(env: NodeJS.ProcessEnv = process.env, log = (line: string) => console.log(line)): StackOptions {
-  const registry = loadRegistry(defaultRegistryPath(env))
+  const path = defaultRegistryPath(env)
+  const overlays = (env.VECPODS_OVERLAYS ?? BENCH_OVERLAY)
+    .split(',')
+    .filter(Boolean)
+    .map((p) => resolve(p))
+  const registry = loadRegistryWithOverlays(path, overlays)
   const base = env.VECPODS_PORT_BASE ? Number(env.VECPODS_PORT_BASE) : DEFAULT_PORT_BASE
   if (!Number.isInteger(base) || base < 1024 || base > 65000) {
     throw new Error(`VECPODS_PORT_BASE must be a port number between 1024 and 65000, got "${env.VECPODS_PORT_BASE}"`)
   }
   return {
     root: repoRoot,
+    shipped: loadRegistry(path),
     registry,
+    overlays,
     projects: projectNames(registry),
     ports: localPorts(registry, base),
     stateDir: resolve(env.VECPODS_STATE_DIR ?? join(repoRoot, '.vecpods')),

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { PRIMARY } from '@vecpods/registry'
+import { overlaidCollections, PRIMARY } from '@vecpods/registry'
 import { cluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { type ComponentStatus, logDir, type StackContext, stackComponents } from './components.ts'
 import { endpoints, type ProjectEndpoints, stackEnv, writeEnvFile } from './env-file.ts'
@@ -21,7 +21,20 @@ export async function stackEndpoints(opts: StackOptions): Promise<ProjectEndpoin
 async function context(opts: StackOptions): Promise<StackContext> {
   const secrets = loadSecrets(opts.stateDir, opts.projects)
   const all = await stackEndpoints(opts)
-  return { opts, secrets, endpoints: all, env: { ...stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret), ...embedderEnv(opts) } }
+  const env = { ...stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret), ...embedderEnv(opts), ...overlayEnv(opts) }
+  return { opts, secrets, endpoints: all, env }
+}
+
+/**
+ * The overlays' collections for edge processes (`loadConfig` adds them to the shipped registry
+ * the function imports), as compact JSON; nothing when the stack has no overlay.
+ */
+function overlayEnv(opts: StackOptions): Record<string, string> {
+  const names = overlaidCollections(opts.shipped, opts.registry)
+  if (!names.length) return {}
+  // Without descriptions: the value goes into .env.local, which wants one line without spaces.
+  const collections = Object.fromEntries(names.map((n) => [n, { ...opts.registry.collections[n]!, description: undefined }]))
+  return { VECPODS_REGISTRY_OVERLAY: JSON.stringify({ collections }) }
 }
 
 /** The variables `up` writes to the env file: URLs, keys and DB URLs under the registry's names. */
