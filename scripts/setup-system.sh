@@ -56,7 +56,7 @@ have=$(installed_vector || true)
 if [ -n "$have" ] && version_ge "$have" "$PGVECTOR_MIN"; then
   say pgvector "pgvector $have present"
 else
-  need_root "installing pgvector" "see DESIGN.md, or build pgvector from source against postgresql-server-dev-$PG_MAJOR"
+  need_root "installing pgvector" "see docs/architecture.md and the README, or build pgvector 0.8+ from source against postgresql-server-dev-$PG_MAJOR"
   if [ "$apt_updated" -eq 0 ]; then $SUDO apt-get update -qq >/dev/null; apt_updated=1; fi
   candidate=$(apt-cache policy "postgresql-$PG_MAJOR-pgvector" 2>/dev/null | awk '/Candidate:/ {print $2}')
   if [ -n "$candidate" ] && [ "$candidate" != "(none)" ] && version_ge "${candidate%%-*}" "$PGVECTOR_MIN"; then

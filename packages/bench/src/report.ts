@@ -1,7 +1,7 @@
 import type { BenchResults, PathResult } from './bench.ts'
 import { LIMIT } from './paths.ts'
 
-/** One design target from DESIGN.md, as measured. */
+/** One design target (docs/architecture.md, Targets), as measured. */
 export interface TargetCheck {
   target: string
   measured: string
@@ -90,7 +90,7 @@ export function renderReport(results: BenchResults, chartDir: string): string {
       [[`${m.cpus} × ${m.cpu}`, `${m.memoryGiB} GiB`, m.kernel, m.node, m.deno, m.postgres, m.pgvector, m.postgrest]],
     ),
     '',
-    '### Targets from DESIGN.md',
+    '### Targets (docs/architecture.md)',
     '',
     table(
       ['Target', 'Measured', 'Result'],
