@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { podDown } from '../testing/fake-pod.ts'
 import { fakeEmbedder, harness } from '../testing/harness.ts'
 
@@ -46,7 +46,10 @@ describe('POST /search (in process, fake pods)', () => {
     expect((await down.json()).error.code).toBe('pod_unavailable')
 
     pods.pod_a.failure = new Error('boom')
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
     const broken = await request('POST', '/search', { collections: ['docs', 'posts'], vector: q })
+    expect(logged).toHaveBeenCalledWith('vector-search: unexpected error', pods.pod_a.failure)
+    logged.mockRestore()
     expect(broken.status).toBe(500)
     expect(await broken.json()).toEqual({ error: { code: 'internal', message: 'internal error' } })
   })
