@@ -35,19 +35,21 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       maxAge: 86400,
     }),
   )
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: () => {
-        throw new VecpodsError('payload_too_large', `request bodies are limited to ${limits.maxBodyBytes} bytes`)
-      },
-    }),
-  )
   app.use('*', async (c, next) => {
     c.set('role', await roleOf(c.req.header('authorization'), secret))
     await next()
   })
+  // The body limit depends on the caller's role: service_role may send 4 MiB, the public less.
+  const bodyLimits = new Map(
+    (['anon', 'authenticated', 'service_role'] as const).map((role) => {
+      const maxSize = dep.maxBodyBytes(role)
+      const onError = () => {
+        throw new VecpodsError('payload_too_large', `request bodies are limited to ${maxSize} bytes for ${role} callers`)
+      }
+      return [role, bodyLimit({ maxSize, onError })]
+    }),
+  )
+  app.use('*', (c, next) => bodyLimits.get(c.get('role'))!(c, next))
 
   app.route('/', searchRoutes(dep))
   app.route('/', recordRoutes(dep, limits))

@@ -42,8 +42,18 @@ export interface Deployment {
   modelOfRequest(requested: string | undefined, hasText: boolean): string
   embedQuery(text: string): Promise<number[]>
   embedTexts(texts: string[]): Promise<number[][]>
-  /** 400 `dimension_mismatch` unless the vector fits the collection. */
-  checkDims(target: Target, vector: number[], at: string): void
+  /**
+   * 400 `dimension_mismatch` unless the vector fits the collection; 400 `invalid_request` for a
+   * zero vector on a cosine collection (it has no direction: every distance would be NaN).
+   */
+  checkVector(target: Target, vector: number[], at: string): void
+  /**
+   * 400 `limit_exceeded` when a caller that is not service_role asks for more than the registry's
+   * `publicLimits` allow (collections per search, `ef_search`, `exact`, `include.value`).
+   */
+  checkSearchLimits(role: Role, req: { collections?: string[] | undefined; ef_search?: number | undefined; exact: boolean; include: { value: boolean } }): void
+  /** The largest body a role may send, in bytes. */
+  maxBodyBytes(role: Role): number
   /** 409 `model_mismatch` when the collection holds another model's vectors. */
   checkModel(target: Target, model: string): Promise<void>
   /** Remembers the model a successful write recorded. */
@@ -58,6 +68,12 @@ export function deployment(config: EdgeConfig): Deployment {
   /** The model each collection was filled with, once known (it never changes while it has rows). */
   const filledWith = new Map<string, string>()
 
+  const limits = registry.publicLimits
+  /** The model failing (not loading, say) is the service being unavailable, not the request's fault. */
+  const modelFailed = (error: unknown): never => {
+    if (error instanceof VecpodsError) throw error
+    throw new VecpodsError('service_unavailable', `the embedding model is not available: ${(error as Error).message}`, { cause: error })
+  }
   const noModel = () => new VecpodsError('invalid_request', 'this deployment has no embedding model configured: send "vector" instead of text')
   /** A model can return NaN (say, for a text of nothing it knows); pgvector would refuse it. */
   const usable = (vector: number[], what: string) => {
@@ -94,17 +110,31 @@ export function deployment(config: EdgeConfig): Deployment {
     },
     async embedQuery(text) {
       if (!cachedQuery) throw noModel()
-      return usable(await cachedQuery(text), 'query')
+      return usable(await cachedQuery(text).catch(modelFailed), 'query')
     },
     async embedTexts(texts) {
       if (!embedder) throw noModel()
-      return (await embedder.embed(texts)).map((v, i) => usable(v, `records (text ${i})`))
+      return (await embedder.embed(texts).catch(modelFailed)).map((v, i) => usable(v, `records (text ${i})`))
     },
-    checkDims({ name, col }, vector, at) {
+    checkVector({ name, col }, vector, at) {
       if (vector.length !== col.dims) {
         throw new VecpodsError('dimension_mismatch', `${at}: collection "${name}" takes ${col.dims} dimensions, got ${vector.length}`)
       }
+      if (col.measure === 'cosine' && vector.every((x) => x === 0)) {
+        throw new VecpodsError('invalid_request', `${at}: a zero vector has no direction, so collection "${name}" (cosine) cannot compare it`)
+      }
     },
+    checkSearchLimits(role, req) {
+      if (role === 'service_role') return
+      const over = (what: string) => {
+        throw new VecpodsError('limit_exceeded', `${what} for ${role} callers (registry publicLimits); use the service_role key on a server for more`)
+      }
+      if ((req.collections?.length ?? 1) > limits.maxCollections) over(`at most ${limits.maxCollections} collections per search`)
+      if (req.ef_search !== undefined && req.ef_search > limits.maxEfSearch) over(`ef_search is limited to ${limits.maxEfSearch}`)
+      if (req.exact && !limits.exact) over('exact search is not allowed')
+      if (req.include.value && !limits.includeValue) over('include.value is not allowed')
+    },
+    maxBodyBytes: (role) => (role === 'service_role' ? config.limits.maxBodyBytes : Math.min(limits.maxBodyBytes, config.limits.maxBodyBytes)),
     async checkModel({ name, pod }, wanted) {
       let recorded = filledWith.get(name)
       if (recorded === undefined) {

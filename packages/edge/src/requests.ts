@@ -2,16 +2,26 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import { REQUEST_BOUNDS as B, type DeleteRequest, type SearchRequest, type UpsertRequest } from '../../protocol/src/index.ts'
 import { VecpodsError } from './errors.ts'
+import { guardJson } from './json-guard.ts'
 
-const finiteNumber = z.number().refine(Number.isFinite, 'must be a finite number')
+/** A vector element: pgvector stores float4, so anything that rounds to ±Infinity there is refused here. */
+const element = z
+  .number()
+  .refine(Number.isFinite, 'must be a finite number')
+  .refine((x) => Number.isFinite(Math.fround(x)), 'is outside the float4 range (±3.4e38) that pgvector stores')
 const collectionName = z.string().min(1).max(B.maxCollectionNameChars)
-const vector = z.array(finiteNumber).min(1).max(B.maxVectorDims)
+const vector = z.array(element).min(1).max(B.maxVectorDims)
 const model = z.string().min(1).max(B.maxModelChars)
 
 export const searchRequest = z
   .strictObject({
     collection: collectionName.optional(),
-    collections: z.array(collectionName).min(1).max(B.maxCollections).optional(),
+    collections: z
+      .array(collectionName)
+      .min(1)
+      .max(B.maxCollections)
+      .refine((names) => new Set(names).size === names.length, 'names each collection once')
+      .optional(),
     query: z.string().min(1).max(B.maxQueryChars).optional(),
     vector: vector.optional(),
     limit: z.int().min(1).max(B.maxLimit).default(B.defaultLimit),
@@ -63,7 +73,10 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
   throw new VecpodsError('invalid_request', path ? `${path}: ${issue.message}` : issue.message)
 }
 
-/** Reads a JSON body and validates it: 415 for another media type, 400 for bad JSON or a bad shape. */
+/**
+ * Reads a JSON body and validates it: 415 for another media type, 400 for bad JSON, for anything
+ * PostgreSQL could not store faithfully (`guardJson`) or a bad shape.
+ */
 export async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
   if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
     throw new VecpodsError('unsupported_media_type', 'send the body as application/json')
@@ -75,5 +88,6 @@ export async function readBody<T extends z.ZodType>(c: Context, schema: T): Prom
     if (error instanceof VecpodsError) throw error
     throw new VecpodsError('invalid_request', 'the body is not valid JSON')
   }
+  guardJson(body)
   return parseBody(schema, body)
 }

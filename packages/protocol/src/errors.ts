@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_filter: 400,
   dimension_mismatch: 400,
+  /** The request asks for more than the caller's role may (registry `publicLimits`). */
+  limit_exceeded: 400,
   model_mismatch: 409,
   unauthorized: 401,
   forbidden: 403,
@@ -14,6 +16,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   pod_unavailable: 503,
+  /** The function itself (or its embedding model) is starting, restarting or unavailable: retry. */
+  service_unavailable: 503,
   timeout: 504,
   internal: 500,
 } as const

@@ -36,6 +36,28 @@ const projectEnvSchema = z.strictObject({
 export const DEFAULT_EF_SEARCH = 160
 const efSearch = z.int().min(1).max(1000).default(DEFAULT_EF_SEARCH)
 
+/**
+ * What a caller that is not service_role (anon, authenticated) may ask of one request: the costly
+ * knobs are bounded or off, so a public key cannot make the pods do much more than a normal search.
+ */
+const publicLimitsSchema = z.strictObject({
+  /** Collections one search may fan out over. */
+  maxCollections: z.int().min(1).max(16).default(4),
+  /** Highest `ef_search` a request may set. */
+  maxEfSearch: z.int().min(1).max(1000).default(400),
+  /** Whether `exact: true` (a scan of every row) is allowed. */
+  exact: z.boolean().default(false),
+  /** Whether `include.value` (the stored vectors) is allowed. */
+  includeValue: z.boolean().default(false),
+  /** Largest request body, in bytes (service_role: 4 MiB). */
+  maxBodyBytes: z
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024)
+    .default(256 * 1024),
+})
+export const DEFAULT_PUBLIC_LIMITS = publicLimitsSchema.parse({})
+
 const podSchema = z.strictObject({
   description: z.string().optional(),
   /** Which environment variables hold this pod's connection settings. Secrets never live in the file. */
@@ -89,6 +111,8 @@ export const registrySchema = z
     $schema: z.string().optional(),
     model: modelSchema,
     primary: z.strictObject({ env: projectEnvSchema.optional(), efSearch }).default({ efSearch: DEFAULT_EF_SEARCH }),
+    /** Bounds for callers that are not service_role (see `publicLimitsSchema`). */
+    publicLimits: publicLimitsSchema.default(DEFAULT_PUBLIC_LIMITS),
     pods: z
       .record(identifier, podSchema)
       .refine((pods) => Object.keys(pods).length > 0, { message: 'at least one pod is required' })
@@ -132,3 +156,4 @@ export type Pod = Registry['pods'][string]
 export type Measure = (typeof MEASURES)[number]
 export type ColumnType = (typeof COLUMN_TYPES)[number]
 export type IndexSpec = Collection['index']
+export type PublicLimits = Registry['publicLimits']

@@ -1,7 +1,7 @@
 // The wire contract between the edge and this SDK, checked against the edge app itself (in
 // process, on fake pods): every error code the contract declares is provoked from the real app,
 // and the SDK must read each answer back as the same code with the contract's status.
-import { harness, podDown, podTimeout } from '@vecpods/edge/testing'
+import { brokenEmbedder, harness, podDown, podTimeout } from '@vecpods/edge/testing'
 import { ERROR_CODES, ERROR_STATUS, type ErrorCode } from '@vecpods/protocol'
 import { describe, expect, it } from 'vitest'
 import { errorFromResponse } from './errors.ts'
@@ -20,6 +20,8 @@ const failing = (h: H, error: Error) => {
 const PROVOKE: Record<ErrorCode, (h: H) => Response | Promise<Response>> = {
   invalid_request: (h) => h.request('POST', '/search', { collection: 'docs' }),
   invalid_filter: (h) => h.request('POST', '/search', { collection: 'docs', vector: q, filters: { a: { $regex: 'x' } } }),
+  limit_exceeded: (h) => h.request('POST', '/search', { collection: 'docs', vector: q, exact: true }),
+  service_unavailable: async () => (await harness({ embedder: brokenEmbedder() })).request('POST', '/search', { collection: 'docs', query: 'x' }),
   dimension_mismatch: (h) => h.request('POST', '/search', { collection: 'docs', vector: [1] }),
   model_mismatch: (h) => {
     h.pods.pod_a.models.set('docs', 'other/model')

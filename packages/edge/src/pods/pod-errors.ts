@@ -1,19 +1,24 @@
 import { type ErrorCode, VecpodsError } from '../errors.ts'
 
-/** SQLSTATEs the pod functions and PostgreSQL raise, as API error codes. */
+/** SQLSTATEs the pod functions raise, and PostgreSQL's that are not about the data, as API error codes. */
 const SQLSTATE_CODES: Record<string, ErrorCode> = {
   VPC01: 'unknown_collection',
   VPM01: 'model_mismatch',
   VPF01: 'invalid_filter',
   '57014': 'timeout',
-  '22000': 'invalid_request',
-  '22023': 'invalid_request',
-  '22P02': 'invalid_request',
 }
 
-/** Connection failures, from either transport: the pod is down or unreachable. */
+/**
+ * PostgreSQL refusing the data itself: class 22 (data exception: out-of-range numbers, bad
+ * encodings, malformed JSON), 54000 (a value too large for an index row) and PostgREST's PGRST1xx
+ * (a request it could not read). The request is at
+ * fault, so these are 400, never 500.
+ */
+const REFUSED_DATA = /^(22[0-9A-Z]{3}|54000|PGRST1\d\d)$/
+
+/** Connection failures, from either transport: the pod is down, restarting or unreachable. */
 const UNAVAILABLE =
-  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\d\d\d|PGRST00[0-3])$/
+  /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\d\d\d|PGRST00[0-3])$/
 
 /**
  * Maps a pod failure to an API error: unreachable pods answer 503 `pod_unavailable`, statement
@@ -25,7 +30,7 @@ export function podError(pod: string, error: unknown, code?: string, message?: s
   const text = message ?? (error as { message?: string }).message ?? String(error)
   const mapped = sqlstate ? SQLSTATE_CODES[sqlstate] : undefined
   if (mapped === 'timeout') throw new VecpodsError('timeout', `pod "${pod}" did not answer in time`, { cause: error })
-  if (mapped === 'invalid_request') throw new VecpodsError('invalid_request', `pod "${pod}" refused the data: ${text}`, { cause: error })
+  if (sqlstate && REFUSED_DATA.test(sqlstate)) throw new VecpodsError('invalid_request', `pod "${pod}" refused the data: ${text}`, { cause: error })
   if (mapped) throw new VecpodsError(mapped, text.replace(/^vecpods: /, ''), { cause: error })
   if (sqlstate && UNAVAILABLE.test(sqlstate)) {
     throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (${sqlstate})`, { cause: error })

@@ -10,9 +10,10 @@ describe('catalog routes (in process, fake pods)', () => {
     expect(anon.data.map((c: { name: string; available: boolean }) => [c.name, c.available])).toEqual([
       ['docs', true],
       ['posts', false],
+      ['notes', false],
     ])
     const service = await (await request('GET', '/collections', undefined, 'service_role')).json()
-    expect(service.data.map((c: { name: string }) => c.name)).toEqual(['docs', 'posts', 'drafts'])
+    expect(service.data.map((c: { name: string }) => c.name)).toEqual(['docs', 'posts', 'drafts', 'notes'])
   })
 
   it('reports health per pod: 200 ok, or 503 degraded naming the pod that is down', async () => {

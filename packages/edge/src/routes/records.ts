@@ -23,11 +23,11 @@ export function recordRoutes(dep: Deployment, limits: Limits): Hono<AppEnv> {
         if ((r.vector === undefined) === (r.text === undefined)) {
           throw new VecpodsError('invalid_request', `records.${i}: give exactly one of "vector" or "text"`)
         }
-        if (r.vector) dep.checkDims(target, r.vector, `records.${i}.vector`)
+        if (r.vector) dep.checkVector(target, r.vector, `records.${i}.vector`)
       })
       const texts = req.records.flatMap((r) => (r.text === undefined ? [] : [r.text]))
       const embedded = texts.length ? await dep.embedTexts(texts) : []
-      for (const [i, vector] of embedded.entries()) dep.checkDims(target, vector, `records (text ${i})`)
+      for (const [i, vector] of embedded.entries()) dep.checkVector(target, vector, `records (text ${i})`)
       let next = 0
       const records = req.records.map((r) => ({ id: r.id, metadata: r.metadata, vector: r.vector ?? embedded[next++]! }))
       const upserted = await target.pod.upsert(target.name, model, records)

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { podDown } from '../testing/fake-pod.ts'
-import { fakeEmbedder, harness } from '../testing/harness.ts'
+import { brokenEmbedder, fakeEmbedder, harness } from '../testing/harness.ts'
 
 const q = [1, 0, 0]
 
@@ -57,7 +57,7 @@ describe('POST /search (in process, fake pods)', () => {
   it('resolves every setting once: the pod’s efSearch, exact false, the lowered filter', async () => {
     const { pods, request } = await harness()
     await request('POST', '/search', { collections: ['docs', 'posts'], vector: q, filters: { year: { $gte: 2020 } } })
-    await request('POST', '/search', { collection: 'docs', vector: q, ef_search: 300, exact: true })
+    await request('POST', '/search', { collection: 'docs', vector: q, ef_search: 300, exact: true }, 'service_role')
     const [first, second] = pods.pod_a.searches
     expect(first).toMatchObject({ efSearch: 60, exact: false, measure: 'cosine', limit: 10, includeMetadata: true, includeValue: false })
     expect(first!.filter).toEqual({ match: '$."year" >= 2020' })
@@ -98,6 +98,53 @@ describe('POST /search (in process, fake pods)', () => {
     const text = await request('POST', '/search', { collection: 'docs', query: 'no model here' })
     expect([text.status, (await text.json()).error.code]).toEqual([400, 'invalid_request'])
     expect(pods.pod_a.searches).toHaveLength(0)
+  })
+
+  it('bounds what a public caller may ask for, and lets service_role ask for more', async () => {
+    const { pods, request } = await harness()
+    const asks = [
+      { collections: ['docs', 'posts', 'notes'], vector: q },
+      { collection: 'docs', vector: q, ef_search: 201 },
+      { collection: 'docs', vector: q, exact: true },
+      { collection: 'docs', vector: q, include: { value: true } },
+    ]
+    for (const ask of asks) {
+      const res = await request('POST', '/search', ask)
+      expect([res.status, (await res.json()).error.code]).toEqual([400, 'limit_exceeded'])
+      expect((await request('POST', '/search', ask, 'service_role')).status).toBe(200)
+    }
+    expect(pods.pod_a.searches).toHaveLength(asks.length)
+    const big = { collection: 'docs', vector: q, filters: { note: { $in: Array.from({ length: 100 }, (_, i) => `value-${i}-${'x'.repeat(24)}`) } } }
+    const tooBig = await request('POST', '/search', big)
+    expect([tooBig.status, (await tooBig.json()).error.code]).toEqual([413, 'payload_too_large'])
+    expect((await request('POST', '/search', big, 'service_role')).status).toBe(200)
+  })
+
+  it('refuses what PostgreSQL could not take: float4 overflow, zero vectors on cosine, repeated collections, NUL', async () => {
+    const { pods, request } = await harness()
+    const cases: Array<[unknown, RegExp]> = [
+      [{ collection: 'docs', vector: [1e39, 0, 0] }, /vector\.0: is outside the float4 range/],
+      [{ collection: 'docs', vector: [0, 0, 0] }, /zero vector has no direction/],
+      [{ collections: ['docs', 'docs'], vector: q }, /collections: names each collection once/],
+      [{ collection: 'docs', vector: q, filters: { k: { $eq: 'a\u0000' } } }, /filters\.k\.\$eq: contains a NUL character/],
+      [{ collection: 'docs', vector: q, filters: JSON.parse('{"__proto__": {"$eq": "x"}}') }, /__proto__/],
+    ]
+    for (const [body, message] of cases) {
+      const res = await request('POST', '/search', body, 'service_role')
+      const error = (await res.json()).error
+      expect([res.status, error.code]).toEqual([400, 'invalid_request'])
+      expect(error.message).toMatch(message)
+    }
+    // A zero vector is fine where it has a meaning (l2: the origin).
+    expect((await request('POST', '/search', { collection: 'posts', vector: [0, 0, 0] })).status).toBe(200)
+    expect(pods.pod_a.searches).toHaveLength(0)
+  })
+
+  it('answers 503 service_unavailable when the embedding model cannot load', async () => {
+    const { request } = await harness({ embedder: brokenEmbedder() })
+    const res = await request('POST', '/search', { collection: 'docs', query: 'hello' })
+    expect(res.status).toBe(503)
+    expect((await res.json()).error).toEqual({ code: 'service_unavailable', message: 'the embedding model is not available: model files not found' })
   })
 
   it('refuses a missing or forged token', async () => {

@@ -16,10 +16,11 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
     const req = await readBody(c, searchRequest)
     const names = req.collections ?? [req.collection!]
     const targets = names.map((name) => dep.target(name, c.get('role')))
+    dep.checkSearchLimits(c.get('role'), req)
     const filter = dep.filter(req.filters)
     const model = dep.modelOfRequest(req.model, req.query !== undefined)
     const vector = req.vector ?? (await dep.embedQuery(req.query!))
-    for (const t of targets) dep.checkDims(t, vector, 'vector')
+    for (const t of targets) dep.checkVector(t, vector, 'vector')
 
     const settled = await Promise.allSettled(
       targets.map(async (t) => {

@@ -7,15 +7,17 @@ import { type FakePod, fakePod } from './fake-pod.ts'
 
 const SECRET = 'in-process-test-secret-of-at-least-32-chars'
 
-/** A three-dimensional registry: docs (pod_a, cosine), posts and drafts (pod_b, l2; drafts service-only). */
+/** A three-dimensional registry: docs (pod_a, cosine); posts, drafts and notes (pod_b, l2; drafts service-only). Public callers may fan out over 2. */
 export const testRegistry = () =>
   parseRegistry({
     model: { id: 'test/model', dims: 3 },
+    publicLimits: { maxCollections: 2, maxEfSearch: 200, maxBodyBytes: 2048 },
     pods: { pod_a: { efSearch: 60 }, pod_b: {} },
     collections: {
       docs: { pod: 'pod_a', dims: 3, measure: 'cosine' },
       posts: { pod: 'pod_b', dims: 3, measure: 'l2' },
       drafts: { pod: 'pod_b', dims: 3, measure: 'l2', access: 'service' },
+      notes: { pod: 'pod_b', dims: 3, measure: 'l2' },
     },
   })
 
@@ -34,10 +36,20 @@ export function fakeEmbedder(kind: Embedder['kind'] = 'semantic'): Embedder & { 
   }
 }
 
+/** An embedder whose model never loads. */
+export function brokenEmbedder(): Embedder {
+  return {
+    model: 'test/model',
+    dims: 3,
+    kind: 'semantic',
+    embed: () => Promise.reject(new Error('model files not found')),
+  }
+}
+
 /** The app on fake pods, with tokens for each role and a JSON request helper. */
 export async function harness(options: { embedder?: Embedder; limits?: Partial<Limits>; basePath?: string } = {}) {
   const registry = testRegistry()
-  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts']) }
+  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts', 'notes']) }
   const app = createApp({
     registry,
     jwtSecret: SECRET,

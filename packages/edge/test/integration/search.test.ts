@@ -109,14 +109,19 @@ describe.each(TARGETS)('POST /search on $collection ($transport transport, real 
     await fc.assert(
       fc.asyncProperty(filter, fc.integer({ min: 0, max: 119 }), async (f, q) => {
         const query = records[q]!.vector
-        const res = await call('POST', '/search', {
-          collection,
-          vector: query,
-          limit: 100,
-          exact: true,
-          include: { metadata: false },
-          filters: { $and: [{ run: { $eq: run } }, f] },
-        })
+        const res = await call(
+          'POST',
+          '/search',
+          {
+            collection,
+            vector: query,
+            limit: 100,
+            exact: true,
+            include: { metadata: false },
+            filters: { $and: [{ run: { $eq: run } }, f] },
+          },
+          serviceKey,
+        )
         expect(res.status).toBe(200)
         const got = ((await res.json()) as { data: { id: string }[] }).data.map((h) => h.id)
         const condition = parseFilter(f)
@@ -204,7 +209,7 @@ describe('auth and bad input', () => {
       serviceKey,
     )
     expect(await codeOf(res)).toEqual([400, 'dimension_mismatch'])
-    const found = await call('POST', '/search', { ...search, limit: 100, exact: true, filters: { run: { $eq: run } } })
+    const found = await call('POST', '/search', { ...search, limit: 100, exact: true, filters: { run: { $eq: run } } }, serviceKey)
     const got = ((await found.json()) as { data: { id: string }[] }).data.map((h) => h.id)
     expect(got.filter((id) => ids.includes(id))).toEqual([])
   })
