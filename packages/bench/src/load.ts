@@ -1,4 +1,4 @@
-import { selectEmbedder } from '@vecpods/edge'
+import { localEmbedders, selectEmbedder } from '@vecpods/edge'
 import { PRIMARY } from '@vecpods/registry'
 import { createVectorClient } from '@vecpods/sdk'
 import { adminSql, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
@@ -89,7 +89,7 @@ export async function measureIngestion(ctx: Context, distribution: Distribution)
 
 /** The edge's embedder in this process: texts one per call against batches. */
 export async function measureEmbedding(ctx: Context): Promise<BenchResults['embedding']> {
-  const embedder = selectEmbedder(ctx.registry, await stackEnvironment(ctx.stack))
+  const embedder = selectEmbedder(ctx.registry, await stackEnvironment(ctx.stack), localEmbedders)
   if (!embedder) throw new Error('no embedder configured for the stack (VECPODS_EMBEDDER)')
   const texts = Array.from({ length: ctx.o.embedTexts }, (_, i) => questionText(i * 31 + 7))
   await embedder.embed(['warm up the model'])

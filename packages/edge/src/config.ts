@@ -1,6 +1,7 @@
 import { applyOverlay, efSearchOf, PRIMARY, parseOverlay, projectEnvNames, type Registry } from '../../registry/src/index.ts'
-import { selectEmbedder } from './embed/select.ts'
+import { type EmbedderKit, selectEmbedder } from './embed/select.ts'
 import type { Embedder } from './embed/types.ts'
+import { withBreaker } from './pods/breaker.ts'
 import { restPod } from './pods/rest-pod.ts'
 import { sqlPod } from './pods/sql-pod.ts'
 import type { PodClient } from './pods/types.ts'
@@ -27,13 +28,34 @@ export interface EdgeConfig {
 export type Env = Record<string, string | undefined>
 
 /**
+ * How long a pod may take, from the environment: `VECPODS_POD_TIMEOUT_MS` (every call; default
+ * 5000; `VECPODS_STATEMENT_TIMEOUT_MS` is read as before), `VECPODS_HEALTH_TIMEOUT_MS` (`/health`
+ * and the recovery probe; default 1000), `VECPODS_PROBE_INTERVAL_MS` (how often a down pod is
+ * probed; default 250).
+ */
+export function podTimeouts(env: Env): { timeoutMs: number; healthTimeoutMs: number; probeIntervalMs: number } {
+  const ms = (name: string, fallback: number) => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of milliseconds, got "${raw}"`)
+    return value
+  }
+  return {
+    timeoutMs: ms('VECPODS_POD_TIMEOUT_MS', ms('VECPODS_STATEMENT_TIMEOUT_MS', 5000)),
+    healthTimeoutMs: ms('VECPODS_HEALTH_TIMEOUT_MS', 1000),
+    probeIntervalMs: ms('VECPODS_PROBE_INTERVAL_MS', 250),
+  }
+}
+
+/**
  * Reads the JWT secret (`VECPODS_JWT_SECRET`, else `SUPABASE_JWT_SECRET`) and each pod's
  * connection settings from the variables the registry names, opens a client per pod, and picks
  * the embedder (`VECPODS_EMBEDDER`, see `selectEmbedder`). `VECPODS_REGISTRY_OVERLAY` (JSON, set
  * by the local stack for the benchmark's collections) adds collections to the registry.
  * Throws naming every missing variable.
  */
-export function loadConfig(shipped: Registry, env: Env): EdgeConfig {
+export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit = {}): EdgeConfig {
   const overlay = env.VECPODS_REGISTRY_OVERLAY
   const registry = overlay ? applyOverlay(shipped, parseOverlay(JSON.parse(overlay), 'VECPODS_REGISTRY_OVERLAY'), 'VECPODS_REGISTRY_OVERLAY') : shipped
   const missing: string[] = []
@@ -45,21 +67,26 @@ export function loadConfig(shipped: Registry, env: Env): EdgeConfig {
   const jwtSecret = env.VECPODS_JWT_SECRET ?? need('SUPABASE_JWT_SECRET')
   const pods = new Map<string, PodClient>()
   const used = new Set(Object.values(registry.collections).map((c) => c.pod))
-  const timeoutMs = Number(env.VECPODS_STATEMENT_TIMEOUT_MS ?? 5000)
+  const timeouts = podTimeouts(env)
+  const guarded = (client: PodClient) =>
+    withBreaker(client, {
+      probeIntervalMs: timeouts.probeIntervalMs,
+      onChange: (pod, state, reason) => console.warn(`vector-search: pod ${pod} ${state === 'open' ? 'is down' : 'is back'}: ${reason}`),
+    })
   for (const pod of used) {
     const names = projectEnvNames(registry, pod)
     const transport = pod === PRIMARY ? 'sql' : registry.pods[pod]!.transport
     if (transport === 'sql') {
       const dbUrl = need(names.dbUrl)
-      if (dbUrl) pods.set(pod, sqlPod({ pod, dbUrl, statementTimeoutMs: timeoutMs, sessionEfSearch: efSearchOf(registry, pod) }))
+      if (dbUrl) pods.set(pod, guarded(sqlPod({ pod, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) })))
     } else {
       const url = need(names.restUrl)
       const serviceKey = need(names.serviceKey)
-      if (url && serviceKey) pods.set(pod, restPod({ pod, url, serviceKey, timeoutMs }))
+      if (url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...timeouts })))
     }
   }
   if (missing.length) throw new Error(`vector-search: missing environment variables ${missing.join(', ')}`)
-  const embedder = selectEmbedder(registry, env)
+  const embedder = selectEmbedder(registry, env, embedders)
   return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS, ...(embedder ? { embedder } : {}) }
 }
 

@@ -13,6 +13,9 @@ function stringProblem(s: string): string | undefined {
   return undefined
 }
 
+/** A path fit for an error message: NUL and lone surrogates shown as U+FFFD. */
+const printable = (path: string) => [...path].map((ch) => (ch === '\u0000' || LONE_SURROGATE.test(ch) ? '\ufffd' : ch)).join('')
+
 /**
  * Refuses, with 400 `invalid_request` naming the path, any part of a parsed JSON body that
  * PostgreSQL would reject or that would not survive the trip faithfully: NUL characters and
@@ -37,8 +40,7 @@ export function guardJson(value: unknown, path = '', depth = 0): void {
     for (const key of Object.keys(value)) {
       const at = path ? `${path}.${key}` : key
       const problem = key === '__proto__' ? 'the key "__proto__" is not allowed' : stringProblem(key)
-      if (problem)
-        throw new VecpodsError('invalid_request', `${at.replace(/[\u0000\ud800-\udfff]/g, '\ufffd')}: ${problem.replace('contains', 'the key contains')}`)
+      if (problem) throw new VecpodsError('invalid_request', `${printable(at)}: ${problem.replace('contains', 'the key contains')}`)
       guardJson((value as Record<string, unknown>)[key], at, depth + 1)
     }
   }

@@ -5,13 +5,14 @@ import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
 import { createApp } from './app.ts'
-import { loadConfig, warmUp } from './config.ts'
+import { warmUp } from './config.ts'
+import { loadLocalConfig } from './local.ts'
 
 const envFile = resolve(repoRoot, process.env.VECPODS_ENV_FILE ?? '.env.local')
 // Variables already set win over the file.
 if (existsSync(envFile)) process.loadEnvFile(envFile)
 
-const config = loadConfig(loadRegistry(defaultRegistryPath()), process.env)
+const config = loadLocalConfig(loadRegistry(defaultRegistryPath()), process.env)
 warmUp(config)
 const basePath = process.env.VECPODS_BASE_PATH ?? '/vector-search'
 const app = createApp({ ...config, basePath })

@@ -219,14 +219,22 @@ function gatewayComponent(opts: StackOptions): Component {
   })
 }
 
+/**
+ * The vector-search function under Deno, supervised: a small Node process restarts it when it
+ * dies (see `supervise.ts`), so a crash costs a second of 503s from the gateway, not the stack.
+ */
 function functionsComponent(opts: StackOptions): Component {
   const port = opts.ports.get(PRIMARY)!.functions
-  return processComponent(opts, {
+  const supervised = processComponent(opts, {
     name: 'functions',
     id: 'functions',
-    marker: FUNCTIONS_MARKER,
+    marker: 'supervise.ts',
     ports: [{ port, what: 'vector-search edge function' }],
-    launch: (ctx) => prepareFunction(opts, ctx.env, port),
+    async launch(ctx) {
+      const deno = await prepareFunction(opts, ctx.env, port)
+      const supervisor = join(import.meta.dirname, 'supervise.ts')
+      return { command: process.execPath, args: ['--import', 'tsx', supervisor, functionsChildPidFile(opts), '--', deno.command, ...deno.args], env: deno.env }
+    },
     health: (ctx) => [
       {
         what: `the vector-search function on :${port}`,
@@ -239,10 +247,26 @@ function functionsComponent(opts: StackOptions): Component {
       const primary = endpointOf(ctx, PRIMARY)
       const url = `${primary.apiUrl}/functions/v1/vector-search`
       const running = pid !== undefined && (await httpOk(`${url}/health`, { apikey: primary.keys.anonKey }).catch(() => false))
-      return [{ project: PRIMARY, component: 'functions', running, url, ...(pid ? { detail: `deno pid ${pid}` } : {}) }]
+      const deno = functionsPid(opts)
+      return [
+        {
+          project: PRIMARY,
+          component: 'functions',
+          running,
+          url,
+          ...(pid ? { detail: `supervisor pid ${pid}, deno pid ${deno ?? 'none (restarting)'}` } : {}),
+        },
+      ]
     },
   })
+  return {
+    ...supervised,
+    // The supervisor stops its child; should it have died first, the child is stopped here.
+    stop: async () => (await supervised.stop()) || (await stopPid(functionsChildPidFile(opts), FUNCTIONS_MARKER)),
+  }
 }
+
+const functionsChildPidFile = (opts: StackOptions) => join(runDir(opts), 'functions.deno.pid')
 
 /**
  * Every process of the stack, in start order: the pods' databases, then the primary's (which
@@ -259,7 +283,7 @@ export function stackComponents(opts: StackOptions): Component[] {
   ]
 }
 
-/** The pid of the running edge function (Deno) the stack started, if any. */
+/** The pid of the running edge function (Deno itself, not its supervisor), if any. */
 export function functionsPid(opts: StackOptions): number | undefined {
-  return readPid(join(runDir(opts), 'functions.pid'), FUNCTIONS_MARKER)
+  return readPid(functionsChildPidFile(opts), FUNCTIONS_MARKER)
 }

@@ -6,7 +6,7 @@ import { writeLexicalModel } from '@vecpods/lexical-model'
 import type { StackOptions } from './options.ts'
 
 /** What `ps` shows of the function's command line: how its pid file is checked. */
-export const FUNCTIONS_MARKER = 'vector-search/index.ts'
+export const FUNCTIONS_MARKER = 'vector-search/local.ts'
 
 /**
  * The Deno executable the `deno` npm package ships in its platform package. Started directly, not
@@ -29,7 +29,10 @@ export function embedderEnv(opts: StackOptions): Record<string, string> {
   return choice === 'lexical' || process.env.VECPODS_MODEL_PATH ? { VECPODS_EMBEDDER: choice, VECPODS_MODEL_PATH: modelPath } : { VECPODS_EMBEDDER: choice }
 }
 
-/** How to start the vector-search function: the Supabase entry file, unchanged, under Deno. */
+/**
+ * How to start the vector-search function under Deno: `local.ts`, the deployed entry's app with
+ * transformers.js added (this machine has no Supabase runtime and so no built-in gte-small).
+ */
 export interface FunctionLaunch {
   command: string
   args: string[]
@@ -49,7 +52,7 @@ export async function prepareFunction(opts: StackOptions, env: Record<string, st
   }
   const denoEnv = { ...process.env, ...env, PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' }
   const config = ['--config', join(fnDir, 'deno.json')]
-  const entry = join(fnDir, 'index.ts')
+  const entry = join(fnDir, 'local.ts')
   if (!existsSync(denoEnv.DENO_DIR)) opts.log(`  functions  fetching the function's npm dependencies into ${denoEnv.DENO_DIR} (first run only)`)
   const deno = denoBinary(opts)
   const cached = spawnSync(deno, ['install', ...config, '--entrypoint', entry], {

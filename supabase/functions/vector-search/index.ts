@@ -1,6 +1,8 @@
-// The vector-search Supabase Edge Function: serves the vecpods Hono app under /vector-search.
-
-import { createApp, loadConfig, warmUp } from '../../../packages/edge/src/index.ts'
+// The vector-search Supabase Edge Function as deployed: the vecpods Hono app under /vector-search,
+// embedding with the runtime's built-in gte-small (Supabase.ai). It imports no local-only embedder,
+// so its bundle stays within Supabase's 20 MB (the local stack serves local.ts, which adds them).
+import { createApp } from '../../../packages/edge/src/app.ts'
+import { loadConfig, warmUp } from '../../../packages/edge/src/config.ts'
 import { parseRegistry } from '../../../packages/registry/src/index.ts'
 import registryJson from '../../../vecpods.config.json' with { type: 'json' }
 

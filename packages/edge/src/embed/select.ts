@@ -1,8 +1,18 @@
 import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from '../../../lexical-model/src/id.ts'
 import type { Registry } from '../../../registry/src/index.ts'
 import { SUPABASE_GTE_SMALL, supabaseAi, supabaseAiEmbedder } from './supabase-ai.ts'
-import { transformersEmbedder } from './transformers.ts'
-import type { Embedder } from './types.ts'
+import type { Embedder, TransformersFactory } from './types.ts'
+
+/**
+ * Embedders an entry can load besides Supabase's built-in one. The deployed function passes none
+ * (its bundle must stay small and the hosted runtime cannot load onnxruntime-node); Node and the
+ * local stack pass transformers.js.
+ */
+export interface EmbedderKit {
+  transformers?: TransformersFactory
+  /** Where to look for `Supabase.ai` (default `globalThis`). */
+  scope?: object
+}
 
 export const EMBEDDERS = ['auto', 'supabase-ai', 'transformers', 'lexical', 'none'] as const
 export type EmbedderChoice = (typeof EMBEDDERS)[number]
@@ -18,12 +28,16 @@ export type EmbedderChoice = (typeof EMBEDDERS)[number]
  *   a bag of words, for machines that cannot download weights.
  * - `none`: no model; requests must carry vectors.
  */
-export function selectEmbedder(registry: Registry, env: Record<string, string | undefined>, scope: object = globalThis): Embedder | undefined {
+export function selectEmbedder(registry: Registry, env: Record<string, string | undefined>, kit: EmbedderKit = {}): Embedder | undefined {
   const choice = (env.VECPODS_EMBEDDER ?? 'auto') as EmbedderChoice
   if (!EMBEDDERS.includes(choice)) throw new Error(`VECPODS_EMBEDDER must be one of ${EMBEDDERS.join(', ')}, got "${choice}"`)
   const { id, dims } = registry.model
   const modelPath = env.VECPODS_MODEL_PATH || undefined
-  const ai = supabaseAi(scope)
+  const ai = supabaseAi(kit.scope ?? globalThis)
+  const transformers = (what: string) => {
+    if (kit.transformers) return kit.transformers
+    throw new Error(`${what} needs transformers.js, which this entry does not load: run the local entry, or set VECPODS_EMBEDDER=none`)
+  }
   if (choice === 'auto' && ai && id === SUPABASE_GTE_SMALL) return supabaseAiEmbedder(ai)
   switch (choice) {
     case 'none':
@@ -34,9 +48,14 @@ export function selectEmbedder(registry: Registry, env: Record<string, string | 
     case 'lexical':
       if (!modelPath) throw new Error('VECPODS_EMBEDDER=lexical needs VECPODS_MODEL_PATH (the directory `pnpm model` writes to)')
       if (dims !== LEXICAL_DIMS) throw new Error(`the lexical model has ${LEXICAL_DIMS} dimensions; the registry's model has ${dims}`)
-      return transformersEmbedder({ model: LEXICAL_MODEL_ID, dims, kind: 'lexical', localModelPath: modelPath })
+      return transformers('VECPODS_EMBEDDER=lexical')({ model: LEXICAL_MODEL_ID, dims, kind: 'lexical', localModelPath: modelPath })
     case 'auto':
     case 'transformers':
-      return transformersEmbedder({ model: id, dims, kind: 'semantic', ...(modelPath ? { localModelPath: modelPath } : {}) })
+      return transformers(`VECPODS_EMBEDDER=${choice} outside Supabase Edge Runtime`)({
+        model: id,
+        dims,
+        kind: 'semantic',
+        ...(modelPath ? { localModelPath: modelPath } : {}),
+      })
   }
 }

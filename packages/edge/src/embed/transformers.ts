@@ -1,15 +1,6 @@
-import type { Embedder } from './types.ts'
+import type { Embedder, TransformersOptions } from './types.ts'
 
-export interface TransformersOptions {
-  /** A Hugging Face model id (`Supabase/gte-small`) or a directory name under `localModelPath`. */
-  model: string
-  dims: number
-  kind: Embedder['kind']
-  /** Read models from this directory (`<path>/<model>/…`) instead of the hub. */
-  localModelPath?: string
-  /** Texts per forward pass (default 32). */
-  batchSize?: number
-}
+export type { TransformersOptions }
 
 type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: true }) => Promise<{ tolist(): number[][] }>
 

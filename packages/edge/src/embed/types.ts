@@ -11,3 +11,17 @@ export interface Embedder {
   /** One normalised vector per text, in order. */
   embed(texts: string[]): Promise<number[][]>
 }
+
+export interface TransformersOptions {
+  /** A Hugging Face model id (`Supabase/gte-small`) or a directory name under `localModelPath`. */
+  model: string
+  dims: number
+  kind: Embedder['kind']
+  /** Read models from this directory (`<path>/<model>/…`) instead of the hub. */
+  localModelPath?: string
+  /** Texts per forward pass (default 32). */
+  batchSize?: number
+}
+
+/** Makes a transformers.js embedder: given to `selectEmbedder` by entries that may load transformers.js. */
+export type TransformersFactory = (options: TransformersOptions) => Embedder

@@ -1,4 +1,5 @@
 import { VecpodsError } from '../errors.ts'
+import { deadlineExpired } from './deadline.ts'
 import { upsertBatch, vectorText } from './encode.ts'
 import { podError } from './pod-errors.ts'
 import type { CatalogRow, PodClient, PodHit, PodSearch } from './types.ts'
@@ -8,8 +9,10 @@ export interface RestPodOptions {
   /** The pod's API URL (`https://<ref>.supabase.co`); RPCs go to `<url>/rest/v1/rpc/…`. */
   url: string
   serviceKey: string
-  /** Per-request limit in ms (default 5000); past it the request answers 504 `timeout`. */
+  /** Per-request deadline in ms (default 5000); past it the request answers 504 `timeout`. */
   timeoutMs?: number
+  /** Deadline of `ping` and `probe` in ms (default 1000). */
+  healthTimeoutMs?: number
   fetch?: typeof fetch
 }
 
@@ -28,6 +31,7 @@ export function restPod(options: RestPodOptions): PodClient {
   const base = `${options.url.replace(/\/+$/, '')}/rest/v1`
   const doFetch = options.fetch ?? fetch
   const timeoutMs = options.timeoutMs ?? 5000
+  const healthMs = options.healthTimeoutMs ?? 1000
   const headers = {
     apikey: serviceKey,
     authorization: `Bearer ${serviceKey}`,
@@ -36,17 +40,15 @@ export function restPod(options: RestPodOptions): PodClient {
     'accept-profile': 'vecpods',
   }
 
-  const request = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-    let res: Response
-    try {
-      res = await doFetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) })
-    } catch (error) {
-      const name = (error as Error).name
-      if (name === 'TimeoutError' || name === 'AbortError')
-        throw new VecpodsError('timeout', `pod "${pod}" did not answer in ${timeoutMs} ms`, { cause: error })
+  const request = async <T>(path: string, init: RequestInit = {}, ms = timeoutMs): Promise<T> => {
+    // The deadline covers the whole answer, body included: a server may freeze half way through.
+    const signal = AbortSignal.timeout(ms)
+    const expired = (error: unknown) => {
+      if (signal.aborted) throw deadlineExpired(pod, ms)
       throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (${(error as Error).message})`, { cause: error })
     }
-    const body = (await res.json().catch(() => undefined)) as unknown
+    const res = await doFetch(`${base}${path}`, { ...init, headers, signal }).catch(expired)
+    const body = (await res.json().catch((error: unknown) => (signal.aborted ? expired(error) : undefined))) as unknown
     if (res.ok) return body as T
     const e = (body ?? {}) as PostgrestError
     if (res.status >= 502 && res.status <= 504 && !e.code) throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (HTTP ${res.status})`)
@@ -87,9 +89,11 @@ export function restPod(options: RestPodOptions): PodClient {
     },
     async ping() {
       const started = performance.now()
-      await request('/collections?select=name&limit=1')
+      await request('/collections?select=name&limit=1', {}, healthMs)
       return performance.now() - started
     },
+    // fetch opens a new connection when the pooled ones are busy, so the ping doubles as the probe.
+    probe: async () => void (await request('/collections?select=name&limit=1', {}, healthMs)),
     close: async () => {},
   }
 }

@@ -2,6 +2,7 @@ import postgres from 'postgres'
 import { distanceOperator } from '../../../registry/src/index.ts'
 import { VecpodsError } from '../errors.ts'
 import { type CompiledFilter, type Predicate, renderPredicate } from '../filters/index.ts'
+import { withDeadline } from './deadline.ts'
 import { upsertBatch, vectorText } from './encode.ts'
 import { podError } from './pod-errors.ts'
 import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch } from './types.ts'
@@ -11,14 +12,18 @@ export interface SqlPodOptions {
   dbUrl: string
   /** Connections per pod (default 5). */
   max?: number
-  /** Per-statement limit in ms (default 5000); a query past it answers 504 `timeout`. */
-  statementTimeoutMs?: number
+  /**
+   * Every call's deadline in ms (default 5000), as the server's `statement_timeout` and, 250 ms
+   * later, on the client: a pod that stops answering cannot enforce its own timeout.
+   */
+  timeoutMs?: number
+  /** Deadline of `ping` and `probe` in ms (default 1000). */
+  healthTimeoutMs?: number
   /**
    * `hnsw.ef_search` set on every connection (the registry's `efSearch` for the pod): a search
    * asking for exactly this runs as one statement; any other value needs a transaction.
    */
   sessionEfSearch: number
-  connectTimeoutS?: number
 }
 
 /**
@@ -42,21 +47,30 @@ const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}
  * both transports.
  */
 export function sqlPod(options: SqlPodOptions): PodClient {
+  const timeoutMs = options.timeoutMs ?? 5000
+  const healthMs = options.healthTimeoutMs ?? 1000
+  const deadline = timeoutMs + 250
   const sql = postgres(options.dbUrl, {
     max: options.max ?? 5,
     prepare: false,
     idle_timeout: 30,
-    connect_timeout: options.connectTimeoutS ?? 3,
+    connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+    // Reconnect attempts after a failure wait at most 1 s (postgres.js's default grows to 20 s).
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     onnotice: () => {},
     connection: {
       application_name: 'vecpods-edge',
-      statement_timeout: options.statementTimeoutMs ?? 5000,
+      statement_timeout: timeoutMs,
       'hnsw.iterative_scan': 'relaxed_order',
       'hnsw.ef_search': options.sessionEfSearch,
     } as Record<string, string | number>,
   })
   const { pod } = options
-  const guard = <T>(work: () => Promise<T>) => work().catch((error: unknown) => podError(pod, error))
+  /** One statement under the deadline, cancelled on the pod when the deadline passes first. */
+  const run = <T>(pending: postgres.PendingQuery<T extends readonly postgres.MaybeRow[] ? T : never>, ms = deadline) =>
+    withDeadline(pod, ms, pending, () => pending.cancel())
+  /** One call, its failures as API errors. */
+  const guard = <T>(work: () => Promise<T>): Promise<T> => work().catch((error: unknown) => podError(pod, error))
 
   return {
     pod,
@@ -74,14 +88,18 @@ export function sqlPod(options: SqlPodOptions): PodClient {
         const params = [vectorText(q.vector), ...(filter ? bind(filter) : [])]
         const rows =
           q.efSearch === options.sessionEfSearch && !q.exact
-            ? await sql.unsafe(text, params)
-            : await sql.begin(async (tx) => {
-                await tx.unsafe(`select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true)`, [
-                  String(q.efSearch),
-                  q.exact ? 'off' : 'on',
-                ])
-                return tx.unsafe(text, params)
-              })
+            ? await run(sql.unsafe(text, params))
+            : await withDeadline(
+                pod,
+                deadline,
+                sql.begin(async (tx) => {
+                  await tx.unsafe(`select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true)`, [
+                    String(q.efSearch),
+                    q.exact ? 'off' : 'on',
+                  ])
+                  return tx.unsafe(text, params)
+                }),
+              )
         return rows.map(
           (r): PodHit => ({
             id: r.id as string,
@@ -95,25 +113,25 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.
     upsert: (collection, model, records: PodRecord[]) =>
       guard(async () => {
-        const [row] = await sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, upsertBatch(records)] as never)
+        const [row] = await run(sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, upsertBatch(records)] as never))
         return row!.n as number
       }),
 
     deleteIds: (collection, ids) =>
-      guard(async () => (await sql.unsafe(`select vecpods.delete_ids($1, $2::text[]) as n`, [collection, ids] as never))[0]!.n as number),
+      guard(async () => (await run(sql.unsafe(`select vecpods.delete_ids($1, $2::text[]) as n`, [collection, ids] as never)))[0]!.n as number),
 
     deleteWhere: (collection, filter: Predicate) =>
-      guard(async () => (await sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, filter] as never))[0]!.n as number),
+      guard(async () => (await run(sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, filter] as never)))[0]!.n as number),
 
     catalog: () =>
       guard(async () => {
-        const rows = await sql.unsafe(`select name, dims, measure, model, rows from vecpods.catalog()`)
+        const rows = await run(sql.unsafe(`select name, dims, measure, model, rows from vecpods.catalog()`))
         return rows.map((r) => ({ name: r.name, dims: r.dims, measure: r.measure, model: r.model, rows: Number(r.rows) }) as CatalogRow)
       }),
 
     modelOf: (collection) =>
       guard(async () => {
-        const [row] = await sql.unsafe(`select model from vecpods.collections where name = $1`, [collection])
+        const [row] = await run(sql.unsafe(`select model from vecpods.collections where name = $1`, [collection]))
         if (!row) throw new VecpodsError('unknown_collection', `collection "${collection}" is not on pod "${pod}"; apply its migrations`)
         return row.model as string | null
       }),
@@ -121,8 +139,19 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     ping: () =>
       guard(async () => {
         const started = performance.now()
-        await sql.unsafe('select 1')
+        await run(sql.unsafe('select 1'), healthMs)
         return performance.now() - started
+      }),
+
+    probe: () =>
+      guard(async () => {
+        // A connection of its own: the pool's may all be waiting on a pod that froze.
+        const once = postgres(options.dbUrl, { max: 1, prepare: false, connect_timeout: Math.ceil(healthMs / 1000), onnotice: () => {} })
+        try {
+          await withDeadline(pod, healthMs, once.unsafe('select 1'))
+        } finally {
+          void once.end({ timeout: 0 }).catch(() => {})
+        }
       }),
 
     close: () => sql.end({ timeout: 1 }),

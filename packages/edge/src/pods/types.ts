@@ -53,7 +53,12 @@ export interface PodClient {
   catalog(): Promise<CatalogRow[]>
   /** The model recorded for a collection by its first write; null while it is empty. */
   modelOf(collection: string): Promise<string | null>
-  /** Round-trip time of a trivial query, in milliseconds. */
+  /** Round-trip time of a trivial query, in milliseconds (bounded by the health deadline). */
   ping(): Promise<number>
+  /**
+   * Whether the pod answers at all, over a fresh connection with a short deadline (not the pool,
+   * whose connections may all be stuck on a frozen pod): how a circuit breaker notices recovery.
+   */
+  probe(): Promise<void>
   close(): Promise<void>
 }

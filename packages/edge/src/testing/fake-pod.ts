@@ -59,6 +59,9 @@ export function fakePod(pod: string, collections: string[]): FakePod {
       fail(self)
       return 0.5
     },
+    async probe() {
+      fail(self)
+    },
     async close() {},
   }
   return self

@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { compileFilter, createApp, type EdgeConfig, loadConfig, parseFilter } from '../../src/index.ts'
+import { compileFilter, createApp, type EdgeConfig, loadLocalConfig, parseFilter } from '../../src/index.ts'
 import { prng, unit } from '../random.ts'
 
 // The primary reaches pod collections through postgres_fdw foreign tables. What runs on the pod
@@ -54,7 +54,7 @@ const FORMS: Record<string, Record<string, unknown>> = {
 }
 
 beforeAll(async () => {
-  config = loadConfig(loadRegistry(), await stackEnvironment(opts))
+  config = loadLocalConfig(loadRegistry(), await stackEnvironment(opts))
   app = createApp(config)
   const eps = await stackEndpoints(opts)
   primary = eps.find((e) => e.project === 'primary')!

@@ -1,7 +1,7 @@
 import { loadRegistry } from '@vecpods/registry/node'
 import { type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions, startDatabase, stopDatabase } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type EdgeConfig, loadConfig } from '../../src/index.ts'
+import { createApp, type EdgeConfig, loadLocalConfig } from '../../src/index.ts'
 
 // One pod's database goes away while the edge keeps running: its collection answers 503, the
 // others keep answering, fan-out degrades to the healthy pods, and it all recovers in place.
@@ -33,7 +33,7 @@ const viaDeno = (collections: string[]) =>
   })
 
 beforeAll(async () => {
-  config = loadConfig(loadRegistry(), await stackEnvironment(opts))
+  config = loadLocalConfig(loadRegistry(), await stackEnvironment(opts))
   app = createApp(config)
   primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
   for (const collection of ['docs', 'posts', 'api']) {

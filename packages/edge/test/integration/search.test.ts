@@ -2,7 +2,7 @@ import { loadRegistry } from '@vecpods/registry/node'
 import { stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type EdgeConfig, loadConfig, matches, parseFilter } from '../../src/index.ts'
+import { createApp, type EdgeConfig, loadLocalConfig, matches, parseFilter } from '../../src/index.ts'
 import { prng, unit } from '../random.ts'
 
 type Meta = Record<string, string | number | boolean | string[]>
@@ -43,7 +43,7 @@ const records = Array.from({ length: 120 }, (_, i) => {
 
 beforeAll(async () => {
   const opts = stackOptions(process.env, () => {})
-  config = loadConfig(loadRegistry(), await stackEnvironment(opts))
+  config = loadLocalConfig(loadRegistry(), await stackEnvironment(opts))
   app = createApp(config)
   const primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
   anonKey = primary.keys.anonKey

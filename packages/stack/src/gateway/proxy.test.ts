@@ -60,11 +60,17 @@ describe('gateway', () => {
     expect(res.headers.get('access-control-allow-headers')).toMatch(/apikey.*x-client-info|x-client-info.*apikey/)
   })
 
-  it('answers 404 for unknown prefixes and 502 when the upstream is down', async () => {
+  it('answers 404 for unknown prefixes, and 503 with Retry-After in each upstream’s error shape when it is down', async () => {
     expect((await fetch(`${base}/storage/v1/x`, { headers: { apikey: 'anon-key' } })).status).toBe(404)
-    const [down] = await serveGateway([{ project: 'p', port: 0, apiKeys: ['k'], upstreams: { '/rest/v1': 'http://127.0.0.1:1' } }])
-    const res = await fetch(`http://127.0.0.1:${(down!.address() as AddressInfo).port}/rest/v1/`, { headers: { apikey: 'k' } })
-    expect(res.status).toBe(502)
+    const upstreams = { '/rest/v1': 'http://127.0.0.1:1', '/functions/v1': 'http://127.0.0.1:1' }
+    const [down] = await serveGateway([{ project: 'p', port: 0, apiKeys: ['k'], upstreams }])
+    const at = `http://127.0.0.1:${(down!.address() as AddressInfo).port}`
+    const rest = await fetch(`${at}/rest/v1/`, { headers: { apikey: 'k' } })
+    expect([rest.status, rest.headers.get('retry-after')]).toEqual([503, '1'])
+    expect(await rest.json()).toMatchObject({ message: expect.stringContaining('/rest/v1 of p is not answering') })
+    const fn = await fetch(`${at}/functions/v1/vector-search/search`, { method: 'POST', headers: { apikey: 'k' }, body: '{}' })
+    expect([fn.status, fn.headers.get('retry-after')]).toEqual([503, '1'])
+    expect((await fn.json()).error).toMatchObject({ code: 'service_unavailable', message: expect.stringContaining('may be restarting') })
     down!.close()
   })
 })

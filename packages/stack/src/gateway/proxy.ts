@@ -17,9 +17,20 @@ const CORS_HEADERS = {
   'access-control-max-age': '86400',
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...CORS_HEADERS })
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...CORS_HEADERS, ...headers })
   res.end(JSON.stringify(body))
+}
+
+/**
+ * The answer when an upstream cannot be reached (stopped, crashed, restarting): 503 with
+ * `Retry-After`, in the shape its clients read. The function's clients (the SDK) read the edge's
+ * `{ error: { code, message } }`; PostgREST's clients read `{ message }`.
+ */
+function unreachable(res: ServerResponse, site: GatewaySite, prefix: string, error: Error): void {
+  const message = `${prefix} of ${site.project} is not answering (${error.message}); it may be restarting`
+  const body = prefix === '/functions/v1' ? { error: { code: 'service_unavailable', message } } : { message, details: error.message }
+  reply(res, 503, body, { 'retry-after': '1' })
 }
 
 /** The API key of a request: the `apikey` header, as Supabase's gateway reads it, or `?apikey=`. */
@@ -69,7 +80,7 @@ function forward(site: GatewaySite, prefix: string, key: string, url: URL, req: 
     },
   )
   upstream.on('error', (error) => {
-    if (!res.headersSent) reply(res, 502, { message: `upstream ${prefix} of ${site.project} is unreachable`, details: error.message })
+    if (!res.headersSent) unreachable(res, site, prefix, error)
     else res.destroy(error)
   })
   req.pipe(upstream)
