@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { VecpodsError } from '../errors.ts'
+import { fakePod, podDown } from '../testing/fake-pod.ts'
+import { withBreaker } from './breaker.ts'
+import { deadlineExpired } from './deadline.ts'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const search = {
+  collection: 'docs',
+  measure: 'cosine',
+  vector: [1, 0, 0],
+  limit: 1,
+  includeMetadata: true,
+  includeValue: false,
+  efSearch: 40,
+  exact: false,
+} as const
+const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok').catch((e: VecpodsError) => e.code)
+
+describe('withBreaker', () => {
+  it('opens on the first sign the pod is gone, answers 503 without calling it, and closes when a probe succeeds', async () => {
+    const pod = fakePod('pod_a', ['docs'])
+    const changes: string[] = []
+    const guarded = withBreaker(pod, { probeIntervalMs: 20, onChange: (_, state) => changes.push(state) })
+    pod.failure = podDown('pod_a')
+    expect(await codeOf(guarded.search(search))).toBe('pod_unavailable')
+    expect(guarded.state().open).toBe(true)
+    const started = performance.now()
+    for (let i = 0; i < 50; i++) expect(await codeOf(guarded.search(search))).toBe('pod_unavailable')
+    expect(performance.now() - started).toBeLessThan(50)
+    expect(pod.searches).toHaveLength(0)
+    pod.failure = undefined
+    await sleep(80)
+    expect(guarded.state().open).toBe(false)
+    expect(await codeOf(guarded.search(search))).toBe('ok')
+    expect(changes).toEqual(['open', 'closed'])
+  })
+
+  it('opens on the edge’s own deadline (a frozen pod) but not on a refused request or a server-side timeout', async () => {
+    const pod = fakePod('pod_a', ['docs'])
+    const guarded = withBreaker(pod, { probeIntervalMs: 10_000 })
+    pod.failure = new VecpodsError('invalid_request', 'pod refused the data')
+    expect(await codeOf(guarded.search(search))).toBe('invalid_request')
+    pod.failure = new VecpodsError('timeout', 'statement timeout on the pod')
+    expect(await codeOf(guarded.search(search))).toBe('timeout')
+    expect(guarded.state().open).toBe(false)
+    pod.failure = deadlineExpired('pod_a', 100)
+    expect(await codeOf(guarded.search(search))).toBe('timeout')
+    expect(guarded.state().open).toBe(true)
+    await guarded.close()
+  })
+})
