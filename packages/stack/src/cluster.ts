@@ -101,20 +101,61 @@ export function initCluster(opts: StackOptions, c: Cluster, password: string): b
   return true
 }
 
-/** The port a running cluster listens on, from its `postmaster.pid`; undefined when stopped. */
+/** The pid recorded in a cluster's `postmaster.pid`, if the file is there. */
+function postmasterPid(c: Cluster): number | undefined {
+  const file = join(c.dataDir, 'postmaster.pid')
+  if (!existsSync(file)) return undefined
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0])
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined
+}
+
+/** 'alive', 'zombie' (killed, not yet reaped: it still holds its pid) or 'gone'. */
+function processState(pid: number): 'alive' | 'zombie' | 'gone' {
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z' ? 'zombie' : 'alive'
+  } catch {
+    return 'gone'
+  }
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
+/**
+ * The port a running cluster listens on, from its `postmaster.pid`; undefined when stopped. A
+ * postmaster killed a moment ago can linger as a zombie that `pg_ctl status` still counts as
+ * running: it is not.
+ */
 export function runningPort(opts: StackOptions, c: Cluster): number | undefined {
-  if (!existsSync(join(c.dataDir, 'postmaster.pid'))) return undefined
+  const pid = postmasterPid(c)
+  if (pid === undefined || processState(pid) !== 'alive') return undefined
   const status = spawnSync(...asDbUser(bin(opts, 'pg_ctl'), ['status', '-D', c.dataDir]), { encoding: 'utf8' })
   if (status.status !== 0) return undefined
   const lines = readFileSync(join(c.dataDir, 'postmaster.pid'), 'utf8').split('\n')
   return Number(lines[3])
 }
 
+/**
+ * Starts a cluster. After a crash, PostgreSQL refuses to start while the dead postmaster's pid is
+ * still taken (a zombie) or its backends still hold the shared memory, so a start within a second
+ * of a crash waits for the zombie and retries for up to 10 s.
+ */
 export function startCluster(opts: StackOptions, c: Cluster): void {
-  try {
-    run(...asDbUser(bin(opts, 'pg_ctl'), ['start', '-D', c.dataDir, '-l', c.logFile, '-w', '-t', '60', '-o', `-p ${c.port}`]))
-  } catch (error) {
-    throw new Error(`PostgreSQL for "${c.project}" did not start: ${(error as Error).message}\n${tail(c.logFile)}`)
+  const deadline = Date.now() + 10_000
+  const old = postmasterPid(c)
+  while (old !== undefined && processState(old) === 'zombie' && Date.now() < deadline) sleepSync(100)
+  for (;;) {
+    try {
+      run(...asDbUser(bin(opts, 'pg_ctl'), ['start', '-D', c.dataDir, '-l', c.logFile, '-w', '-t', '60', '-o', `-p ${c.port}`]))
+      return
+    } catch (error) {
+      if (Date.now() < deadline && /lock file|shared memory block is still in use/.test(`${(error as Error).message}\n${tail(c.logFile, 5)}`)) {
+        sleepSync(250)
+        continue
+      }
+      throw new Error(`PostgreSQL for "${c.project}" did not start: ${(error as Error).message}\n${tail(c.logFile)}`)
+    }
   }
 }
 

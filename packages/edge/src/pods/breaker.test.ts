@@ -3,6 +3,7 @@ import { VecpodsError } from '../errors.ts'
 import { fakePod, podDown } from '../testing/fake-pod.ts'
 import { withBreaker } from './breaker.ts'
 import { deadlineExpired } from './deadline.ts'
+import type { PodSearch } from './types.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const search = {
