@@ -6,7 +6,7 @@ import { deadlineExpired } from './deadline.ts'
 import type { PodSearch } from './types.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const search = {
+const search: PodSearch = {
   collection: 'docs',
   measure: 'cosine',
   vector: [1, 0, 0],
@@ -15,7 +15,7 @@ const search = {
   includeValue: false,
   efSearch: 40,
   exact: false,
-} as const
+}
 const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok').catch((e: VecpodsError) => e.code)
 
 describe('withBreaker', () => {
