@@ -1,0 +1,240 @@
+// Faults of the real stack under a small concurrent load (loopback only, bounded in count and
+// time): a pod frozen (SIGSTOP of its PostgreSQL cluster, or of its PostgREST), a pod killed
+// (SIGKILL of its postmaster, or of its PostgREST), and the Deno function killed. The edge runs
+// in process with short deadlines; the function test goes through the gateway. Figures go to
+// test-results/reliability.json (RELIABILITY.md says how to read them).
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadRegistry } from '@vecpods/registry/node'
+import { adminSql, functionsPid, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type EdgeConfig, loadLocalConfig } from '../../src/index.ts'
+import { boundedLoad, round, type Sample } from '../faults/load.ts'
+import { postmasterPid, runPid, signalTree, sleep } from '../faults/processes.ts'
+
+const opts = stackOptions(process.env, () => {})
+const run = `fault-${Date.now().toString(36)}`
+const vector = Array.from({ length: 384 }, (_, i) => (i === 7 ? 1 : 0))
+const TIMEOUT_MS = 1500
+const BOUND_MS = TIMEOUT_MS + 250 + 1000 // the pod deadline (+ the client's 250 ms grace) + 1 s
+let config: EdgeConfig
+let app: ReturnType<typeof createApp>
+let primary: ProjectEndpoints
+const figures: Record<string, unknown> = {}
+
+const call = (method: string, path: string, body?: unknown, key = primary.keys.anonKey) =>
+  app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+const search = (collections: string[]) => () => call('POST', '/search', { collections, vector, limit: 3, filters: { run: { $eq: run } } })
+const health = () => call('GET', '/health')
+
+/** `pnpm stack up` in a child process (the event loop keeps serving the load meanwhile). */
+function stackUp(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('pnpm', ['-s', 'stack', 'up'], { cwd: opts.root, stdio: 'ignore', env: process.env })
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pnpm stack up exited ${code}`))))
+  })
+}
+
+beforeAll(async () => {
+  const env = {
+    ...(await stackEnvironment(opts)),
+    VECPODS_POD_TIMEOUT_MS: String(TIMEOUT_MS),
+    VECPODS_HEALTH_TIMEOUT_MS: '500',
+    VECPODS_PROBE_INTERVAL_MS: '100',
+  }
+  config = loadLocalConfig(loadRegistry(), env)
+  app = createApp(config)
+  primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
+  for (const collection of ['docs', 'posts', 'api']) {
+    const res = await call(
+      'POST',
+      `/collections/${collection}/records`,
+      { records: [{ id: `${run}-${collection}`, vector, metadata: { run } }] },
+      primary.keys.serviceRoleKey,
+    )
+    expect(res.status).toBe(200)
+  }
+})
+
+afterAll(async () => {
+  await stackUp()
+  for (const collection of ['docs', 'posts', 'api']) {
+    await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, primary.keys.serviceRoleKey)
+  }
+  await Promise.all([...config.pods.values()].map((p) => p.close()))
+  mkdirSync(join(opts.root, 'test-results'), { recursive: true })
+  writeFileSync(join(opts.root, 'test-results', 'reliability.json'), `${JSON.stringify(figures, null, 2)}\n`)
+})
+
+/** Answers that were a 5xx other than the expected 503/504 of the faulty pod's own collection (and /health's 503). */
+const unexpected5xx = (samples: Sample[], faulty: string) =>
+  samples.filter((s) => s.status >= 500 && !(s.kind === faulty && [503, 504].includes(s.status)) && !(s.kind === 'health' && s.status === 503))
+
+describe.each([
+  { name: 'pod_a frozen (SQL transport)', pod: 'pod_a', collection: 'docs', other: 'api', target: () => postmasterPid(opts, 'pod_a') },
+  { name: 'pod_c PostgREST frozen (REST transport)', pod: 'pod_c', collection: 'api', other: 'docs', target: () => runPid(opts, 'pod_c.postgrest') },
+])('$name', ({ pod, collection, other, target }) => {
+  it('bounds every request, degrades fan-outs, reports the pod down, and recovers once it runs again', async () => {
+    const freezeAt = 800
+    const thawAt = 3800
+    const pid = target()
+    const chaos = (async () => {
+      await sleep(freezeAt)
+      signalTree(pid, 'SIGSTOP')
+      await sleep(thawAt - freezeAt)
+      signalTree(pid, 'SIGCONT')
+    })()
+    const samples = await boundedLoad(
+      { [collection]: search([collection]), fanout: search([collection, other]), health },
+      { workers: 4, durationMs: thawAt + 2500, maxRequests: 8000 },
+    )
+    await chaos
+    const during = samples.filter((s) => s.at > freezeAt + 50 && s.at + s.ms < thawAt)
+    const after = samples.filter((s) => s.at > thawAt + 2000)
+    expect(during.filter((s) => s.kind === collection).length).toBeGreaterThan(0)
+    expect(after.filter((s) => s.kind === collection).length).toBeGreaterThan(0)
+    expect(Math.max(...samples.map((s) => s.ms))).toBeLessThan(BOUND_MS)
+    const unexpected = unexpected5xx(samples, collection)
+    expect(unexpected).toEqual([])
+    expect(during.filter((s) => s.kind === collection).every((s) => s.code === 'timeout' || s.code === 'pod_unavailable')).toBe(true)
+    expect(during.filter((s) => s.kind === 'fanout').every((s) => s.status === 200 && s.partial)).toBe(true)
+    expect(during.filter((s) => s.kind === 'health').every((s) => s.status === 503)).toBe(true)
+    const body = (await (await health()).json()) as { pods: Record<string, { ok: boolean }> }
+    expect(body.pods[pod]!.ok).toBe(true)
+    expect(after.filter((s) => s.kind === collection).every((s) => s.status === 200)).toBe(true)
+    const firstRefusal = samples.find((s) => s.at >= freezeAt && s.kind === collection && s.status >= 500)!
+    const recovered = samples.find((s) => s.at >= thawAt && s.kind === collection && s.status === 200)!
+    figures[`${pod} frozen`] = {
+      requests: samples.length,
+      slowestMs: round(Math.max(...samples.map((s) => s.ms))),
+      firstRefusalAfterMs: round(firstRefusal.at + firstRefusal.ms - freezeAt),
+      refusalsAfterTheFirstMaxMs: round(
+        Math.max(0, ...during.filter((s) => s.kind === collection && s.at > firstRefusal.at + firstRefusal.ms).map((s) => s.ms)),
+      ),
+      fanoutsDuring: during.filter((s) => s.kind === 'fanout').length,
+      fanoutsPartial: during.filter((s) => s.kind === 'fanout' && s.partial).length,
+      recoveredAfterThawMs: round(recovered.at + recovered.ms - thawAt),
+      status5xxOtherThanThePod: unexpected.length,
+    }
+    expect(recovered.at + recovered.ms - thawAt).toBeLessThan(2000)
+  }, 30_000)
+})
+
+describe.each([
+  { name: 'pod_b postmaster killed (SQL transport)', pod: 'pod_b', collection: 'posts', other: 'docs', target: () => postmasterPid(opts, 'pod_b') },
+  { name: 'pod_c PostgREST killed (REST transport)', pod: 'pod_c', collection: 'api', other: 'docs', target: () => runPid(opts, 'pod_c.postgrest') },
+])('$name', ({ pod, collection, other, target }) => {
+  it('answers 503 in milliseconds while it is down, loses no acknowledged write, and answers within 2 s of its return', async () => {
+    const killAt = 800
+    let backAt = Number.POSITIVE_INFINITY
+    const acknowledged: string[][] = []
+    const refused: string[][] = []
+    let batch = 0
+    const write = async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `${run}-${pod}-w${batch}-${i}`)
+      batch++
+      const res = await call(
+        'POST',
+        `/collections/${collection}/records`,
+        { records: ids.map((id) => ({ id, vector, metadata: { run } })) },
+        primary.keys.serviceRoleKey,
+      )
+      ;(res.status === 200 ? acknowledged : refused).push(ids)
+      return res
+    }
+    const started = performance.now()
+    const chaos = (async () => {
+      await sleep(killAt)
+      process.kill(target(), 'SIGKILL')
+      await sleep(1500)
+      await stackUp()
+      backAt = performance.now() - started
+    })()
+    const samples = await boundedLoad(
+      { [collection]: search([collection]), fanout: search([collection, other]), write },
+      { workers: 4, durationMs: 6000, maxRequests: 4000 },
+    )
+    await chaos
+    expect(samples.filter((s) => s.status >= 500 && ![503, 504].includes(s.status))).toEqual([])
+    expect(samples.filter((s) => s.kind === 'fanout' && s.status !== 200)).toEqual([])
+    const firstFailure = samples.find((s) => s.at >= killAt && s.kind === collection && s.status >= 500)!
+    const down = samples.filter((s) => s.kind === collection && s.at > firstFailure.at + firstFailure.ms && s.at + s.ms < backAt && s.status >= 500)
+    expect(down.length).toBeGreaterThan(0)
+    const fastest = down.map((s) => s.ms).sort((a, b) => a - b)
+    expect(fastest[Math.floor(fastest.length * 0.95)]!).toBeLessThan(100)
+    const recovered = samples.find((s) => s.at + s.ms > backAt && s.kind === collection && s.status === 200)
+    expect(recovered).toBeDefined()
+    expect(recovered!.at + recovered!.ms - backAt).toBeLessThan(2000)
+
+    // Every acknowledged write is there; a refused batch is there whole or not at all.
+    const written = await idsOn(collection)
+    const lost = acknowledged.flat().filter((id) => !written.has(id)).length
+    const partial = refused.filter((ids) => ![0, ids.length].includes(ids.filter((id) => written.has(id)).length)).length
+    expect([lost, partial]).toEqual([0, 0])
+    figures[`${pod} killed`] = {
+      requests: samples.length,
+      firstFailureAfterKillMs: round(firstFailure.at + firstFailure.ms - killAt),
+      refusalsWhileDown: down.length,
+      refusalP95Ms: round(fastest[Math.floor(fastest.length * 0.95)]!),
+      recoveredAfterBackMs: round(recovered!.at + recovered!.ms - backAt),
+      batchesAcknowledged: acknowledged.length,
+      batchesRefused: refused.length,
+      lostAcknowledgedWrites: lost,
+      partialBatches: partial,
+    }
+  }, 60_000)
+})
+
+/** The ids of this run's rows in a collection, read from its pod's database. */
+async function idsOn(collection: string): Promise<Set<string>> {
+  const pod = opts.registry.collections[collection]!.pod
+  const ep = (await stackEndpoints(opts)).find((e) => e.project === pod)!
+  const sql = adminSql(ep.dbUrl)
+  try {
+    const rows = await sql<{ id: string }[]>`select id from vecs.${sql(collection)} where metadata @> ${sql.json({ run })}`
+    return new Set(rows.map((r) => r.id))
+  } finally {
+    await sql.end()
+  }
+}
+
+describe('the Deno function killed', () => {
+  it('is restarted by its supervisor; meanwhile the gateway answers 503 in the edge’s error shape', async () => {
+    const viaGateway = () =>
+      fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {
+        method: 'POST',
+        headers: { apikey: primary.keys.anonKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ collection: 'docs', vector, limit: 3, filters: { run: { $eq: run } } }),
+      })
+    const before = functionsPid(opts)!
+    const killAt = 500
+    const chaos = (async () => {
+      await sleep(killAt)
+      process.kill(before, 'SIGKILL')
+    })()
+    const samples = await boundedLoad({ search: viaGateway }, { workers: 2, durationMs: 4000, maxRequests: 2000 })
+    await chaos
+    const other = samples.filter((s) => s.status !== 200 && !(s.status === 503 && s.code === 'service_unavailable'))
+    expect(other).toEqual([])
+    const refusals = samples.filter((s) => s.status === 503)
+    const lastRefusal = refusals.at(-1)
+    const back = samples.find((s) => s.status === 200 && s.at > killAt && (!lastRefusal || s.at > lastRefusal.at))!
+    expect(back).toBeDefined()
+    const after = functionsPid(opts)
+    expect(after).toBeDefined()
+    expect(after).not.toBe(before)
+    const log = readFileSync(join(opts.stateDir, 'logs', 'functions.log'), 'utf8')
+    expect(log).toMatch(/supervise: .* exited \(SIGKILL\); restarting in \d+ ms/)
+    figures['function killed'] = {
+      requests: samples.length,
+      refusals503: refusals.length,
+      otherErrors: other.length,
+      servingAgainAfterKillMs: round(back.at + back.ms - killAt),
+    }
+  }, 30_000)
+})
