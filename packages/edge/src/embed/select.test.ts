@@ -55,3 +55,12 @@ describe('selectEmbedder', () => {
     expect(selectEmbedder(registry, {}, { scope: edgeRuntime })).toMatchObject({ kind: 'semantic' })
   })
 })
+
+describe('batches', () => {
+  it('cuts by count and by total size, never leaving an item out', async () => {
+    const { batches } = await import('./transformers.ts')
+    expect(batches([1, 1, 1, 1, 1], (x) => x, 2, 100)).toEqual([[1, 1], [1, 1], [1]])
+    expect(batches([5, 5, 5, 20, 1], (x) => x, 32, 10)).toEqual([[5, 5], [5], [20], [1]])
+    expect(batches([], (x: number) => x, 32, 10)).toEqual([])
+  })
+})

@@ -11,6 +11,7 @@ type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: true }
  */
 export function transformersEmbedder(options: TransformersOptions): Embedder {
   const batchSize = options.batchSize ?? 32
+  const maxBatchChars = options.maxBatchChars ?? 16_000
   let extractor: Promise<Extractor> | undefined
   const load = async (): Promise<Extractor> => {
     const { env, pipeline } = await import('@huggingface/transformers')
@@ -34,8 +35,7 @@ export function transformersEmbedder(options: TransformersOptions): Embedder {
       const run = await extractor
       const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length)
       const out: number[][] = new Array(texts.length)
-      for (let i = 0; i < order.length; i += batchSize) {
-        const ids = order.slice(i, i + batchSize)
+      for (const ids of batches(order, (id) => texts[id]!.length, batchSize, maxBatchChars)) {
         const vectors = (
           await run(
             ids.map((id) => texts[id]!),
@@ -47,4 +47,23 @@ export function transformersEmbedder(options: TransformersOptions): Embedder {
       return out
     },
   }
+}
+
+/** Consecutive groups of `items`, each of at most `count` items and `budget` in total size (at least one item). */
+export function batches<T>(items: T[], size: (item: T) => number, count: number, budget: number): T[][] {
+  const out: T[][] = []
+  let current: T[] = []
+  let used = 0
+  for (const item of items) {
+    const n = size(item)
+    if (current.length && (current.length >= count || used + n > budget)) {
+      out.push(current)
+      current = []
+      used = 0
+    }
+    current.push(item)
+    used += n
+  }
+  if (current.length) out.push(current)
+  return out
 }

@@ -21,6 +21,12 @@ export interface TransformersOptions {
   localModelPath?: string
   /** Texts per forward pass (default 32). */
   batchSize?: number
+  /**
+   * Characters per forward pass (default 16,000, about 4,000 tokens): long texts go fewer at a
+   * time, so the activations of one pass ([texts, tokens, dims] floats, copied by pooling) stay
+   * a few MB instead of growing with the batch.
+   */
+  maxBatchChars?: number
 }
 
 /** Makes a transformers.js embedder: given to `selectEmbedder` by entries that may load transformers.js. */

@@ -32,6 +32,9 @@ export interface SqlPodOptions {
  */
 const bind = (filter: CompiledFilter) => filter.params.map((p, i) => (filter.types[i] === 'jsonb' ? JSON.parse(p) : p))
 
+/** Records per statement of an upsert (all in one transaction). */
+const WRITE_SLICE = 100
+
 const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}"`
 
 /**
@@ -111,11 +114,23 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       }),
 
     // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.
+    // One transaction, written in slices: only one slice's JSON exists at a time, however large the batch.
     upsert: (collection, model, records: PodRecord[]) =>
-      guard(async () => {
-        const [row] = await run(sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, upsertBatch(records)] as never))
-        return row!.n as number
-      }),
+      guard(() =>
+        withDeadline(
+          pod,
+          deadline,
+          sql.begin(async (tx) => {
+            let n = 0
+            for (let i = 0; i < records.length; i += WRITE_SLICE) {
+              const slice = upsertBatch(records.slice(i, i + WRITE_SLICE))
+              const [row] = await tx.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, slice] as never)
+              n += row!.n as number
+            }
+            return n
+          }),
+        ),
+      ),
 
     deleteIds: (collection, ids) =>
       guard(async () => (await run(sql.unsafe(`select vecpods.delete_ids($1, $2::text[]) as n`, [collection, ids] as never)))[0]!.n as number),
