@@ -32,9 +32,6 @@ export interface SqlPodOptions {
  */
 const bind = (filter: CompiledFilter) => filter.params.map((p, i) => (filter.types[i] === 'jsonb' ? JSON.parse(p) : p))
 
-/** Records per statement of an upsert (all in one transaction). */
-const WRITE_SLICE = 100
-
 const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}"`
 
 /**
@@ -89,19 +86,22 @@ export function sqlPod(options: SqlPodOptions): PodClient {
           (filter ? ` where ${filter.sql}` : '') +
           ` order by vec ${op} $1::extensions.vector limit ${Math.trunc(q.limit)}`
         const params = [vectorText(q.vector), ...(filter ? bind(filter) : [])]
+        // Other settings than the session's go through the pod's vecpods.search, which sets them for
+        // its own statement: one statement either way, never a client-side transaction.
         const rows =
           q.efSearch === options.sessionEfSearch && !q.exact
             ? await run(sql.unsafe(text, params))
-            : await withDeadline(
-                pod,
-                deadline,
-                sql.begin(async (tx) => {
-                  await tx.unsafe(`select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true)`, [
-                    String(q.efSearch),
-                    q.exact ? 'off' : 'on',
-                  ])
-                  return tx.unsafe(text, params)
-                }),
+            : await run(
+                sql.unsafe(`select id, distance, metadata, value from vecpods.search($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`, [
+                  q.collection,
+                  vectorText(q.vector),
+                  q.limit,
+                  q.filter ?? null,
+                  q.efSearch,
+                  q.exact,
+                  q.includeMetadata,
+                  q.includeValue,
+                ] as never),
               )
         return rows.map(
           (r): PodHit => ({
@@ -114,23 +114,11 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       }),
 
     // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.
-    // One transaction, written in slices: only one slice's JSON exists at a time, however large the batch.
     upsert: (collection, model, records: PodRecord[]) =>
-      guard(() =>
-        withDeadline(
-          pod,
-          deadline,
-          sql.begin(async (tx) => {
-            let n = 0
-            for (let i = 0; i < records.length; i += WRITE_SLICE) {
-              const slice = upsertBatch(records.slice(i, i + WRITE_SLICE))
-              const [row] = await tx.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, slice] as never)
-              n += row!.n as number
-            }
-            return n
-          }),
-        ),
-      ),
+      guard(async () => {
+        const [row] = await run(sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, upsertBatch(records)] as never))
+        return row!.n as number
+      }),
 
     deleteIds: (collection, ids) =>
       guard(async () => (await run(sql.unsafe(`select vecpods.delete_ids($1, $2::text[]) as n`, [collection, ids] as never)))[0]!.n as number),
