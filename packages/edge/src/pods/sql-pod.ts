@@ -32,6 +32,9 @@ export interface SqlPodOptions {
  */
 const bind = (filter: CompiledFilter) => filter.params.map((p, i) => (filter.types[i] === 'jsonb' ? JSON.parse(p) : p))
 
+/** What a pooled connection to a pod that restarted reports on its next use. */
+const STALE_CONNECTION = /^(CONNECTION_CLOSED|ECONNRESET|EPIPE|57P01|57P02|57P03)$/
+
 const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}"`
 
 /**
@@ -71,11 +74,19 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     withDeadline(pod, ms, pending, () => pending.cancel())
   /** One call, its failures as API errors. */
   const guard = <T>(work: () => Promise<T>): Promise<T> => work().catch((error: unknown) => podError(pod, error))
+  /**
+   * A read, tried once more when its pooled connection turns out dead (the pod restarted since it
+   * was opened): the retry gets a fresh connection. Writes are never retried here.
+   */
+  const read = <T>(work: () => Promise<T>): Promise<T> =>
+    work()
+      .catch((error: unknown) => (STALE_CONNECTION.test((error as { code?: string }).code ?? '') ? work() : Promise.reject(error)))
+      .catch((error: unknown) => podError(pod, error))
 
   return {
     pod,
     search: (q: PodSearch) =>
-      guard(async () => {
+      read(async () => {
         const op = distanceOperator(q.measure)
         const filter = q.filter ? renderPredicate(q.filter, 'metadata', 2) : undefined
         const columns = ['id', `vec ${op} $1::extensions.vector as distance`]
@@ -127,13 +138,13 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       guard(async () => (await run(sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, filter] as never)))[0]!.n as number),
 
     catalog: () =>
-      guard(async () => {
+      read(async () => {
         const rows = await run(sql.unsafe(`select name, dims, measure, model, rows from vecpods.catalog()`))
         return rows.map((r) => ({ name: r.name, dims: r.dims, measure: r.measure, model: r.model, rows: Number(r.rows) }) as CatalogRow)
       }),
 
     modelOf: (collection) =>
-      guard(async () => {
+      read(async () => {
         const [row] = await run(sql.unsafe(`select model from vecpods.collections where name = $1`, [collection]))
         if (!row) throw new VecpodsError('unknown_collection', `collection "${collection}" is not on pod "${pod}"; apply its migrations`)
         return row.model as string | null

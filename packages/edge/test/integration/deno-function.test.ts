@@ -79,7 +79,7 @@ describe('vector-search under Deno through functions.invoke', () => {
     })
     expect(error).toBeNull()
     expect(data.meta.pods).toEqual(['pod_a', 'pod_b', 'pod_c'])
-    expect(data.data[0].id).toBe(`${run}-1`)
+    expect(data.data[0].id, JSON.stringify(data)).toBe(`${run}-1`)
   })
 
   it('answers CORS preflight and maps errors to their codes', async () => {

@@ -249,7 +249,8 @@ afterAll(async () => {
   for (const collection of WRITABLE) {
     const pod = opts.registry.collections[collection]!.pod
     const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === pod)!.dbUrl)
-    await sql`delete from vecs.${sql(collection)} where metadata @> ${sql.json({ fuzz: run })}`.finally(() => sql.end())
+    await sql`delete from vecs.${sql(collection)} where metadata @> ${sql.json({ fuzz: run })}`
+    await sql`vacuum ${sql(`vecs.${collection}`)}`.finally(() => sql.end())
   }
   await Promise.all([...config.pods.values()].map((p) => p.close()))
 })
