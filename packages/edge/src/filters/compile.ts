@@ -1,4 +1,5 @@
-import type { Condition } from './ast.ts'
+import { type Condition, isScalar, type Json } from './ast.ts'
+import { accessor, comparePredicate, equalsPredicate } from './jsonpath.ts'
 
 /**
  * A filter lowered to the only tests that postgres_fdw pushes down and the GIN `jsonb_path_ops`
@@ -14,30 +15,49 @@ export type Predicate =
   | { match: string }
   | { exists: string }
 
-/** A jsonpath accessor for a top-level key; the key is quoted as a jsonpath string literal. */
-const accessor = (key: string) => `$.${JSON.stringify(key)}`
+/** Key present (with any value, null included): the `metadata -> key` of vecs is not NULL. */
+const present = (key: string): Predicate => ({ exists: accessor(key) })
+const strict = (predicate: string): Predicate => ({ match: `strict ${predicate}` })
 
+/**
+ * `metadata -> key` equals `value` (jsonb `=`, as vecs compares): containment for a scalar (which
+ * `@>` matches only as an equal scalar at a nested key), an exact jsonpath predicate for an array
+ * or object (containment would also match larger ones).
+ */
+function equals(key: string, value: Json): Predicate {
+  return isScalar(value) ? { contains: { [key]: value } } : strict(equalsPredicate(accessor(key), value))
+}
+
+/**
+ * Lowers a filter to predicates with vecs's semantics (its `build_filters` compiles `$eq` to
+ * containment or `metadata -> key = value`, `$ne` and ranges to `metadata -> key` compared with
+ * jsonb's ordering, `$in` to equality with any, `$contains` to `metadata -> key @> value`), each
+ * written as containment or jsonpath so that postgres_fdw pushes it down. A missing key never
+ * matches `$ne`, a range, `$in` or `$contains`, as `NULL` never does in vecs. vecpods' own `$nin`
+ * is `$ne` for each value (the key must be present); `$exists` tests presence.
+ */
 export function lowerFilter(c: Condition): Predicate {
-  const contains = (key: string, value: unknown): Predicate => ({ contains: { [key]: value } })
   switch (c.kind) {
     case 'and':
       return { and: c.parts.map(lowerFilter) }
     case 'or':
       return { or: c.parts.map(lowerFilter) }
     case 'eq':
-      return contains(c.key, c.value)
+      return equals(c.key, c.value)
     case 'ne':
-      return { not: contains(c.key, c.value) }
+      return { and: [present(c.key), { not: equals(c.key, c.value) }] }
     case 'cmp':
-      return { match: `${accessor(c.key)} ${c.op} ${JSON.stringify(c.value)}` }
+      return strict(comparePredicate(accessor(c.key), c.op, c.value))
     case 'in':
-      return { or: c.values.map((v) => contains(c.key, v)) }
+      return { or: c.values.map((v) => equals(c.key, v)) }
     case 'nin':
-      return { not: { or: c.values.map((v) => contains(c.key, v)) } }
+      return { and: [present(c.key), { not: { or: c.values.map((v) => equals(c.key, v)) } }] }
     case 'contains':
-      return contains(c.key, [c.value])
+      // `metadata -> key @> value`: at the top level a scalar is contained in an array holding it
+      // and in itself; nested under a key, containment has no such rule, so both are spelled out.
+      return isScalar(c.value) ? { or: [{ contains: { [c.key]: [c.value] } }, { contains: { [c.key]: c.value } }] } : { contains: { [c.key]: c.value } }
     case 'exists':
-      return c.exists ? { exists: accessor(c.key) } : { not: { exists: accessor(c.key) } }
+      return c.exists ? present(c.key) : { not: present(c.key) }
   }
 }
 

@@ -1,4 +1,4 @@
-export type { Condition, Scalar } from './ast.ts'
+export type { Condition, Json, Scalar } from './ast.ts'
 export type { CompiledFilter, Predicate } from './compile.ts'
 export { compileFilter, lowerFilter, renderPredicate } from './compile.ts'
 export { matches } from './matches.ts'

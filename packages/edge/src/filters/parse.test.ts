@@ -56,9 +56,11 @@ describe('parseFilter', () => {
     expect(problem({ year: 2012 })).toMatch(/^filters\.year: expected an operator object/)
     expect(problem({ $not: {} })).toMatch(/^filters\.\$not: unknown logical operator/)
     expect(problem({ $and: [] })).toMatch(/^filters\.\$and: expected a non-empty array/)
-    expect(problem({ $or: [{ a: { $gt: true } }] })).toBe('filters.$or[0].a.$gt: expected a number or a string')
+    expect(problem({ $or: [{ a: { $gt: [1] } }] })).toBe(
+      'filters.$or[0].a.$gt: expected a string, number, boolean or null (ranges do not compare arrays or objects here)',
+    )
     expect(problem({ a: { $in: 'x' } })).toMatch(/expected a non-empty array/)
-    expect(problem({ a: { $eq: { nested: 1 } } })).toMatch(/expected a string, number, boolean or null/)
+    expect(problem({ a: { $eq: { b: { c: { d: { e: { f: 1 } } } } } } })).toMatch(/values nest at most 4 levels/)
     expect(problem({ a: { $exists: 'yes' } })).toMatch(/expected true or false/)
     expect(problem([])).toBe('filters: expected an object')
   })
@@ -81,36 +83,53 @@ describe('compileFilter', () => {
       'metadata',
       2,
     )
-    expect(compiled.sql).toBe('((metadata @@ $2::jsonpath or metadata @> $3::jsonb) and metadata @> $4::jsonb and metadata @? $5::jsonpath)')
-    expect(compiled.params).toEqual(['$."year" > 2012', '{"url":"/it\'s"}', '{"tags":["x"]}', '$."d"'])
+    expect(compiled.sql).toBe(
+      '((metadata @@ $2::jsonpath or metadata @> $3::jsonb) and (metadata @> $4::jsonb or metadata @> $5::jsonb) and metadata @? $6::jsonpath)',
+    )
+    expect(compiled.params.slice(1)).toEqual(['{"url":"/it\'s"}', '{"tags":["x"]}', '{"tags":"x"}', '$."d"'])
+    // jsonb's ordering: booleans, non-empty arrays and objects sort above every number.
+    expect(compiled.params[0]).toBe(
+      'strict ($."year".type() == "boolean" || ($."year".type() == "array" && $."year".size() > 0) || $."year".type() == "object" || ($."year".type() == "number" && $."year" > 2012))',
+    )
     expect(compiled.sql).not.toMatch(/->>|->|[^@]\?\s|::int|::numeric/)
   })
 
   it('quotes keys with jsonpath metacharacters as string literals', () => {
     const { params } = compileFilter(parseFilter({ 'a" || $.b == 1 || "': { $gt: 1 } }))
-    expect(params).toEqual(['$."a\\" || $.b == 1 || \\"" > 1'])
+    expect(params[0]).toContain('$."a\\" || $.b == 1 || \\"".type()')
+    expect(params[0]!.replaceAll('$."a\\" || $.b == 1 || \\""', 'K')).not.toContain('$.b')
   })
 
   it('negates $ne, $nin and $exists:false around containment and existence only', () => {
-    expect(compileFilter(parseFilter({ a: { $nin: [1, 2] } })).sql).toBe('not (metadata @> $1::jsonb or metadata @> $2::jsonb)')
+    expect(compileFilter(parseFilter({ a: { $nin: [1, 2] } })).sql).toBe('(metadata @? $1::jsonpath and not (metadata @> $2::jsonb or metadata @> $3::jsonb))')
+    expect(compileFilter(parseFilter({ a: { $ne: 1 } })).sql).toBe('(metadata @? $1::jsonpath and not (metadata @> $2::jsonb))')
     expect(compileFilter(parseFilter({ a: { $exists: false } })).sql).toBe('not (metadata @? $1::jsonpath)')
   })
 })
 
 describe('matches', () => {
-  it('follows containment semantics for $eq and $contains', () => {
+  it('follows vecs: $eq is jsonb equality, $contains is top-level containment, $ne needs the key', () => {
     const f = parseFilter({ tags: { $eq: 'a' } })
     expect(matches(f, { tags: 'a' })).toBe(true)
     expect(matches(f, { tags: ['a'] })).toBe(false)
+    expect(matches(parseFilter({ tags: { $eq: ['a', 'b'] } }), { tags: ['a', 'b'] })).toBe(true)
+    expect(matches(parseFilter({ tags: { $eq: ['a', 'b'] } }), { tags: ['b', 'a'] })).toBe(false)
+    expect(matches(parseFilter({ o: { $eq: { x: 1 } } }), { o: { x: 1, y: 2 } })).toBe(false)
     expect(matches(parseFilter({ tags: { $contains: 'a' } }), { tags: ['b', 'a'] })).toBe(true)
-    expect(matches(parseFilter({ tags: { $contains: 'a' } }), { tags: 'a' })).toBe(false)
+    expect(matches(parseFilter({ tags: { $contains: 'a' } }), { tags: 'a' })).toBe(true)
+    expect(matches(parseFilter({ missing: { $ne: 1 } }), {})).toBe(false)
+    expect(matches(parseFilter({ missing: { $ne: 1 } }), { missing: null })).toBe(true)
   })
 
-  it('compares same types only, any element of an array', () => {
+  it('orders across types as jsonb does: [] < null < strings < numbers < booleans < arrays < objects', () => {
     const f = parseFilter({ year: { $gt: 2012 } })
     expect(matches(f, { year: 2013 })).toBe(true)
     expect(matches(f, { year: '2013' })).toBe(false)
-    expect(matches(f, { year: [2000, 2020] })).toBe(true)
+    expect(matches(f, { year: true })).toBe(true)
+    expect(matches(f, { year: [1] })).toBe(true)
+    expect(matches(f, { year: [] })).toBe(false)
     expect(matches(f, {})).toBe(false)
+    expect(matches(parseFilter({ s: { $lt: 5 } }), { s: 'zzz' })).toBe(true)
+    expect(matches(parseFilter({ s: { $lt: null } }), { s: [] })).toBe(true)
   })
 })

@@ -1,8 +1,8 @@
 import { VecpodsError } from '../errors.ts'
-import type { Condition, Scalar } from './ast.ts'
+import { type Condition, isScalar, type Json, type Scalar } from './ast.ts'
 
 /** Bounds that keep a filter cheap to compile and to run. */
-export const FILTER_LIMITS = { depth: 8, conditions: 64, inValues: 100, keyLength: 128, stringLength: 1024 }
+export const FILTER_LIMITS = { depth: 8, conditions: 64, inValues: 100, keyLength: 128, stringLength: 1024, valueDepth: 4, valueItems: 64 }
 
 const CMP = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' } as const
 const OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$contains', '$exists'] as const
@@ -20,6 +20,22 @@ function scalar(v: unknown, path: string): Scalar {
     return v.length <= FILTER_LIMITS.stringLength ? v : fail(path, `strings are limited to ${FILTER_LIMITS.stringLength} characters`)
   }
   return fail(path, 'expected a string, number, boolean or null')
+}
+
+/** A JSON operand (`$eq {…}`, `$contains [...]`): bounded in depth and size, its strings like scalars. */
+function json(v: unknown, path: string, depth = 0): Json {
+  if (isScalar(v)) return scalar(v, path)
+  if (depth >= FILTER_LIMITS.valueDepth) return fail(path, `values nest at most ${FILTER_LIMITS.valueDepth} levels`)
+  if (Array.isArray(v)) {
+    if (v.length > FILTER_LIMITS.valueItems) fail(path, `arrays are limited to ${FILTER_LIMITS.valueItems} items`)
+    return v.map((x, i) => json(x, `${path}[${i}]`, depth + 1))
+  }
+  if (isPlainObject(v)) {
+    const entries = Object.entries(v)
+    if (entries.length > FILTER_LIMITS.valueItems) fail(path, `objects are limited to ${FILTER_LIMITS.valueItems} keys`)
+    return Object.fromEntries(entries.map(([k, x]) => [k, json(x, `${path}.${k}`, depth + 1)]))
+  }
+  return fail(path, 'expected a JSON value')
 }
 
 /**
@@ -61,20 +77,21 @@ export function parseFilter(input: unknown): Condition {
       switch (op) {
         case '$eq':
         case '$ne':
-          return { kind: op === '$eq' ? 'eq' : 'ne', key, value: scalar(value, at) }
+          return { kind: op === '$eq' ? 'eq' : 'ne', key, value: json(value, at) }
         case '$gt':
         case '$gte':
         case '$lt':
         case '$lte':
-          if (typeof value !== 'number' && typeof value !== 'string') return fail(at, 'expected a number or a string')
-          return { kind: 'cmp', key, op: CMP[op], value: scalar(value, at) as string | number }
+          // vecs also orders arrays and objects (jsonb's ordering); vecpods compares scalars only.
+          if (!isScalar(value)) return fail(at, 'expected a string, number, boolean or null (ranges do not compare arrays or objects here)')
+          return { kind: 'cmp', key, op: CMP[op], value: scalar(value, at) }
         case '$in':
         case '$nin':
           if (!Array.isArray(value) || value.length === 0) return fail(at, 'expected a non-empty array')
           if (value.length > FILTER_LIMITS.inValues) fail(at, `at most ${FILTER_LIMITS.inValues} values`)
-          return { kind: op === '$in' ? 'in' : 'nin', key, values: value.map((x, i) => scalar(x, `${at}[${i}]`)) }
+          return { kind: op === '$in' ? 'in' : 'nin', key, values: value.map((x, i) => json(x, `${at}[${i}]`)) }
         case '$contains':
-          return { kind: 'contains', key, value: scalar(value, at) }
+          return { kind: 'contains', key, value: json(value, at) }
         case '$exists':
           if (typeof value !== 'boolean') return fail(at, 'expected true or false')
           return { kind: 'exists', key, exists: value }

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { lowerFilter, parseFilter } from '../filters/index.ts'
 import { podDown } from '../testing/fake-pod.ts'
 import { brokenEmbedder, fakeEmbedder, harness } from '../testing/harness.ts'
 
@@ -60,7 +61,8 @@ describe('POST /search (in process, fake pods)', () => {
     await request('POST', '/search', { collection: 'docs', vector: q, ef_search: 300, exact: true }, 'service_role')
     const [first, second] = pods.pod_a.searches
     expect(first).toMatchObject({ efSearch: 60, exact: false, measure: 'cosine', limit: 10, includeMetadata: true, includeValue: false })
-    expect(first!.filter).toEqual({ match: '$."year" >= 2020' })
+    expect(first!.filter).toEqual(lowerFilter(parseFilter({ year: { $gte: 2020 } })))
+    expect(first!.filter).toMatchObject({ match: expect.stringMatching(/^strict .*\$\."year" >= 2020/) })
     expect(pods.pod_b.searches[0]).toMatchObject({ efSearch: 160, exact: false, measure: 'l2' })
     expect(second).toMatchObject({ efSearch: 300, exact: true })
     expect(second!.filter).toBeUndefined()
