@@ -23,7 +23,10 @@ export function fingerprint(chunk: Chunk): string {
   return createHash('sha256').update(chunk.text).update('\0').update(JSON.stringify(chunk.metadata)).digest('base64url').slice(0, 16)
 }
 
-/** The ids and fingerprints a collection holds now, read page by page through PostgREST. */
+/** The mark the seed puts in the metadata of every row it writes: it deletes only rows that carry it. */
+export const SEED_MARK = { seed: 'vecpods-corpus' } as const
+
+/** The ids and fingerprints of the seed's own rows in a collection, read page by page through PostgREST. */
 async function stored(client: VectorClient, collection: string): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>()
   const page = 1000
@@ -31,6 +34,7 @@ async function stored(client: VectorClient, collection: string): Promise<Map<str
     const { data, error } = await client
       .from(collection)
       .select('id, hash:metadata->>hash')
+      .contains('metadata', SEED_MARK)
       .order('id')
       .range(from, from + page - 1)
     if (error) throw new Error(`reading ${collection}: ${error.message}`)
@@ -41,14 +45,15 @@ async function stored(client: VectorClient, collection: string): Promise<Map<str
 }
 
 /**
- * Makes each collection hold exactly the given chunks: upserts new and changed ones through the
- * edge function (embedded there, in batches, one transaction each), deletes those no longer in
- * the corpus, and leaves the rest alone — a second run writes nothing.
+ * Makes the seed's rows of each collection exactly the given chunks: upserts new and changed ones
+ * through the edge function (embedded there, in batches, one transaction each), deletes its own
+ * rows no longer in the corpus, and leaves the rest alone — a second run writes nothing, and rows
+ * the seed did not write (no `SEED_MARK` in their metadata) are never touched.
  */
 export async function syncCorpus(client: VectorClient, chunks: Chunk[], options: SyncOptions = {}): Promise<SyncReport[]> {
   const reports: SyncReport[] = []
   for (const collection of [...new Set(chunks.map((c) => c.collection))]) {
-    const wanted = chunks.filter((c) => c.collection === collection).map((c) => ({ ...c, metadata: { ...c.metadata, hash: fingerprint(c) } }))
+    const wanted = chunks.filter((c) => c.collection === collection).map((c) => ({ ...c, metadata: { ...c.metadata, ...SEED_MARK, hash: fingerprint(c) } }))
     const have = await stored(client, collection)
     const write = wanted.filter((c) => have.get(c.id) !== c.metadata.hash)
     const keep = new Set(wanted.map((c) => c.id))
