@@ -94,6 +94,11 @@ const collectionSchema = z.strictObject({
     .refine((cols) => Object.keys(cols).every((c) => !reservedColumns.has(c)), {
       message: `a column may not be named ${[...reservedColumns].join(', ')}`,
     }),
+  /**
+   * The model the collection's vectors come from, when rows were written outside vecpods (by vecs,
+   * say): its migration records it, so vecpods checks queries and writes against it.
+   */
+  model: z.string().min(1).optional(),
   /** `public`: anon and authenticated may read; `service`: only service_role sees it. */
   access: z.enum(ACCESS).default('public'),
   /**

@@ -1,4 +1,4 @@
-import { type Collection, type ColumnType, type IndexSpec, type Measure, opclassOf } from '@vecpods/registry'
+import { type Collection, type ColumnType, type IndexSpec, MEASURE_SQL, type Measure, opclassOf } from '@vecpods/registry'
 import { ident, literal } from './quote.ts'
 
 /** SQL expression reading one metadata field as a typed column; wrong-typed values read as null. */
@@ -16,17 +16,113 @@ export function columnExpression(field: string, type: ColumnType): string {
   }
 }
 
+/** A short, stable hash of a name, for index names that would pass PostgreSQL's 63 characters. */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5
+  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0
+  return h.toString(16).padStart(8, '0')
+}
+
+/** `<prefix><name>`, within PostgreSQL's 63-character identifiers (a hash keeps long ones distinct). */
+function indexName(prefix: string, name: string): string {
+  return prefix.length + name.length <= 63 ? `${prefix}${name}` : `${prefix}${name.slice(0, 63 - prefix.length - 9)}_${shortHash(name)}`
+}
+
+/**
+ * The vector index's name in vecs's convention (`ix_<opclass>_hnsw_m<m>_efc<ef>_…`,
+ * `ix_<opclass>_ivfflat_nl<lists>_…`): vecs finds a collection's index by the `ix_vector` prefix
+ * and the operator class in the name, so it uses (and `create_index()` replaces) this one.
+ */
+export function vectorIndexName(name: string, measure: Measure, index: IndexSpec): string | undefined {
+  const ops = MEASURE_SQL[measure].opclass
+  if (index.method === 'hnsw') return indexName(`ix_${ops}_hnsw_m${index.m}_efc${index.efConstruction}_`, name)
+  if (index.method === 'ivfflat') return indexName(`ix_${ops}_ivfflat_nl${index.lists}_`, name)
+  return undefined
+}
+
+export const metadataIndexName = (name: string) => indexName('ix_meta_', name)
+
+/**
+ * Makes the table's vector indexes exactly the registry's: one that already matches (method,
+ * operator class and parameters, by whatever name vecs or an earlier vecpods gave it) is kept and
+ * renamed; others are dropped; a missing one is created. So adopting a table vecs made, or
+ * re-applying the migration, never leaves two vector indexes.
+ */
 function vectorIndexSql(name: string, table: string, measure: Measure, index: IndexSpec): string {
-  switch (index.method) {
-    case 'none':
-      return `-- no vector index: similarity search on "${name}" scans every row (exact results).\n`
-    case 'hnsw':
-      return `create index if not exists ${ident(`${name}_vec_hnsw_idx`)} on ${table}
-  using hnsw (vec ${opclassOf(measure)}) with (m = ${index.m}, ef_construction = ${index.efConstruction});\n`
-    case 'ivfflat':
-      return `create index if not exists ${ident(`${name}_vec_ivfflat_idx`)} on ${table}
-  using ivfflat (vec ${opclassOf(measure)}) with (lists = ${index.lists});\n`
-  }
+  const wanted = vectorIndexName(name, measure, index)
+  const option = (key: string, fallback: number) =>
+    `coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like '${key}=%'), '${fallback}')`
+  const matches =
+    index.method === 'hnsw'
+      ? `ix.amname = 'hnsw' and ${option('m', 16)} = '${index.m}' and ${option('ef_construction', 64)} = '${index.efConstruction}'`
+      : index.method === 'ivfflat'
+        ? `ix.amname = 'ivfflat' and ${option('lists', 100)} = '${index.lists}'`
+        : 'false'
+  const create =
+    index.method === 'hnsw'
+      ? `create index ${ident(wanted!)} on ${table} using hnsw (vec ${opclassOf(measure)}) with (m = ${index.m}, ef_construction = ${index.efConstruction});`
+      : index.method === 'ivfflat'
+        ? `create index ${ident(wanted!)} on ${table} using ivfflat (vec ${opclassOf(measure)}) with (lists = ${index.lists});`
+        : `null; -- no vector index: similarity search on "${name}" scans every row (exact results).`
+  return `do $$
+declare
+  ix record;
+  kept boolean := false;
+begin
+  for ix in
+    select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options
+    from pg_index i
+    join pg_class c on c.oid = i.indexrelid
+    join pg_am am on am.oid = c.relam
+    join pg_opclass op on op.oid = i.indclass[0]
+    where i.indrelid = '${table}'::regclass and am.amname in ('hnsw', 'ivfflat')
+    order by c.relname = ${literal(wanted ?? '')} desc, c.relname
+  loop
+    if not kept and ix.opcname = ${literal(MEASURE_SQL[measure].opclass)} and ${matches} then
+      if ix.relname <> ${literal(wanted ?? '')} then
+        execute format('alter index vecs.%I rename to %I', ix.relname, ${literal(wanted ?? '')});
+      end if;
+      kept := true;
+    else
+      execute format('drop index vecs.%I', ix.relname);
+    end if;
+  end loop;
+  if not kept then
+    ${create}
+  end if;
+end
+$$;
+`
+}
+
+/** The same for the metadata index (GIN, jsonb_path_ops), vecs's `ix_meta_…` included. */
+function metadataIndexSql(name: string, table: string): string {
+  const wanted = metadataIndexName(name)
+  return `do $$
+declare
+  ix record;
+  kept boolean := false;
+begin
+  for ix in
+    select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
+    where i.indrelid = '${table}'::regclass and pg_get_indexdef(c.oid) like '%USING gin (metadata jsonb_path_ops)%'
+    order by c.relname = ${literal(wanted)} desc, c.relname
+  loop
+    if not kept then
+      if ix.relname <> ${literal(wanted)} then
+        execute format('alter index vecs.%I rename to %I', ix.relname, ${literal(wanted)});
+      end if;
+      kept := true;
+    else
+      execute format('drop index vecs.%I', ix.relname);
+    end if;
+  end loop;
+  if not kept then
+    create index ${ident(wanted)} on ${table} using gin (metadata jsonb_path_ops);
+  end if;
+end
+$$;
+`
 }
 
 /**
@@ -51,12 +147,17 @@ export function collectionSql(name: string, col: Collection): string {
   metadata jsonb not null default '{}'::jsonb
 );
 
-${vectorIndexSql(name, table, col.measure, col.index)}create index if not exists ${ident(`${name}_metadata_idx`)} on ${table} using gin (metadata jsonb_path_ops);
-${columnIndexes}
+${vectorIndexSql(name, table, col.measure, col.index)}${metadataIndexSql(name, table)}${columnIndexes}
 insert into vecpods.collections (name, dims, measure)
 values (${literal(name)}, ${col.dims}, ${literal(col.measure)})
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
-
+${
+  col.model
+    ? `-- The registry declares the model of rows written outside vecpods.
+update vecpods.collections set model = ${literal(col.model)}, filled_at = coalesce(filled_at, now()) where name = ${literal(name)} and model is distinct from ${literal(col.model)};
+`
+    : ''
+}
 alter table ${table} enable row level security;
 drop policy if exists ${ident(`${name}_public_read`)} on ${table};
 ${

@@ -141,6 +141,11 @@ begin
     if recorded is not null and not empty then
       raise exception using errcode = 'VPM01', message = format('collection "%s" holds "%s" embeddings, not "%s"', collection, recorded, model);
     end if;
+    -- Rows written outside vecpods (vecs, SQL) carry no model record: never guess one for them.
+    if recorded is null and not empty then
+      raise exception using errcode = 'VPM01', message = format(
+        'collection "%s" has rows but no recorded model (written outside vecpods?): declare it in the registry (collections.%s.model) or empty the collection', collection, collection);
+    end if;
     update vecpods.collections c set model = upsert.model, filled_at = now() where c.name = collection;
   end if;
   execute format(

@@ -7,9 +7,58 @@ create table if not exists vecs."api" (
   metadata jsonb not null default '{}'::jsonb
 );
 
-create index if not exists "api_vec_hnsw_idx" on vecs."api"
-  using hnsw (vec extensions.vector_ip_ops) with (m = 16, ef_construction = 64);
-create index if not exists "api_metadata_idx" on vecs."api" using gin (metadata jsonb_path_ops);
+do $$
+declare
+  ix record;
+  kept boolean := false;
+begin
+  for ix in
+    select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options
+    from pg_index i
+    join pg_class c on c.oid = i.indexrelid
+    join pg_am am on am.oid = c.relam
+    join pg_opclass op on op.oid = i.indclass[0]
+    where i.indrelid = 'vecs."api"'::regclass and am.amname in ('hnsw', 'ivfflat')
+    order by c.relname = 'ix_vector_ip_ops_hnsw_m16_efc64_api' desc, c.relname
+  loop
+    if not kept and ix.opcname = 'vector_ip_ops' and ix.amname = 'hnsw' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'm=%'), '16') = '16' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'ef_construction=%'), '64') = '64' then
+      if ix.relname <> 'ix_vector_ip_ops_hnsw_m16_efc64_api' then
+        execute format('alter index vecs.%I rename to %I', ix.relname, 'ix_vector_ip_ops_hnsw_m16_efc64_api');
+      end if;
+      kept := true;
+    else
+      execute format('drop index vecs.%I', ix.relname);
+    end if;
+  end loop;
+  if not kept then
+    create index "ix_vector_ip_ops_hnsw_m16_efc64_api" on vecs."api" using hnsw (vec extensions.vector_ip_ops) with (m = 16, ef_construction = 64);
+  end if;
+end
+$$;
+do $$
+declare
+  ix record;
+  kept boolean := false;
+begin
+  for ix in
+    select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
+    where i.indrelid = 'vecs."api"'::regclass and pg_get_indexdef(c.oid) like '%USING gin (metadata jsonb_path_ops)%'
+    order by c.relname = 'ix_meta_api' desc, c.relname
+  loop
+    if not kept then
+      if ix.relname <> 'ix_meta_api' then
+        execute format('alter index vecs.%I rename to %I', ix.relname, 'ix_meta_api');
+      end if;
+      kept := true;
+    else
+      execute format('drop index vecs.%I', ix.relname);
+    end if;
+  end loop;
+  if not kept then
+    create index "ix_meta_api" on vecs."api" using gin (metadata jsonb_path_ops);
+  end if;
+end
+$$;
 create index if not exists "api_url_idx" on vecs."api" ((metadata ->> 'url'));
 create index if not exists "api_package_idx" on vecs."api" ((metadata ->> 'package'));
 create index if not exists "api_symbol_idx" on vecs."api" ((metadata ->> 'symbol'));
