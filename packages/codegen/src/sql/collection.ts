@@ -50,8 +50,7 @@ export const metadataIndexName = (name: string) => indexName('ix_meta_', name)
  */
 function vectorIndexSql(name: string, table: string, measure: Measure, index: IndexSpec): string {
   const wanted = vectorIndexName(name, measure, index)
-  const option = (key: string, fallback: number) =>
-    `coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like '${key}=%'), '${fallback}')`
+  const option = (key: string, fallback: number) => `coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like '${key}=%'), '${fallback}')`
   const matches =
     index.method === 'hnsw'
       ? `ix.amname = 'hnsw' and ${option('m', 16)} = '${index.m}' and ${option('ef_construction', 64)} = '${index.efConstruction}'`
