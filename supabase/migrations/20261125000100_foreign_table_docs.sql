@@ -11,6 +11,7 @@ end
 $$;
 
 drop function if exists public."match_docs"(extensions.vector(384), integer, jsonb, jsonpath);
+drop function if exists public."langchain_match_docs"(extensions.vector(384), integer, jsonb);
 drop foreign table if exists public."docs";
 create foreign table public."docs" (
   id text not null,
@@ -50,3 +51,27 @@ end
 $$;
 revoke all on function public."match_docs"(extensions.vector(384), integer, jsonb, jsonpath) from public, anon, authenticated, service_role;
 grant execute on function public."match_docs"(extensions.vector(384), integer, jsonb, jsonpath) to anon, authenticated, service_role;
+
+-- The same search in the shape LangChain.js's SupabaseVectorStore reads (queryName
+-- 'langchain_match_docs'): content from metadata.text, the embedding as a JSON array
+-- (for maxMarginalRelevanceSearch) and the score as similarity. One pushed-down query as above.
+-- match_count defaults to 100 so that a filter LangChain applies as a function still sees
+-- candidates beyond the first few.
+create function public."langchain_match_docs"(
+  query_embedding extensions.vector(384),
+  match_count integer default 100,
+  filter jsonb default '{}'::jsonb
+) returns table (id text, content text, metadata jsonb, embedding real[], similarity double precision)
+language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+begin
+  return query execute
+    'select t.id, t.metadata ->> ''text'', t.metadata, t.embedding::real[], 1 - (t.embedding operator(extensions.<=>) $1)
+     from public."docs" as t
+     where t.metadata @> $3
+     order by t.embedding operator(extensions.<=>) $1
+     limit least(greatest($2, 1), 100)'
+    using query_embedding, match_count, filter;
+end
+$$;
+revoke all on function public."langchain_match_docs"(extensions.vector(384), integer, jsonb) from public, anon, authenticated, service_role;
+grant execute on function public."langchain_match_docs"(extensions.vector(384), integer, jsonb) to anon, authenticated, service_role;

@@ -94,6 +94,8 @@ const collectionSchema = z.strictObject({
     .refine((cols) => Object.keys(cols).every((c) => !reservedColumns.has(c)), {
       message: `a column may not be named ${[...reservedColumns].join(', ')}`,
     }),
+  /** The metadata field holding each row's text: LangChain's `content` (default `text`). */
+  textField: z.string().min(1).max(128).default('text'),
   /**
    * The model the collection's vectors come from, when rows were written outside vecpods (by vecs,
    * say): its migration records it, so vecpods checks queries and writes against it.

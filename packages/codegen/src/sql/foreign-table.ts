@@ -59,6 +59,8 @@ export function foreignTableSql(name: string, col: Collection): string {
   const op = distanceOperator(col.measure)
   const distance = `t.embedding ${op} query_embedding`
   const args = `extensions.vector(${col.dims}), integer, jsonb, jsonpath`
+  const lc = `public.${ident(`langchain_match_${name}`)}`
+  const lcArgs = `extensions.vector(${col.dims}), integer, jsonb`
 
   return `do $$
 begin
@@ -70,6 +72,7 @@ end
 $$;
 
 drop function if exists ${fn}(${args});
+drop function if exists ${lc}(${lcArgs});
 drop foreign table if exists ${table};
 create foreign table ${table} (
   ${['id text not null', `embedding extensions.vector(${col.dims})`, 'metadata jsonb', ...columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}`)].join(',\n  ')}
@@ -103,5 +106,29 @@ end
 $$;
 revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;
 grant execute on function ${fn}(${args}) to ${readers};
+
+-- The same search in the shape LangChain.js's SupabaseVectorStore reads (queryName
+-- 'langchain_match_${name}'): content from metadata.${col.textField}, the embedding as a JSON array
+-- (for maxMarginalRelevanceSearch) and the score as similarity. One pushed-down query as above.
+-- match_count defaults to 100 so that a filter LangChain applies as a function still sees
+-- candidates beyond the first few.
+create function ${lc}(
+  query_embedding extensions.vector(${col.dims}),
+  match_count integer default 100,
+  filter jsonb default '{}'::jsonb
+) returns table (id text, content text, metadata jsonb, embedding real[], similarity double precision)
+language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+begin
+  return query execute
+    ${literal(`select t.id, t.metadata ->> ${literal(col.textField)}, t.metadata, t.embedding::real[], ${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
+     from ${table} as t
+     where t.metadata @> $3
+     order by ${distance.replace('query_embedding', '$1')}
+     limit least(greatest($2, 1), 100)`)}
+    using query_embedding, match_count, filter;
+end
+$$;
+revoke all on function ${lc}(${lcArgs}) from public, anon, authenticated, service_role;
+grant execute on function ${lc}(${lcArgs}) to ${readers};
 `
 }
