@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { migrationsDir, overlayMigrations } from '@vecpods/codegen'
 import { PRIMARY } from '@vecpods/registry'
@@ -259,10 +260,26 @@ function functionsComponent(opts: StackOptions): Component {
       ]
     },
   })
+  const stop = async () => (await supervised.stop()) || (await stopPid(functionsChildPidFile(opts), FUNCTIONS_MARKER))
+  const fingerprintFile = join(runDir(opts), 'functions.registry')
+  /** What the running function was started with: the registry (overlays included) and its environment. */
+  const fingerprint = (ctx: StackContext) => createHash('sha256').update(JSON.stringify([opts.registry, ctx.env])).digest('hex')
   return {
     ...supervised,
+    async start(ctx) {
+      await supervised.start(ctx)
+      writeFileSync(fingerprintFile, fingerprint(ctx))
+    },
+    // The function reads the registry once, at start: after a change, `up` restarts it.
+    async provision(ctx) {
+      const started = existsSync(fingerprintFile) ? readFileSync(fingerprintFile, 'utf8') : ''
+      if (started === fingerprint(ctx)) return
+      opts.log('  functions  the registry or its environment changed since the function started: restarting it')
+      await stop()
+      await this.start(ctx)
+    },
     // The supervisor stops its child; should it have died first, the child is stopped here.
-    stop: async () => (await supervised.stop()) || (await stopPid(functionsChildPidFile(opts), FUNCTIONS_MARKER)),
+    stop,
   }
 }
 
