@@ -30,6 +30,7 @@ export const searchRequest = z
     ef_search: z.int().min(1).max(B.maxEfSearch).optional(),
     exact: z.boolean().default(false),
     model: model.optional(),
+    mmr: z.strictObject({ lambda: z.number().min(0).max(1).default(0.5), fetch_k: z.int().min(1).max(B.maxLimit).optional() }).optional(),
   })
   .refine((r) => (r.collection === undefined) !== (r.collections === undefined), {
     message: 'give exactly one of "collection" or "collections"',

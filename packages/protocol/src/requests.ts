@@ -41,6 +41,12 @@ export interface SearchRequest {
   exact?: boolean
   /** The model a given vector comes from (default: the deployment's). */
   model?: string
+  /**
+   * Maximal marginal relevance: fetch `fetch_k` nearest hits (default 4 × limit, at most 100), then
+   * pick `limit` of them trading relevance against redundancy (`lambda` 1: relevance only, 0:
+   * diversity only; default 0.5).
+   */
+  mmr?: { lambda?: number; fetch_k?: number }
 }
 
 /** One record of `POST /collections/:name/records`: exactly one of `text` / `vector`. */

@@ -23,7 +23,7 @@ export interface SearchHit<C extends Collections, K extends keyof C & string = k
 export type SearchHitOf<C extends Collections, K extends keyof C & string> = { [P in K]: SearchHit<C, P> }[K]
 
 /** The search settings of the wire contract, plus the call's own. */
-interface SearchCommon extends Pick<SearchRequest, 'limit' | 'ef_search' | 'exact' | 'model'> {
+interface SearchCommon extends Pick<SearchRequest, 'limit' | 'ef_search' | 'exact' | 'model' | 'mmr'> {
   include?: Include
   signal?: AbortSignal
   /** Gives up after this many ms, retries included (default: the client's `timeoutMs`, else 15000). */

@@ -263,7 +263,10 @@ function functionsComponent(opts: StackOptions): Component {
   const stop = async () => (await supervised.stop()) || (await stopPid(functionsChildPidFile(opts), FUNCTIONS_MARKER))
   const fingerprintFile = join(runDir(opts), 'functions.registry')
   /** What the running function was started with: the registry (overlays included) and its environment. */
-  const fingerprint = (ctx: StackContext) => createHash('sha256').update(JSON.stringify([opts.registry, ctx.env])).digest('hex')
+  const fingerprint = (ctx: StackContext) =>
+    createHash('sha256')
+      .update(JSON.stringify([opts.registry, ctx.env]))
+      .digest('hex')
   return {
     ...supervised,
     async start(ctx) {

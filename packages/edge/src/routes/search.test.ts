@@ -102,6 +102,22 @@ describe('POST /search (in process, fake pods)', () => {
     expect(pods.pod_a.searches).toHaveLength(0)
   })
 
+  it('re-ranks by maximal marginal relevance over fetch_k candidates, without returning their vectors', async () => {
+    const { pods, request } = await harness()
+    pods.pod_a.hits.set('docs', [
+      { id: 'a', distance: 0.0, value: [1, 0.05, 0] },
+      { id: 'twin', distance: 0.001, value: [1, 0.06, 0.001] },
+      { id: 'other', distance: 0.3, value: [0.7, 0, 0.7] },
+    ])
+    const plain = await (await request('POST', '/search', { collection: 'docs', vector: q, limit: 2 })).json()
+    expect(plain.data.map((h: { id: string }) => h.id)).toEqual(['a', 'twin'])
+    const res = await request('POST', '/search', { collection: 'docs', vector: q, limit: 2, mmr: { lambda: 0.5, fetch_k: 3 } })
+    const body = await res.json()
+    expect(body.data.map((h: { id: string }) => h.id)).toEqual(['a', 'other'])
+    expect(body.data[0].value).toBeUndefined()
+    expect(pods.pod_a.searches.at(-1)).toMatchObject({ limit: 3, includeValue: true })
+  })
+
   it('bounds what a public caller may ask for, and lets service_role ask for more', async () => {
     const { pods, request } = await harness()
     const asks = [

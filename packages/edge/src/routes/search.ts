@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
-import type { PartialError, SearchHit, SearchResponse } from '../../../protocol/src/index.ts'
+import { type PartialError, REQUEST_BOUNDS, type SearchHit, type SearchResponse } from '../../../protocol/src/index.ts'
 import { scoreOf } from '../../../registry/src/index.ts'
 import type { Deployment } from '../deployment.ts'
 import { VecpodsError } from '../errors.ts'
+import { mmr } from '../mmr.ts'
 import { readBody, searchRequest } from '../requests.ts'
 import type { AppEnv } from './env.ts'
 
@@ -22,6 +23,8 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
     const vector = req.vector ?? (await dep.embedQuery(req.query!))
     for (const t of targets) dep.checkVector(t, vector, 'vector')
 
+    // MMR re-ranks more candidates than it returns, and needs their vectors.
+    const fetch = req.mmr ? Math.max(req.limit, req.mmr.fetch_k ?? Math.min(req.limit * 4, REQUEST_BOUNDS.maxLimit)) : req.limit
     const settled = await Promise.allSettled(
       targets.map(async (t) => {
         await dep.checkModel(t, model)
@@ -29,10 +32,10 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
           collection: t.name,
           measure: t.col.measure,
           vector,
-          limit: req.limit,
+          limit: fetch,
           ...(filter ? { filter } : {}),
           includeMetadata: req.include.metadata,
-          includeValue: req.include.value,
+          includeValue: req.include.value || req.mmr !== undefined,
           ...dep.searchSettings(t, req),
         })
         return hits.map(({ distance, ...hit }): SearchHit => ({ ...hit, score: scoreOf(t.col.measure, distance), collection: t.name, pod: t.col.pod }))
@@ -43,11 +46,19 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
     const fatal = failures.find((f) => !degradable(f.error))
     if (fatal) throw fatal.error
 
-    const data = settled
+    const ranked = settled
       .flatMap((s) => (s.status === 'fulfilled' ? s.value : []))
       // One sort for every pod and transport: merges a fan-out, and re-sorts relaxed_order scans.
       .sort((a, b) => b.score - a.score)
-      .slice(0, req.limit)
+      .slice(0, fetch)
+    const data = req.mmr
+      ? mmr(
+          vector,
+          ranked.map((h) => h.value!),
+          req.limit,
+          req.mmr.lambda,
+        ).map((i) => (req.include.value ? ranked[i]! : { ...ranked[i]!, value: undefined }))
+      : ranked
     const errors = failures.map((f): PartialError => ({ collection: f.collection, ...(f.error as VecpodsError).toJSON().error }))
     const body: SearchResponse = {
       data,

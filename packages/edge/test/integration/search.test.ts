@@ -94,6 +94,17 @@ const { filter } = fc.letrec<{ filter: Record<string, unknown> }>((tie) => ({
 }))
 
 describe.each(TARGETS)('POST /search on $collection ($transport transport, real stack)', ({ collection, pod }) => {
+  it('re-ranks by MMR: lambda 1 is the plain order; lower lambdas keep the best hit and return limit hits', async () => {
+    const base = { collection, vector: records[11]!.vector, limit: 5, filters: { run: { $eq: run } } }
+    const ids = async (body: unknown) => ((await (await call('POST', '/search', body)).json()) as { data: { id: string; value?: unknown }[] }).data
+    const plain = await ids(base)
+    expect((await ids({ ...base, mmr: { lambda: 1, fetch_k: 20 } })).map((h) => h.id)).toEqual(plain.map((h) => h.id))
+    const diverse = await ids({ ...base, mmr: { lambda: 0.2, fetch_k: 20 } })
+    expect(diverse).toHaveLength(5)
+    expect(diverse[0]!.id).toBe(plain[0]!.id)
+    expect(diverse.every((h) => h.value === undefined)).toBe(true)
+  })
+
   it('returns the nearest neighbours ordered by score, with collection and pod', async () => {
     const query = records[7]!.vector
     const res = await call('POST', '/search', { collection, vector: query, limit: 5, filters: { run: { $eq: run } } })
