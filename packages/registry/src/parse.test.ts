@@ -56,9 +56,11 @@ describe('parseRegistry', () => {
       measure: 'l2',
       index: { method: 'hnsw', m: 16, efConstruction: 64 },
       columns: {},
+      textField: 'text',
       access: 'public',
       onPrimary: 'foreign_table',
     })
+    expect(reg.publicLimits).toEqual({ maxCollections: 4, maxEfSearch: 400, exact: false, includeValue: false, maxBodyBytes: 262144 })
     expect(reg.pods.a?.transport).toBe('sql')
     expect([reg.pods.a?.efSearch, reg.primary.efSearch]).toEqual([160, 160])
   })
