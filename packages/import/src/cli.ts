@@ -1,0 +1,112 @@
+#!/usr/bin/env -S npx tsx
+// pnpm import <file> --collection <name>: bulk-loads NDJSON/JSONL or CSV records into a collection,
+// straight to its pod's database (the service side; connection settings from the environment or
+// .env.local, as the registry names them).
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { projectEnvNames } from '@vecpods/registry'
+import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
+import { Presets, SingleBar } from 'cli-progress'
+import { Command } from 'commander'
+import { type EmbedPool, embedPool } from './embed-pool.ts'
+import { importFile } from './import.ts'
+import { type Format, formatOf } from './records.ts'
+
+interface Flags {
+  collection: string
+  format?: Format
+  model?: string
+  batchSize: string
+  rebuildIndex: 'auto' | 'always' | 'never'
+  workers: string
+  maintenanceWorkMem: string
+  envFile: string
+}
+
+const program = new Command('vecpods-import')
+  .description('Load a file of { id, text | vector, metadata } records into a collection, straight to its pod')
+  .argument('<file>', 'an NDJSON / JSONL file (one record per line) or a CSV file with a header (id, text or vector, metadata, other columns)')
+  .requiredOption('-c, --collection <name>', 'the collection to load into')
+  .option('--format <format>', 'ndjson or csv (default: from the file name)')
+  .option('--model <id>', "the model of the vectors (default: the embedder's, as the edge assumes)")
+  .option('--batch-size <n>', 'records per transaction', '2000')
+  .option('--rebuild-index <when>', 'drop the vector index for the load and build it after: auto | always | never', 'auto')
+  .option('--workers <n>', 'worker threads embedding text', '2')
+  .option('--maintenance-work-mem <size>', 'memory for the index build', '1GB')
+  .option('--env-file <path>', 'read settings from this file when not in the environment', '.env.local')
+  .action(async (file: string, flags: Flags) => {
+    const envFile = resolve(repoRoot, flags.envFile)
+    if (existsSync(envFile)) process.loadEnvFile(envFile)
+    const overlays = (process.env.VECPODS_OVERLAYS ?? resolve(repoRoot, 'packages/bench/bench.registry.json')).split(',').filter(Boolean)
+    const registry = loadRegistryWithOverlays(defaultRegistryPath(), overlays)
+    const col = registry.collections[flags.collection]
+    if (!col) throw new Error(`no collection "${flags.collection}" in the registry (known: ${Object.keys(registry.collections).join(', ')})`)
+    const dbUrlName = projectEnvNames(registry, col.pod).dbUrl
+    const dbUrl = process.env[dbUrlName]
+    if (!dbUrl) throw new Error(`${dbUrlName} is not set: the import writes straight to pod ${col.pod}'s database`)
+    const lexical = process.env.VECPODS_EMBEDDER === 'lexical'
+    const modelPath = process.env.VECPODS_MODEL_PATH
+    const embedderModel = lexical ? LEXICAL_MODEL_ID : registry.model.id
+    const model = flags.model ?? embedderModel
+    let pool: EmbedPool | undefined
+    const embed = (texts: string[]) => {
+      if (model !== embedderModel) throw new Error(`text is embedded with "${embedderModel}" here, not "${model}"`)
+      pool ??= embedPool({
+        model: embedderModel,
+        dims: col.dims,
+        kind: lexical ? 'lexical' : 'semantic',
+        ...(modelPath ? { localModelPath: modelPath } : {}),
+        workers: Number(flags.workers),
+      })
+      return pool.embed(texts)
+    }
+
+    const bar = new SingleBar(
+      {
+        format: '  {phase} |{bar}| {value}/{total} | {rows} rows, {rejected} rejected | {speed} | ETA {eta_formatted}',
+        hideCursor: true,
+        noTTYOutput: true,
+        notTTYSchedule: 5000,
+      },
+      Presets.shades_classic,
+    )
+    const started = performance.now()
+    let phase = ''
+    console.log(`import: ${file} → ${flags.collection} (pod ${col.pod}), model ${model}`)
+    try {
+      const result = await importFile({
+        file,
+        format: flags.format ?? formatOf(file),
+        collection: flags.collection,
+        col,
+        dbUrl,
+        model,
+        embed,
+        batchSize: Number(flags.batchSize),
+        rebuildIndex: flags.rebuildIndex,
+        maintenanceWorkMem: flags.maintenanceWorkMem,
+        onProgress: (p) => {
+          const speed = p.phase === 'loading' ? `${Math.round(p.rows / ((performance.now() - started) / 1000))} rows/s` : (p.detail ?? '')
+          if (p.phase !== phase) {
+            if (phase) bar.stop()
+            phase = p.phase
+            bar.start(p.total, p.done, { phase: p.phase.padEnd(8), rows: p.rows, rejected: p.rejected, speed })
+          } else bar.update(p.done, { rows: p.rows, rejected: p.rejected, speed })
+        },
+      })
+      if (phase) bar.stop()
+      if (result.resumedFromLine) console.log(`  resumed after line ${result.resumedFromLine} (an earlier run had committed it)`)
+      console.log(`  ${result.rows} rows written, ${result.rejected} lines rejected${result.rejected ? ` (see ${file}.rejects.ndjson)` : ''}`)
+      if (result.indexRebuilt) console.log('  vector index rebuilt')
+      console.log(`import: done in ${(result.ms / 1000).toFixed(1)} s (${Math.round(result.rows / (result.ms / 1000))} rows/s)`)
+    } finally {
+      if (phase) bar.stop()
+      await pool?.close()
+    }
+  })
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`import: ${(error as Error).message}`)
+  process.exitCode = 1
+})

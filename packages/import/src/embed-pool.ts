@@ -1,0 +1,62 @@
+import { Worker } from 'node:worker_threads'
+
+/**
+ * A worker running `embed-worker.ts`. Workers do not inherit the `--import tsx` loader, so the
+ * worker registers tsx itself before importing the TypeScript module.
+ */
+function tsWorker(data: unknown): Worker {
+  const tsx = import.meta.resolve('tsx/esm/api')
+  const entry = new URL('./embed-worker.ts', import.meta.url).href
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}) })`
+  return new Worker(code, { eval: true, workerData: data })
+}
+
+export interface EmbedPoolOptions {
+  model: string
+  dims: number
+  kind: 'semantic' | 'lexical'
+  localModelPath?: string
+  /** Worker threads (default: 2). Each loads the model once. */
+  workers?: number
+}
+
+/** Text embedding spread over worker threads, one request at a time per worker. */
+export interface EmbedPool {
+  embed(texts: string[]): Promise<number[][]>
+  close(): Promise<void>
+}
+
+export function embedPool(options: EmbedPoolOptions): EmbedPool {
+  const { workers: count = 2, ...data } = options
+  const workers = Array.from({ length: count }, () => tsWorker(data))
+  const idle = [...workers]
+  const waiting: Array<(w: Worker) => void> = []
+  let next = 0
+  const acquire = () => new Promise<Worker>((resolve) => (idle.length ? resolve(idle.pop()!) : waiting.push(resolve)))
+  const release = (w: Worker) => {
+    const taker = waiting.shift()
+    if (taker) taker(w)
+    else idle.push(w)
+  }
+  return {
+    async embed(texts) {
+      const worker = await acquire()
+      const id = next++
+      try {
+        return await new Promise<number[][]>((resolve, reject) => {
+          const onMessage = (m: { id: number; vectors?: number[][]; error?: string }) => {
+            if (m.id !== id) return
+            worker.off('message', onMessage)
+            if (m.error) reject(new Error(`embedding failed: ${m.error}`))
+            else resolve(m.vectors!)
+          }
+          worker.on('message', onMessage)
+          worker.postMessage({ id, texts })
+        })
+      } finally {
+        release(worker)
+      }
+    },
+    close: async () => void (await Promise.all(workers.map((w) => w.terminate()))),
+  }
+}

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto'
+import { appendFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import type { Collection } from '@vecpods/registry'
+import postgres from 'postgres'
+import { copyRow } from './copy.ts'
+import { type Format, readLines } from './records.ts'
+import { type ImportRecord, validateRecord } from './validate.ts'
+
+export interface ImportProgress {
+  phase: 'loading' | 'indexing'
+  /** Lines read (loading) or index build progress (indexing), out of `total`. */
+  done: number
+  total: number
+  rows: number
+  rejected: number
+  /** Index build phase as PostgreSQL reports it (pg_stat_progress_create_index). */
+  detail?: string
+}
+
+export interface ImportOptions {
+  file: string
+  format?: Format
+  collection: string
+  col: Collection
+  /** The pod's database, as a superuser or the service role's owner. */
+  dbUrl: string
+  /** The model of the vectors: given ones come from it, text is embedded with it. */
+  model: string
+  /** Embeds text records (required when the file has any). */
+  embed?: (texts: string[]) => Promise<number[][]>
+  /** Records per transaction (default 2,000). */
+  batchSize?: number
+  /** Drop the vector index for the load and build it after: `auto` (default) for large loads, or always / never. */
+  rebuildIndex?: 'auto' | 'always' | 'never'
+  /** `auto` rebuilds when the file has at least this many lines and at least as many as the collection holds (default 20,000). */
+  rebuildThreshold?: number
+  /** For the index build (default '1GB'). */
+  maintenanceWorkMem?: string
+  /** Parallel workers for the index build (default 2). */
+  parallelWorkers?: number
+  /** Where progress is kept for a resume (default `<file>.import-state.json`). */
+  statePath?: string
+  /** Where bad lines go (default `<file>.rejects.ndjson`). */
+  rejectsPath?: string
+  onProgress?: (p: ImportProgress) => void
+  /** Told once a batch is committed (tests interrupt an import here). */
+  onCommit?: (line: number) => void
+}
+
+export interface ImportResult {
+  rows: number
+  rejected: number
+  /** Lines skipped because an earlier, interrupted run had committed them. */
+  resumedFromLine: number
+  indexRebuilt: boolean
+  ms: number
+}
+
+/** What a resume needs: which file (by content), how far it got, and the index it dropped. */
+interface ImportState {
+  file: string
+  sha256: string
+  collection: string
+  model: string
+  committedLine: number
+  rows: number
+  rejected: number
+  indexDdl?: string
+}
+
+async function fileFacts(file: string): Promise<{ sha256: string; lines: number }> {
+  const hash = createHash('sha256')
+  let lines = 0
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    hash.update(chunk)
+    for (const byte of chunk) if (byte === 10) lines++
+  }
+  return { sha256: hash.digest('hex'), lines }
+}
+
+function saveState(path: string, state: ImportState): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2))
+  renameSync(`${path}.tmp`, path)
+}
+
+/**
+ * Loads a file of records into a collection, straight to its pod: records are validated (bad lines
+ * go to the rejects file with their line and reason), text is embedded with `embed`, and each
+ * batch is copied (COPY) into a staging table and merged with upsert semantics in one transaction,
+ * so a re-run is idempotent. Progress is saved after every batch: an interrupted import run again
+ * continues after the last committed line. Large loads drop the vector index first and build it
+ * at the end, with its progress read from `pg_stat_progress_create_index`.
+ */
+export async function importFile(options: ImportOptions): Promise<ImportResult> {
+  const started = performance.now()
+  const { file, collection, col, model } = options
+  const statePath = options.statePath ?? `${file}.import-state.json`
+  const rejectsPath = options.rejectsPath ?? `${file}.rejects.ndjson`
+  const batchSize = options.batchSize ?? 2000
+  const facts = await fileFacts(file)
+  const previous = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as ImportState) : undefined
+  const resumed = previous && previous.sha256 === facts.sha256 && previous.collection === collection && previous.model === model ? previous : undefined
+  const state: ImportState = resumed ?? { file, sha256: facts.sha256, collection, model, committedLine: 0, rows: 0, rejected: 0 }
+  if (!resumed) writeFileSync(rejectsPath, '')
+
+  const table = `vecs."${collection.replaceAll('"', '""')}"`
+  // One connection for the load (the staging table is per connection), one to watch the index build.
+  const sql = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
+  const watch = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
+  try {
+    const [catalog] = await sql<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
+    if (!catalog) throw new Error(`collection "${collection}" is not on this pod: apply its migrations`)
+    const [{ rows: existing, empty }] = (await sql.unsafe(
+      `select (select reltuples::bigint from pg_class where oid = '${table}'::regclass) as rows, not exists (select from ${table}) as empty`,
+    )) as unknown as [{ rows: number; empty: boolean }]
+    if (catalog.model && catalog.model !== model) throw new Error(`collection "${collection}" holds "${catalog.model}" embeddings, not "${model}"`)
+    if (!catalog.model && !empty) {
+      throw new Error(`collection "${collection}" has rows but no recorded model: declare it in the registry (collections.${collection}.model) first`)
+    }
+
+    const rebuild =
+      state.indexDdl !== undefined ||
+      options.rebuildIndex === 'always' ||
+      ((options.rebuildIndex ?? 'auto') === 'auto' && facts.lines >= (options.rebuildThreshold ?? 20_000) && facts.lines >= Number(existing))
+    if (rebuild && state.indexDdl === undefined) {
+      const [index] = await sql<{ indexname: string; indexdef: string }[]>`
+        select indexname, indexdef from pg_indexes
+        where schemaname = 'vecs' and tablename = ${collection} and (indexdef like '%USING hnsw%' or indexdef like '%USING ivfflat%')`
+      if (index) {
+        // Remembered before it is dropped, so that a resumed run still builds it.
+        state.indexDdl = index.indexdef
+        saveState(statePath, state)
+        await sql.unsafe(`drop index vecs."${index.indexname}"`)
+      }
+    }
+
+    await sql`create temp table if not exists vecpods_import_stage (ord integer, id text, vec text, metadata jsonb)`
+    const progress = (done: number) => options.onProgress?.({ phase: 'loading', done, total: facts.lines, rows: state.rows, rejected: state.rejected })
+
+    let batch: Array<{ line: number; record: ImportRecord }> = []
+    let rejects: string[] = []
+    let lastLine = state.committedLine
+    const flush = async () => {
+      const texts = batch.filter((b) => b.record.text !== undefined)
+      if (texts.length) {
+        if (!options.embed) throw new Error('the file has text records but no embedder was given')
+        // Slices of 64 texts, spread over the embedder's workers.
+        const slices = Array.from({ length: Math.ceil(texts.length / 64) }, (_, i) => texts.slice(i * 64, (i + 1) * 64))
+        const vectors = await Promise.all(slices.map((s) => options.embed!(s.map((b) => b.record.text!))))
+        slices.forEach((s, i) => {
+          for (const [j, b] of s.entries()) b.record.vector = vectors[i]![j]!
+        })
+      }
+      await sql.begin(async (tx) => {
+        await tx`truncate vecpods_import_stage`
+        if (batch.length) {
+          const stream = await tx`copy vecpods_import_stage (ord, id, vec, metadata) from stdin`.writable()
+          await new Promise<void>((resolve, reject) => {
+            stream.on('error', reject)
+            stream.on('finish', resolve)
+            for (const [ord, b] of batch.entries()) stream.write(copyRow(ord, b.record.id, b.record.vector!, b.record.metadata))
+            stream.end()
+          })
+          await tx.unsafe(`
+            insert into ${table} (id, vec, metadata)
+            select distinct on (id) id, vec::extensions.vector, metadata from vecpods_import_stage order by id, ord desc
+            on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata`)
+          await tx`update vecpods.collections set model = ${model}, filled_at = now() where name = ${collection} and model is null`
+        }
+      })
+      if (rejects.length) appendFileSync(rejectsPath, rejects.join(''))
+      state.rows += batch.length
+      state.rejected += rejects.length
+      state.committedLine = lastLine
+      saveState(statePath, state)
+      options.onCommit?.(lastLine)
+      progress(lastLine)
+      batch = []
+      rejects = []
+    }
+
+    for await (const l of readLines(file, options.format)) {
+      if (l.line <= state.committedLine) continue
+      lastLine = l.line
+      const checked = 'error' in l ? l.error : validateRecord(l.record, col.dims, col.measure)
+      if (typeof checked === 'string') {
+        rejects.push(`${JSON.stringify({ line: l.line, reason: checked, ...('text' in l ? { text: l.text.slice(0, 500) } : {}) })}\n`)
+      } else batch.push({ line: l.line, record: checked })
+      if (batch.length >= batchSize) await flush()
+    }
+    await flush()
+
+    let indexRebuilt = false
+    if (state.indexDdl) {
+      await buildIndex(sql, watch, table, state.indexDdl, options, (detail, done, total) =>
+        options.onProgress?.({ phase: 'indexing', done, total, rows: state.rows, rejected: state.rejected, detail }),
+      )
+      indexRebuilt = true
+    }
+    await sql.unsafe(`analyze ${table}`)
+    rmSync(statePath, { force: true })
+    return { rows: state.rows, rejected: state.rejected, resumedFromLine: resumed?.committedLine ?? 0, indexRebuilt, ms: performance.now() - started }
+  } finally {
+    await Promise.all([sql.end({ timeout: 1 }), watch.end({ timeout: 1 })])
+  }
+}
+
+/** Builds the vector index with room and workers for it, reporting PostgreSQL's progress every 0.5 s. */
+async function buildIndex(
+  sql: postgres.Sql,
+  watch: postgres.Sql,
+  table: string,
+  ddl: string,
+  options: ImportOptions,
+  report: (detail: string, done: number, total: number) => void,
+): Promise<void> {
+  await sql.unsafe(`set maintenance_work_mem = '${(options.maintenanceWorkMem ?? '1GB').replace(/'/g, '')}'`)
+  await sql.unsafe(`set max_parallel_maintenance_workers = ${Math.trunc(options.parallelWorkers ?? 2)}`)
+  const timer = setInterval(async () => {
+    const [p] = await watch<{ phase: string; tuples_done: string; tuples_total: string; blocks_done: string; blocks_total: string }[]>`
+      select phase, tuples_done, tuples_total, blocks_done, blocks_total from pg_stat_progress_create_index where relid = ${table}::regclass`.catch(() => [])
+    if (p) {
+      const [done, total] = Number(p.tuples_total) > 0 ? [Number(p.tuples_done), Number(p.tuples_total)] : [Number(p.blocks_done), Number(p.blocks_total)]
+      report(p.phase, done, total)
+    }
+  }, 500)
+  try {
+    await sql.unsafe(ddl.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '))
+  } finally {
+    clearInterval(timer)
+  }
+}

@@ -1,0 +1,5 @@
+export { copyField, copyRow } from './copy.ts'
+export { type EmbedPool, type EmbedPoolOptions, embedPool } from './embed-pool.ts'
+export { type ImportOptions, type ImportProgress, type ImportResult, importFile } from './import.ts'
+export { type Format, formatOf, type Line, readLines } from './records.ts'
+export { type ImportRecord, validateRecord } from './validate.ts'

@@ -1,0 +1,131 @@
+// `pnpm run import` on a generated file with bad lines, duplicates and text records, into a real
+// pod: killed part way (SIGKILL, after its first commits and with the vector index dropped), run
+// again, and checked: exactly the file's rows, the rejects file, the index rebuilt.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { adminSql, stackEndpoints, stackOptions } from '@vecpods/stack'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const opts = stackOptions(process.env, () => {})
+const run = `imp-${Date.now().toString(36)}`
+// A service-only benchmark collection (the overlay's), on the PostgREST-transport pod: the import
+// writes to the pod's database whatever the edge's transport.
+const COLLECTION = 'bench_c'
+const dir = mkdtempSync(join(tmpdir(), 'vecpods-import-'))
+const file = join(dir, 'records.ndjson')
+const VECTORS = 6000
+
+/** A unit vector from a seed, deterministic. */
+const vector = (seed: number) => {
+  const v = Array.from(
+    { length: 384 },
+    (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453 - Math.floor(Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453) - 0.5,
+  )
+  const n = Math.hypot(...v)
+  return v.map((x) => x / n)
+}
+
+const lines: string[] = []
+const bad: Array<[number, RegExp]> = []
+for (let i = 0; i < VECTORS; i++) {
+  lines.push(JSON.stringify({ id: `${run}-${i}`, vector: vector(i), metadata: { run, i } }))
+  if (i === 10) {
+    lines.push('{"id": broken')
+    bad.push([lines.length, /not valid JSON/])
+  }
+  if (i === 2000) {
+    lines.push(JSON.stringify({ id: `${run}-short`, vector: [1, 2, 3], metadata: { run } }))
+    bad.push([lines.length, /takes 384 dimensions, got 3/])
+  }
+  if (i === 4000) {
+    lines.push(JSON.stringify({ id: `${run}-nul\u0000`, vector: vector(1), metadata: { run } }))
+    bad.push([lines.length, /NUL character/])
+  }
+}
+// A later line with an id seen before wins (upsert semantics).
+lines.push(JSON.stringify({ id: `${run}-5`, vector: vector(5), metadata: { run, i: 5, updated: true } }))
+for (let i = 0; i < 20; i++) lines.push(JSON.stringify({ id: `${run}-text-${i}`, text: `imported text ${i} about vector search on pods`, metadata: { run } }))
+writeFileSync(file, `${lines.join('\n')}\n`)
+
+function importOnce(killAtLine?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('pnpm', ['-s', 'run', 'import', file, '--collection', COLLECTION, '--batch-size', '100', '--rebuild-index', 'always'], {
+      cwd: opts.root,
+      env: process.env,
+      detached: true,
+    })
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    let timer: ReturnType<typeof setInterval> | undefined
+    if (killAtLine !== undefined) {
+      timer = setInterval(() => {
+        const state = `${file}.import-state.json`
+        if (!existsSync(state)) return
+        try {
+          if ((JSON.parse(readFileSync(state, 'utf8')) as { committedLine: number }).committedLine >= killAtLine) {
+            clearInterval(timer)
+            process.kill(-child.pid!, 'SIGKILL')
+          }
+        } catch {}
+      }, 5)
+    }
+    child.on('exit', (code, signal) => {
+      clearInterval(timer)
+      resolve({ code, signal, output })
+    })
+  })
+}
+
+const podSql = async () => adminSql((await stackEndpoints(opts)).find((e) => e.project === opts.registry.collections[COLLECTION]!.pod)!.dbUrl)
+
+afterAll(async () => {
+  const sql = await podSql()
+  await sql`delete from vecs.${sql(COLLECTION)} where metadata @> ${sql.json({ run })}`
+  await sql`vacuum ${sql(`vecs.${COLLECTION}`)}`.finally(() => sql.end())
+})
+
+describe('pnpm run import', () => {
+  it('survives being killed part way, and ends with exactly the file’s rows, its rejects and the index', async () => {
+    const killed = await importOnce(1000)
+    expect(killed.signal ?? `exit ${killed.code}: ${killed.output}`).toBe('SIGKILL')
+    const sql = await podSql()
+    try {
+      const partial = (await sql`select count(*)::int as n from vecs.${sql(COLLECTION)} where metadata @> ${sql.json({ run })}`)[0]!.n
+      expect(partial).toBeGreaterThan(0)
+      expect(partial).toBeLessThan(VECTORS)
+
+      const again = await importOnce()
+      expect(again.code, again.output).toBe(0)
+      expect(again.output).toMatch(/resumed after line \d+/)
+      expect(again.output).toMatch(/3 lines rejected/)
+      expect(again.output).toMatch(/vector index rebuilt/)
+
+      // Exactly the file's distinct ids, the later duplicate winning.
+      const [{ n, distinct }] = (await sql`
+        select count(*)::int as n, count(distinct id)::int as distinct from vecs.${sql(COLLECTION)} where metadata @> ${sql.json({ run })}`) as unknown as [
+        { n: number; distinct: number },
+      ]
+      expect([n, distinct]).toEqual([VECTORS + 20, VECTORS + 20])
+      const [five] = await sql`select metadata from vecs.${sql(COLLECTION)} where id = ${`${run}-5`}`
+      expect(five!.metadata).toMatchObject({ updated: true })
+      const texts = await sql`select count(*)::int as n from vecs.${sql(COLLECTION)} where id like ${`${run}-text-%`} and vec is not null`
+      expect(texts[0]!.n).toBe(20)
+
+      const rejects = readFileSync(`${file}.rejects.ndjson`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { line: number; reason: string })
+      expect(rejects.map((r) => r.line)).toEqual(bad.map(([line]) => line))
+      for (const [i, [, reason]] of bad.entries()) expect(rejects[i]!.reason).toMatch(reason)
+
+      const indexes = await sql`select indexname from pg_indexes where schemaname = 'vecs' and tablename = ${COLLECTION} and indexdef like '%USING hnsw%'`
+      expect(indexes.map((r) => r.indexname)).toEqual(['ix_vector_cosine_ops_hnsw_m16_efc64_bench_c'])
+      expect(existsSync(`${file}.import-state.json`)).toBe(false)
+    } finally {
+      await sql.end()
+    }
+  }, 120_000)
+})
