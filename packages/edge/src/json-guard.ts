@@ -22,26 +22,41 @@ const printable = (path: string) => [...path].map((ch) => (ch === '\u0000' || LO
  * unpaired surrogates in keys or strings, numbers JSON parsed to ±Infinity, the key `__proto__`
  * (a JavaScript object cannot hold it as data), and nesting deeper than `MAX_JSON_DEPTH`.
  */
-export function guardJson(value: unknown, path = '', depth = 0): void {
+export function guardJson(value: unknown): void {
+  // The path is kept as a stack of segments and spelled out only for an error: bodies hold
+  // thousands of vector elements, and building a string for each would dominate the check.
+  const path: Array<string | number> = []
+  const spell = () => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') || 'body'
   const fail = (message: string): never => {
-    throw new VecpodsError('invalid_request', `${path || 'body'}: ${message}`)
+    throw new VecpodsError('invalid_request', `${printable(spell())}: ${message}`)
   }
-  if (typeof value === 'string') {
-    const problem = stringProblem(value)
-    if (problem) fail(problem)
-  } else if (typeof value === 'number') {
-    if (!Number.isFinite(value)) fail('numbers must be finite')
-  } else if (value !== null && typeof value === 'object') {
-    if (depth >= MAX_JSON_DEPTH) fail(`nested deeper than ${MAX_JSON_DEPTH} levels`)
-    if (Array.isArray(value)) {
-      for (const [i, item] of value.entries()) guardJson(item, `${path}[${i}]`, depth + 1)
-      return
-    }
-    for (const key of Object.keys(value)) {
-      const at = path ? `${path}.${key}` : key
-      const problem = key === '__proto__' ? 'the key "__proto__" is not allowed' : stringProblem(key)
-      if (problem) throw new VecpodsError('invalid_request', `${printable(at)}: ${problem.replace('contains', 'the key contains')}`)
-      guardJson((value as Record<string, unknown>)[key], at, depth + 1)
+  const visit = (v: unknown, depth: number): void => {
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) fail('numbers must be finite')
+    } else if (typeof v === 'string') {
+      const problem = stringProblem(v)
+      if (problem) fail(problem)
+    } else if (v !== null && typeof v === 'object') {
+      if (depth >= MAX_JSON_DEPTH) fail(`nested deeper than ${MAX_JSON_DEPTH} levels`)
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i]
+          // Numbers, the bulk of a body (vectors), are checked without touching the path.
+          if (typeof item === 'number' && Number.isFinite(item)) continue
+          path.push(i)
+          visit(item, depth + 1)
+          path.pop()
+        }
+        return
+      }
+      for (const key of Object.keys(v)) {
+        path.push(key)
+        const problem = key === '__proto__' ? 'the key "__proto__" is not allowed' : stringProblem(key)
+        if (problem) fail(problem.replace('contains', 'the key contains'))
+        visit((v as Record<string, unknown>)[key], depth + 1)
+        path.pop()
+      }
     }
   }
+  visit(value, 0)
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { appendFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import type { Collection } from '@vecpods/registry'
 import postgres from 'postgres'
-import { copyRow } from './copy.ts'
+import { COPY_HEADER, COPY_TRAILER, copyRow } from './copy.ts'
 import { type Format, readLines } from './records.ts'
 import { type ImportRecord, validateRecord } from './validate.ts'
 
@@ -134,13 +134,18 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       }
     }
 
-    await sql`create temp table if not exists vecpods_import_stage (ord integer, id text, vec text, metadata jsonb)`
+    await sql.unsafe(`create temp table if not exists vecpods_import_stage (ord integer, id text, vec extensions.vector, metadata jsonb)`)
+    // Into a collection that was empty when a fresh import began, rows are copied straight in, as
+    // long as no id repeats (a repeat, in a batch or across batches, goes through the merge).
+    const direct = empty && !resumed
+    const seen = new Set<string>()
     const progress = (done: number) => options.onProgress?.({ phase: 'loading', done, total: facts.lines, rows: state.rows, rejected: state.rejected })
 
     let batch: Array<{ line: number; record: ImportRecord }> = []
     let rejects: string[] = []
     let lastLine = state.committedLine
-    const flush = async () => {
+    /** Writes one batch in one transaction, then records that it is done (rejects, state, progress). */
+    const write = async (batch: Array<{ line: number; record: ImportRecord }>, rejects: string[], lastLine: number) => {
       const texts = batch.filter((b) => b.record.text !== undefined)
       if (texts.length) {
         if (!options.embed) throw new Error('the file has text records but no embedder was given')
@@ -151,22 +156,27 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
           for (const [j, b] of s.entries()) b.record.vector = vectors[i]![j]!
         })
       }
+      const ids = new Set(batch.map((b) => b.record.id))
+      const straight = direct && ids.size === batch.length && batch.every((b) => !seen.has(b.record.id))
+      if (direct) for (const id of ids) seen.add(id)
       await sql.begin(async (tx) => {
-        await tx`truncate vecpods_import_stage`
-        if (batch.length) {
-          const stream = await tx`copy vecpods_import_stage (ord, id, vec, metadata) from stdin`.writable()
-          await new Promise<void>((resolve, reject) => {
-            stream.on('error', reject)
-            stream.on('finish', resolve)
-            for (const [ord, b] of batch.entries()) stream.write(copyRow(ord, b.record.id, b.record.vector!, b.record.metadata))
-            stream.end()
-          })
+        if (!batch.length) return
+        const into = straight ? `${table} (id, vec, metadata)` : 'vecpods_import_stage (ord, id, vec, metadata)'
+        if (!straight) await tx`truncate vecpods_import_stage`
+        const stream = await tx.unsafe(`copy ${into} from stdin with (format binary)`).writable()
+        await new Promise<void>((resolve, reject) => {
+          stream.on('error', reject)
+          stream.on('finish', resolve)
+          const rows = batch.map((b, ord) => copyRow(b.record.id, b.record.vector!, b.record.metadata, straight ? undefined : ord))
+          stream.end(Buffer.concat([COPY_HEADER, ...rows, COPY_TRAILER]))
+        })
+        if (!straight) {
           await tx.unsafe(`
             insert into ${table} (id, vec, metadata)
-            select distinct on (id) id, vec::extensions.vector, metadata from vecpods_import_stage order by id, ord desc
+            select distinct on (id) id, vec, metadata from vecpods_import_stage order by id, ord desc
             on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata`)
-          await tx`update vecpods.collections set model = ${model}, filled_at = now() where name = ${collection} and model is null`
         }
+        await tx`update vecpods.collections set model = ${model}, filled_at = now() where name = ${collection} and model is null`
       })
       if (rejects.length) appendFileSync(rejectsPath, rejects.join(''))
       state.rows += batch.length
@@ -175,6 +185,14 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       saveState(statePath, state)
       options.onCommit?.(lastLine)
       progress(lastLine)
+    }
+    // One batch is written while the next is read and checked; writes stay in file order.
+    let writing: Promise<void> = Promise.resolve()
+    const flush = async () => {
+      await writing
+      writing = write(batch, rejects, lastLine)
+      // Handled here so a failure waits for the next flush to surface, not the process's hook.
+      writing.catch(() => {})
       batch = []
       rejects = []
     }
@@ -189,6 +207,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       if (batch.length >= batchSize) await flush()
     }
     await flush()
+    await writing
 
     let indexRebuilt = false
     if (state.indexDdl) {

@@ -1,4 +1,4 @@
-export { copyField, copyRow } from './copy.ts'
+export { COPY_HEADER, COPY_TRAILER, copyRow } from './copy.ts'
 export { type EmbedPool, type EmbedPoolOptions, embedPool } from './embed-pool.ts'
 export { type ImportOptions, type ImportProgress, type ImportResult, importFile } from './import.ts'
 export { type Format, formatOf, type Line, readLines } from './records.ts'
