@@ -146,6 +146,6 @@ export function deployment(config: EdgeConfig): Deployment {
       if (recorded !== wanted) throw new VecpodsError('model_mismatch', `collection "${name}" holds "${recorded}" embeddings, not "${wanted}"`)
     },
     filled: ({ name }, m) => void filledWith.set(name, m),
-    searchSettings: ({ col }, requested) => ({ efSearch: requested.ef_search ?? efSearchOf(registry, col.pod), exact: requested.exact }),
+    searchSettings: ({ col }, requested) => ({ efSearch: requested.ef_search ?? col.efSearch ?? efSearchOf(registry, col.pod), exact: requested.exact }),
   }
 }

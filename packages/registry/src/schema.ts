@@ -94,6 +94,11 @@ const collectionSchema = z.strictObject({
     .refine((cols) => Object.keys(cols).every((c) => !reservedColumns.has(c)), {
       message: `a column may not be named ${[...reservedColumns].join(', ')}`,
     }),
+  /**
+   * `hnsw.ef_search` for this collection's searches, when its pod's default does not reach the
+   * recall wanted (`pnpm tune <collection>` measures it and writes it here).
+   */
+  efSearch: z.int().min(1).max(1000).optional(),
   /** The metadata field holding each row's text: LangChain's `content` (default `text`). */
   textField: z.string().min(1).max(128).default('text'),
   /**

@@ -64,6 +64,9 @@ describe('POST /search (in process, fake pods)', () => {
     expect(first!.filter).toEqual(lowerFilter(parseFilter({ year: { $gte: 2020 } })))
     expect(first!.filter).toMatchObject({ match: expect.stringMatching(/^strict .*\$\."year" >= 2020/) })
     expect(pods.pod_b.searches[0]).toMatchObject({ efSearch: 160, exact: false, measure: 'l2' })
+    // A collection's own efSearch (what `pnpm tune` writes) wins over its pod's.
+    await request('POST', '/search', { collection: 'notes', vector: q })
+    expect(pods.pod_b.searches.at(-1)).toMatchObject({ collection: 'notes', efSearch: 77 })
     expect(second).toMatchObject({ efSearch: 300, exact: true })
     expect(second!.filter).toBeUndefined()
   })

@@ -17,7 +17,7 @@ export const testRegistry = () =>
       docs: { pod: 'pod_a', dims: 3, measure: 'cosine' },
       posts: { pod: 'pod_b', dims: 3, measure: 'l2' },
       drafts: { pod: 'pod_b', dims: 3, measure: 'l2', access: 'service' },
-      notes: { pod: 'pod_b', dims: 3, measure: 'l2' },
+      notes: { pod: 'pod_b', dims: 3, measure: 'l2', efSearch: 77 },
     },
   })
 

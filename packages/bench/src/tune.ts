@@ -1,0 +1,113 @@
+#!/usr/bin/env -S npx tsx
+// `pnpm tune <collection> [--recall 0.95]`: measures recall@10 of the collection's HNSW index
+// against exact search on a sample of its own rows (each held out from its own answers), sweeps
+// hnsw.ef_search, and writes the smallest value that reaches the target into the registry file
+// that declares the collection (`collections.<name>.efSearch`), which the edge then uses.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { distanceOperator } from '@vecpods/registry'
+import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
+import { adminSql, stackEndpoints, stackOptions } from '@vecpods/stack'
+import { Command } from 'commander'
+import { summarize } from './stats.ts'
+
+const SWEEP = [10, 20, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000]
+const K = 10
+
+interface Flags {
+  recall: string
+  queries: string
+  dryRun?: boolean
+}
+
+const program = new Command('vecpods-tune')
+  .description('Measure recall@10 against exact search, sweep hnsw.ef_search, and store the smallest value reaching the target in the registry')
+  .argument('<collection>')
+  .option('--recall <target>', 'recall@10 to reach', '0.95')
+  .option('--queries <n>', 'rows of the collection used as queries (each held out of its own answers)', '200')
+  .option('--dry-run', 'measure and report, change nothing')
+  .action(async (collection: string, flags: Flags) => {
+    const started = performance.now()
+    const opts = stackOptions(process.env, () => {})
+    const overlays = opts.overlays
+    const registry = loadRegistryWithOverlays(defaultRegistryPath(), overlays)
+    const col = registry.collections[collection]
+    if (!col) throw new Error(`no collection "${collection}" in the registry`)
+    if (col.index.method !== 'hnsw') throw new Error(`"${collection}" has no HNSW index (${col.index.method}): nothing to tune`)
+    const target = Number(flags.recall)
+    const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl)
+    const table = `vecs."${collection}"`
+    const op = distanceOperator(col.measure)
+    try {
+      const [{ n }] = (await sql.unsafe(`select count(*)::int as n from ${table}`)) as unknown as [{ n: number }]
+      if (n < 100) throw new Error(`"${collection}" holds ${n} rows: too few to measure recall (at least 100)`)
+      const queries = await sql.unsafe<{ id: string; vec: string }[]>(
+        `select id, vec::text as vec from ${table} order by random() limit ${Math.trunc(Number(flags.queries))}`,
+      )
+      console.log(
+        `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, m ${col.index.m}, ef_construction ${col.index.efConstruction}), ${queries.length} queries, target recall@${K} ${target}`,
+      )
+      /** The k nearest other rows of a query row, by index (ef given) or exactly (null). */
+      const neighbours = async (q: { id: string; vec: string }, ef: number | null) =>
+        sql.begin(async (tx) => {
+          await tx.unsafe(
+            `select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+            [String(ef ?? 40), ef === null ? 'off' : 'on'],
+          )
+          const t = performance.now()
+          const rows = await tx.unsafe<{ id: string }[]>(`select id from ${table} order by vec ${op} $1::extensions.vector limit ${K + 1}`, [q.vec])
+          return {
+            ids: rows
+              .map((r) => r.id)
+              .filter((id) => id !== q.id)
+              .slice(0, K),
+            ms: performance.now() - t,
+          }
+        })
+      const truth: Array<Set<string>> = []
+      for (const q of queries) truth.push(new Set((await neighbours(q, null)).ids))
+      console.log(`  exact neighbours of ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+      let chosen: number | undefined
+      for (const ef of SWEEP) {
+        let hits = 0
+        const latencies: number[] = []
+        for (const [i, q] of queries.entries()) {
+          const got = await neighbours(q, ef)
+          latencies.push(got.ms)
+          hits += got.ids.filter((id) => truth[i]!.has(id)).length
+        }
+        const recall = hits / (queries.length * K)
+        console.log(`  ef_search ${String(ef).padStart(4)}: recall@${K} ${recall.toFixed(3)}, p50 ${summarize(latencies).p50.toFixed(2)} ms`)
+        if (recall >= target) {
+          chosen = ef
+          break
+        }
+      }
+      if (chosen === undefined) {
+        console.log(
+          `  no ef_search up to 1000 reaches ${target}: the index needs a rebuild with a larger m or ef_construction (now ${col.index.m} / ${col.index.efConstruction})`,
+        )
+        process.exitCode = 3
+        return
+      }
+      const file = [defaultRegistryPath(), ...overlays].find((f) => {
+        const json = JSON.parse(readFileSync(f, 'utf8')) as { collections?: Record<string, unknown> }
+        return json.collections && Object.hasOwn(json.collections, collection)
+      })!
+      if (flags.dryRun) console.log(`tune: ef_search ${chosen} would be written to ${file} (dry run)`)
+      else {
+        const json = JSON.parse(readFileSync(file, 'utf8')) as { collections: Record<string, Record<string, unknown>> }
+        json.collections[collection]!.efSearch = chosen
+        writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
+        console.log(`tune: wrote efSearch ${chosen} for ${collection} to ${resolve(repoRoot, file)}; \`pnpm stack up\` restarts the function with it`)
+      }
+      console.log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    } finally {
+      await sql.end()
+    }
+  })
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`tune: ${(error as Error).message}`)
+  process.exitCode = 1
+})
