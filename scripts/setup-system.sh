@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs the system parts vecpods' local stack needs: PostgreSQL 15 with its server headers,
-# pgvector (>= 0.8) and, with --browser, Debian's Chromium for the real-browser tests.
+# pgvector (>= 0.8), with --browser Debian's Chromium for the real-browser tests, and with --bench
+# the neutral load generators the benchmarks use (wrk; pgbench comes with PostgreSQL).
 # Idempotent: every step checks first and returns at once when it is already done.
 set -euo pipefail
 
 PG_MAJOR="${VECPODS_PG_MAJOR:-15}"
 PGVECTOR_MIN="0.8.0"
 want_browser=0
+want_bench=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
-    -h|--help) echo "usage: setup-system.sh [--browser]"; exit 0 ;;
+    --bench) want_bench=1 ;;
+    -h|--help) echo "usage: setup-system.sh [--browser] [--bench]"; exit 0 ;;
     *) echo "setup-system: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -105,4 +108,15 @@ if [ "$want_browser" -eq 1 ]; then
     say chromium "installing Debian chromium"
     apt_install chromium fonts-liberation
   fi
+fi
+
+# 4. Neutral load generators for the benchmarks (optional)
+if [ "$want_bench" -eq 1 ]; then
+  if command -v wrk >/dev/null 2>&1; then
+    say wrk "$(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}')"
+  else
+    say wrk "installing Debian wrk"
+    apt_install wrk
+  fi
+  command -v pgbench >/dev/null 2>&1 && say pgbench "$(pgbench --version)" || die "pgbench not found (it ships with PostgreSQL's packages)"
 fi

@@ -1,0 +1,171 @@
+#!/usr/bin/env -S npx tsx
+// `pnpm bench:neutral [seconds]`: latency of the same searches measured by neutral load generators
+// rather than this project's Node clients: pgbench for the SQL the edge sends to a pod (same
+// session settings, unprepared), wrk for the edge at its Deno port and through the gateway, for
+// `docs` (pod_a, SQL transport) and `api` (pod_c, PostgREST transport). Concurrency 1, one run.
+// Installs wrk when missing (scripts/setup-system.sh --bench). Writes benchmarks/neutral.json.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { distanceOperator, efSearchOf, PRIMARY } from '@vecpods/registry'
+import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
+import { summarize } from './stats.ts'
+
+const SECONDS = Number(process.argv[2] ?? 10)
+const QUERIES = 40
+const opts = stackOptions(process.env, () => {})
+
+const setup = spawnSync('bash', [join(opts.root, 'scripts', 'setup-system.sh'), '--bench'], { stdio: 'inherit' })
+if (setup.status !== 0) throw new Error('could not install the load generators')
+if (!(await status(opts)).every((c) => c.running)) await up(opts)
+const eps = await stackEndpoints(opts)
+const primary = eps.find((e) => e.project === PRIMARY)!
+const dir = mkdtempSync(join(tmpdir(), 'vecpods-neutral-'))
+
+interface Figure {
+  path: string
+  tool: string
+  requests: number
+  p50: number
+  p99: number
+  mean: number
+}
+
+/** pgbench at concurrency 1 over `QUERIES` scripts (one per query vector), per-transaction latencies from its log. */
+function pgbench(collection: string, vectors: string[]): Figure {
+  const col = opts.registry.collections[collection]!
+  const ep = eps.find((e) => e.project === col.pod)!
+  const op = distanceOperator(col.measure)
+  const scripts = vectors.map((v, i) => {
+    const file = join(dir, `${collection}-${i}.sql`)
+    writeFileSync(
+      file,
+      `select id, metadata, vec ${op} '${v}'::extensions.vector as distance from vecs."${collection}" order by vec ${op} '${v}'::extensions.vector limit 10;\n`,
+    )
+    return file
+  })
+  const url = new URL(ep.dbUrl)
+  const logDir = mkdtempSync(join(dir, 'log-'))
+  const run = spawnSync(
+    'pgbench',
+    [
+      '-n',
+      '-M',
+      'simple',
+      '-c',
+      '1',
+      '-j',
+      '1',
+      '-T',
+      String(SECONDS),
+      '-l',
+      '--log-prefix',
+      join(logDir, 'tx'),
+      ...scripts.flatMap((f) => ['-f', f]),
+      '-h',
+      url.hostname,
+      '-p',
+      url.port,
+      '-U',
+      'postgres',
+      'postgres',
+    ],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PGPASSWORD: decodeURIComponent(url.password),
+        // The session the edge's SQL transport opens.
+        PGOPTIONS: `-c hnsw.ef_search=${efSearchOf(opts.registry, col.pod)} -c hnsw.iterative_scan=relaxed_order`,
+      },
+    },
+  )
+  if (run.status !== 0) throw new Error(`pgbench: ${run.stderr}`)
+  // Log lines: client_id transaction_no time_us script_no time_epoch time_us_part
+  const latencies = readdirSync(logDir).flatMap((f) =>
+    readFileSync(join(logDir, f), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.split(' ')[2]) / 1000),
+  )
+  const s = summarize(latencies)
+  return { path: `SQL on the pod, ${collection} (${col.pod})`, tool: 'pgbench -c1 -M simple', requests: latencies.length, p50: s.p50, p99: s.p99, mean: s.mean }
+}
+
+/** wrk at concurrency 1, cycling through the query vectors as request bodies. */
+function wrk(label: string, url: string, headers: Record<string, string>, collection: string, vectors: string[]): Figure {
+  const lua = join(dir, `${label.replace(/\W+/g, '-')}.lua`)
+  const bodies = vectors.map((v) => JSON.stringify(JSON.stringify({ collection, vector: JSON.parse(v) as number[], limit: 10 })))
+  writeFileSync(
+    lua,
+    `local bodies = {${bodies.join(',')}}
+local i = 0
+wrk.method = "POST"
+${Object.entries({ ...headers, 'content-type': 'application/json' })
+  .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+  .join('\n')}
+request = function()
+  i = i % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("VECPODS %d %d %.3f %.3f %.3f\\n", summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000))
+end
+`,
+  )
+  const run = spawnSync('wrk', ['-t1', '-c1', `-d${SECONDS}s`, '-s', lua, url], { encoding: 'utf8' })
+  if (run.status !== 0) throw new Error(`wrk: ${run.stderr}`)
+  const [, requests, errors, p50, p99, mean] = /VECPODS (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(run.stdout)!.map(Number)
+  if (errors) throw new Error(`wrk: ${errors} errors on ${url}`)
+  return { path: label, tool: 'wrk -t1 -c1', requests: requests!, p50: p50!, p99: p99!, mean: mean! }
+}
+
+try {
+  const figures: Figure[] = []
+  const key = primary.keys.serviceRoleKey
+  const functionsPort = opts.ports.get(PRIMARY)!.functions
+  for (const collection of ['docs', 'api']) {
+    const col = opts.registry.collections[collection]!
+    const sql = adminSql(eps.find((e) => e.project === col.pod)!.dbUrl)
+    const vectors = (await sql.unsafe<{ v: string }[]>(`select vec::text as v from vecs."${collection}" order by id limit ${QUERIES}`)).map((r) => r.v)
+    await sql.end()
+    if (vectors.length < QUERIES) throw new Error(`${collection} holds too few rows: run \`pnpm seed\` first`)
+    const transport = col.pod === PRIMARY ? 'sql' : opts.registry.pods[col.pod]!.transport
+    figures.push(pgbench(collection, vectors))
+    figures.push(
+      wrk(
+        `Edge at the Deno port, ${collection} (${transport} transport)`,
+        `http://127.0.0.1:${functionsPort}/vector-search/search`,
+        { authorization: `Bearer ${key}` },
+        collection,
+        vectors,
+      ),
+    )
+    figures.push(
+      wrk(
+        `Edge through the gateway, ${collection} (${transport} transport)`,
+        `${primary.apiUrl}/functions/v1/vector-search/search`,
+        { apikey: key, authorization: `Bearer ${key}` },
+        collection,
+        vectors,
+      ),
+    )
+  }
+  console.log(`\n| path | tool | requests | p50 ms | p99 ms | mean ms |\n|---|---|---|---|---|---|`)
+  for (const f of figures) console.log(`| ${f.path} | ${f.tool} | ${f.requests} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.mean.toFixed(2)} |`)
+  const by = (path: string) => figures.find((f) => f.path.startsWith(path))!
+  for (const c of ['docs', 'api']) {
+    const sqlP50 = figures.find((f) => f.path.startsWith('SQL') && f.path.includes(c))!.p50
+    console.log(
+      `${c}: edge ÷ SQL p50 = ${(by(`Edge at the Deno port, ${c}`).p50 / sqlP50).toFixed(2)}× at the Deno port, ${(by(`Edge through the gateway, ${c}`).p50 / sqlP50).toFixed(2)}× through the gateway`,
+    )
+  }
+  console.log(
+    `REST ÷ SQL transport (edge at the Deno port, api ÷ docs): ${(by('Edge at the Deno port, api').p50 / by('Edge at the Deno port, docs').p50).toFixed(2)}×`,
+  )
+  mkdirSync(join(opts.root, 'benchmarks'), { recursive: true })
+  writeFileSync(join(opts.root, 'benchmarks', 'neutral.json'), `${JSON.stringify({ seconds: SECONDS, queries: QUERIES, figures }, null, 2)}\n`)
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
