@@ -42,6 +42,8 @@ export interface Deployment {
   modelOfRequest(requested: string | undefined, hasText: boolean): string
   embedQuery(text: string): Promise<number[]>
   embedTexts(texts: string[]): Promise<number[][]>
+  /** Text records one request may carry (the embedder's CPU budget), if bounded. */
+  readonly maxTextsPerRequest: number | undefined
   /**
    * 400 `dimension_mismatch` unless the vector fits the collection; 400 `invalid_request` for a
    * zero vector on a cosine collection (it has no direction: every distance would be NaN).
@@ -112,6 +114,7 @@ export function deployment(config: EdgeConfig): Deployment {
       if (!cachedQuery) throw noModel()
       return usable(await cachedQuery(text).catch(modelFailed), 'query')
     },
+    maxTextsPerRequest: embedder?.maxTextsPerRequest,
     async embedTexts(texts) {
       if (!embedder) throw noModel()
       return (await embedder.embed(texts).catch(modelFailed)).map((v, i) => usable(v, `records (text ${i})`))

@@ -8,6 +8,11 @@ export interface Embedder {
    * not meaning. Shown to users wherever its results are.
    */
   readonly kind: 'semantic' | 'lexical'
+  /**
+   * Text records one request may carry, when the runtime bounds a request's CPU: Supabase's Edge
+   * Runtime gives 2 s, and gte-small costs 50–200 ms of CPU a text there.
+   */
+  readonly maxTextsPerRequest?: number
   /** One normalised vector per text, in order. */
   embed(texts: string[]): Promise<number[][]>
 }

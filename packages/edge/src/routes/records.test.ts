@@ -91,4 +91,17 @@ describe('records routes (in process, fake pods)', () => {
     const bad = await request('DELETE', '/collections/posts/records', { filters: { a: { $regex: 'x' } } }, 'service_role')
     expect([bad.status, (await bad.json()).error.code]).toEqual([400, 'invalid_filter'])
   })
+
+  it('caps the text records of one request at what the embedder can do within the runtime’s CPU budget', async () => {
+    const embedder = { ...fakeEmbedder(), maxTextsPerRequest: 2 }
+    const { request, pods } = await harness({ embedder })
+    const res = await request('POST', '/collections/docs/records', { records: [1, 2, 3].map((i) => ({ id: `t${i}`, text: `text ${i}` })) }, 'service_role')
+    const error = (await res.json()).error
+    expect([res.status, error.code]).toEqual([413, 'payload_too_large'])
+    expect(error.message).toMatch(/at most 2 text records per request/)
+    expect(pods.pod_a.upserts).toHaveLength(0)
+    // Vectors are not capped by it.
+    const vectors = await request('POST', '/collections/docs/records', { records: [1, 2, 3].map((i) => ({ id: `v${i}`, vector: [1, 0, i] })) }, 'service_role')
+    expect(vectors.status).toBe(200)
+  })
 })

@@ -26,6 +26,12 @@ export function recordRoutes(dep: Deployment, limits: Limits): Hono<AppEnv> {
         if (r.vector) dep.checkVector(target, r.vector, `records.${i}.vector`)
       })
       const texts = req.records.flatMap((r) => (r.text === undefined ? [] : [r.text]))
+      if (dep.maxTextsPerRequest !== undefined && texts.length > dep.maxTextsPerRequest) {
+        throw new VecpodsError(
+          'payload_too_large',
+          `at most ${dep.maxTextsPerRequest} text records per request here (the model's CPU cost against the runtime's 2 s per request), got ${texts.length}: send smaller batches (the SDK's batchSize), or load large sets with pnpm run import`,
+        )
+      }
       const embedded = texts.length ? await dep.embedTexts(texts) : []
       for (const [i, vector] of embedded.entries()) dep.checkVector(target, vector, `records (text ${i})`)
       let next = 0
