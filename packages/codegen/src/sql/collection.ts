@@ -43,15 +43,43 @@ export function vectorIndexName(name: string, measure: Measure, index: IndexSpec
 export const metadataIndexName = (name: string) => indexName('ix_meta_', name)
 
 /**
- * Makes the table's vector indexes exactly the registry's: one that already matches (method,
- * operator class and parameters, by whatever name vecs or an earlier vecpods gave it) is kept and
- * renamed; others are dropped; a missing one is created. So adopting a table vecs made, or
- * re-applying the migration, never leaves two vector indexes.
+ * A DO block that leaves exactly one index of a kind on a table: among the indexes `candidates`
+ * selects (`relname` and whatever `matches` reads), the first that `matches` is kept and renamed
+ * to `wanted` (whatever vecs or an earlier vecpods called it), the others are dropped, and when
+ * none matched `create` runs. Re-applying it changes nothing; adopting a vecs table leaves one index.
  */
+function keepOneIndexSql(p: { table: string; wanted: string; candidates: string; matches?: string; create: string }): string {
+  return `do $$
+declare
+  ix record;
+  kept boolean := false;
+begin
+  for ix in
+    ${p.candidates}
+    order by c.relname = ${literal(p.wanted)} desc, c.relname
+  loop
+    if not kept${p.matches ? ` and ${p.matches}` : ''} then
+      if ix.relname <> ${literal(p.wanted)} then
+        execute format('alter index vecs.%I rename to %I', ix.relname, ${literal(p.wanted)});
+      end if;
+      kept := true;
+    else
+      execute format('drop index vecs.%I', ix.relname);
+    end if;
+  end loop;
+  if not kept then
+    ${p.create}
+  end if;
+end
+$$;
+`
+}
+
+/** The registry's vector index: one matching its method, operator class and parameters. */
 function vectorIndexSql(name: string, table: string, measure: Measure, index: IndexSpec): string {
-  const wanted = vectorIndexName(name, measure, index)
+  const wanted = vectorIndexName(name, measure, index) ?? ''
   const option = (key: string, fallback: number) => `coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like '${key}=%'), '${fallback}')`
-  const matches =
+  const params =
     index.method === 'hnsw'
       ? `ix.amname = 'hnsw' and ${option('m', 16)} = '${index.m}' and ${option('ef_construction', 64)} = '${index.efConstruction}'`
       : index.method === 'ivfflat'
@@ -59,69 +87,34 @@ function vectorIndexSql(name: string, table: string, measure: Measure, index: In
         : 'false'
   const create =
     index.method === 'hnsw'
-      ? `create index ${ident(wanted!)} on ${table} using hnsw (vec ${opclassOf(measure)}) with (m = ${index.m}, ef_construction = ${index.efConstruction});`
+      ? `create index ${ident(wanted)} on ${table} using hnsw (vec ${opclassOf(measure)}) with (m = ${index.m}, ef_construction = ${index.efConstruction});`
       : index.method === 'ivfflat'
-        ? `create index ${ident(wanted!)} on ${table} using ivfflat (vec ${opclassOf(measure)}) with (lists = ${index.lists});`
+        ? `create index ${ident(wanted)} on ${table} using ivfflat (vec ${opclassOf(measure)}) with (lists = ${index.lists});`
         : `null; -- no vector index: similarity search on "${name}" scans every row (exact results).`
-  return `do $$
-declare
-  ix record;
-  kept boolean := false;
-begin
-  for ix in
-    select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options
+  return keepOneIndexSql({
+    table,
+    wanted,
+    candidates: `select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options
     from pg_index i
     join pg_class c on c.oid = i.indexrelid
     join pg_am am on am.oid = c.relam
     join pg_opclass op on op.oid = i.indclass[0]
-    where i.indrelid = '${table}'::regclass and am.amname in ('hnsw', 'ivfflat')
-    order by c.relname = ${literal(wanted ?? '')} desc, c.relname
-  loop
-    if not kept and ix.opcname = ${literal(MEASURE_SQL[measure].opclass)} and ${matches} then
-      if ix.relname <> ${literal(wanted ?? '')} then
-        execute format('alter index vecs.%I rename to %I', ix.relname, ${literal(wanted ?? '')});
-      end if;
-      kept := true;
-    else
-      execute format('drop index vecs.%I', ix.relname);
-    end if;
-  end loop;
-  if not kept then
-    ${create}
-  end if;
-end
-$$;
-`
+    where i.indrelid = '${table}'::regclass and am.amname in ('hnsw', 'ivfflat')`,
+    matches: `ix.opcname = ${literal(MEASURE_SQL[measure].opclass)} and ${params}`,
+    create,
+  })
 }
 
-/** The same for the metadata index (GIN, jsonb_path_ops), vecs's `ix_meta_…` included. */
+/** The metadata index (GIN, jsonb_path_ops), vecs's `ix_meta_…` included. */
 function metadataIndexSql(name: string, table: string): string {
   const wanted = metadataIndexName(name)
-  return `do $$
-declare
-  ix record;
-  kept boolean := false;
-begin
-  for ix in
-    select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
-    where i.indrelid = '${table}'::regclass and pg_get_indexdef(c.oid) like '%USING gin (metadata jsonb_path_ops)%'
-    order by c.relname = ${literal(wanted)} desc, c.relname
-  loop
-    if not kept then
-      if ix.relname <> ${literal(wanted)} then
-        execute format('alter index vecs.%I rename to %I', ix.relname, ${literal(wanted)});
-      end if;
-      kept := true;
-    else
-      execute format('drop index vecs.%I', ix.relname);
-    end if;
-  end loop;
-  if not kept then
-    create index ${ident(wanted)} on ${table} using gin (metadata jsonb_path_ops);
-  end if;
-end
-$$;
-`
+  return keepOneIndexSql({
+    table,
+    wanted,
+    candidates: `select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
+    where i.indrelid = '${table}'::regclass and pg_get_indexdef(c.oid) like '%USING gin (metadata jsonb_path_ops)%'`,
+    create: `create index ${ident(wanted)} on ${table} using gin (metadata jsonb_path_ops);`,
+  })
 }
 
 /**
