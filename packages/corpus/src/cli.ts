@@ -1,9 +1,15 @@
 // pnpm seed: builds the demo corpus from the installed packages' documentation and syncs it into
-// docs (pod_a), posts (pod_b) and api (pod_c) through the edge function. Re-running changes nothing.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+// docs (pod_a), posts (pod_b) and api (pod_c): reads what is there through the primary, writes
+// new and changed chunks with the bulk importer (straight to each pod, embedded in worker threads
+// with the stack's model), deletes its own chunks that left the corpus. Re-running changes nothing.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { repoRoot } from '@vecpods/registry/node'
+import { embedPool, importFile } from '@vecpods/import'
+import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { projectEnvNames } from '@vecpods/registry'
+import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
 import { createVectorClient } from '@vecpods/sdk'
 import { analyzeForeignTables } from '@vecpods/stack'
 import { Presets, SingleBar } from 'cli-progress'
@@ -35,7 +41,33 @@ const bar = new SingleBar(
   Presets.shades_classic,
 )
 const client = createVectorClient({ url, key, timeoutMs: 120_000 })
+const registry = loadRegistry(defaultRegistryPath())
+const lexical = process.env.VECPODS_EMBEDDER === 'lexical'
+const model = lexical ? LEXICAL_MODEL_ID : registry.model.id
+const modelPath = process.env.VECPODS_MODEL_PATH
+const pool = embedPool({ model, dims: registry.model.dims, kind: lexical ? 'lexical' : 'semantic', ...(modelPath ? { localModelPath: modelPath } : {}) })
+const scratch = mkdtempSync(join(tmpdir(), 'vecpods-seed-'))
+/** New and changed chunks go in with the bulk importer, straight to the collection's pod. */
+const write = async (collection: string, records: object[], onProgress: (done: number) => void) => {
+  const col = registry.collections[collection]!
+  const podDbUrl = process.env[projectEnvNames(registry, col.pod).dbUrl]
+  if (!podDbUrl) throw new Error(`${projectEnvNames(registry, col.pod).dbUrl} is not set: run \`pnpm stack up\` first`)
+  const file = join(scratch, `${collection}.ndjson`)
+  writeFileSync(file, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`)
+  const result = await importFile({
+    file,
+    collection,
+    col,
+    dbUrl: podDbUrl,
+    model,
+    embed: pool.embed,
+    batchSize: 500,
+    onProgress: (p) => p.phase === 'loading' && onProgress(p.rows),
+  })
+  if (result.rejected) throw new Error(`${result.rejected} chunks of ${collection} were rejected (see ${file}.rejects.ndjson)`)
+}
 const reports = await syncCorpus(client, chunks, {
+  write,
   onStart: (collection, toWrite) => toWrite && bar.start(toWrite, 0, { collection: collection.padEnd(5) }),
   onProgress: (_, done) => {
     bar.update(done)
@@ -50,4 +82,6 @@ if (dbUrl && reports.some((r) => r.added + r.changed + r.removed > 0)) {
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} })
   await analyzeForeignTables(sql).finally(() => sql.end())
 }
+await pool.close()
+rmSync(scratch, { recursive: true, force: true })
 console.log(`seed: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)

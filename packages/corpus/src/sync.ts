@@ -11,9 +11,22 @@ export interface SyncReport {
   unchanged: number
 }
 
+/** A text record as the seed writes it. */
+export interface SeedRecord {
+  id: string
+  text: string
+  metadata: Record<string, unknown>
+}
+
 export interface SyncOptions {
   /** Records per upsert request (default 200). */
   batchSize?: number
+  /**
+   * Writes (embeds and upserts) a collection's new and changed records, reporting progress; the
+   * default goes through the edge function with the client. `pnpm seed` passes the bulk importer,
+   * which writes straight to the pod and embeds outside the function.
+   */
+  write?: (collection: string, records: SeedRecord[], onProgress: (done: number) => void) => Promise<void>
   onStart?: (collection: string, toWrite: number) => void
   onProgress?: (collection: string, done: number) => void
 }
@@ -60,15 +73,13 @@ export async function syncCorpus(client: VectorClient, chunks: Chunk[], options:
     const remove = [...have.keys()].filter((id) => !keep.has(id))
     options.onStart?.(collection, write.length)
     if (write.length) {
-      const { error } = await client.upsert(
-        collection,
-        write.map((c) => ({ id: c.id, text: c.text, metadata: c.metadata })),
-        {
-          batchSize: options.batchSize ?? 200,
-          onProgress: (p) => options.onProgress?.(collection, p.done),
-        },
-      )
-      if (error) throw error
+      const records = write.map((c) => ({ id: c.id, text: c.text, metadata: c.metadata }))
+      const progress = (done: number) => options.onProgress?.(collection, done)
+      if (options.write) await options.write(collection, records, progress)
+      else {
+        const { error } = await client.upsert(collection, records, { batchSize: options.batchSize ?? 200, onProgress: (p) => progress(p.done) })
+        if (error) throw error
+      }
     }
     for (let i = 0; i < remove.length; i += 1000) {
       const { error } = await client.delete(collection, { ids: remove.slice(i, i + 1000) })
