@@ -41,11 +41,18 @@ const program = new Command('vecpods-tune')
     try {
       const [{ n }] = (await sql.unsafe(`select count(*)::int as n from ${table}`)) as unknown as [{ n: number }]
       if (n < 100) throw new Error(`"${collection}" holds ${n} rows: too few to measure recall (at least 100)`)
+      // The index as built (it may differ from the registry's declaration until a migration rebuilds it).
+      const [built] = await sql<{ options: string[] | null }[]>`
+        select c.reloptions as options from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+        where i.indrelid = ${`vecs.${collection}`}::regclass and am.amname = 'hnsw'`
+      if (!built) throw new Error(`"${collection}" has no HNSW index on its pod: apply its migrations`)
+      const option = (key: string, fallback: number) => Number((built.options ?? []).find((o) => o.startsWith(`${key}=`))?.split('=')[1] ?? fallback)
+      const [m, efc] = [option('m', 16), option('ef_construction', 64)]
       const queries = await sql.unsafe<{ id: string; vec: string }[]>(
         `select id, vec::text as vec from ${table} order by random() limit ${Math.trunc(Number(flags.queries))}`,
       )
       console.log(
-        `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, m ${col.index.m}, ef_construction ${col.index.efConstruction}), ${queries.length} queries, target recall@${K} ${target}`,
+        `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, index m ${m}, ef_construction ${efc}), ${queries.length} queries, target recall@${K} ${target}`,
       )
       /** The k nearest other rows of a query row, by index (ef given) or exactly (null). */
       const neighbours = async (q: { id: string; vec: string }, ef: number | null) =>
@@ -85,7 +92,7 @@ const program = new Command('vecpods-tune')
       }
       if (chosen === undefined) {
         console.log(
-          `  no ef_search up to 1000 reaches ${target}: the index needs a rebuild with a larger m or ef_construction (now ${col.index.m} / ${col.index.efConstruction})`,
+          `  no ef_search up to 1000 reaches ${target}: the index needs a rebuild with a larger m or ef_construction (now ${m} / ${efc}; registry index)`,
         )
         process.exitCode = 3
         return
