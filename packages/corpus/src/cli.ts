@@ -6,8 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { embedPool, importFile } from '@vecpods/import'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { deploymentEmbedder, importFile } from '@vecpods/import'
 import { projectEnvNames } from '@vecpods/registry'
 import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
 import { createVectorClient } from '@vecpods/sdk'
@@ -42,10 +41,7 @@ const bar = new SingleBar(
 )
 const client = createVectorClient({ url, key, timeoutMs: 120_000 })
 const registry = loadRegistry(defaultRegistryPath())
-const lexical = process.env.VECPODS_EMBEDDER === 'lexical'
-const model = lexical ? LEXICAL_MODEL_ID : registry.model.id
-const modelPath = process.env.VECPODS_MODEL_PATH
-const pool = embedPool({ model, dims: registry.model.dims, kind: lexical ? 'lexical' : 'semantic', ...(modelPath ? { localModelPath: modelPath } : {}) })
+const embedder = deploymentEmbedder(registry.model, process.env)
 const scratch = mkdtempSync(join(tmpdir(), 'vecpods-seed-'))
 /** New and changed chunks go in with the bulk importer, straight to the collection's pod. */
 const write = async (collection: string, records: object[], onProgress: (done: number) => void) => {
@@ -59,8 +55,8 @@ const write = async (collection: string, records: object[], onProgress: (done: n
     collection,
     col,
     dbUrl: podDbUrl,
-    model,
-    embed: pool.embed,
+    model: embedder.model,
+    embed: embedder.embed,
     batchSize: 500,
     onProgress: (p) => p.phase === 'loading' && onProgress(p.rows),
   })
@@ -82,6 +78,6 @@ if (dbUrl && reports.some((r) => r.added + r.changed + r.removed > 0)) {
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} })
   await analyzeForeignTables(sql).finally(() => sql.end())
 }
-await pool.close()
+await embedder.close()
 rmSync(scratch, { recursive: true, force: true })
 console.log(`seed: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -4,12 +4,12 @@
 // .env.local, as the registry names them).
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
 import { projectEnvNames } from '@vecpods/registry'
 import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
+import { overlayFiles } from '@vecpods/stack'
 import { Presets, SingleBar } from 'cli-progress'
 import { Command } from 'commander'
-import { type EmbedPool, embedPool } from './embed-pool.ts'
+import { deploymentEmbedder } from './embed-pool.ts'
 import { importFile } from './import.ts'
 import { type Format, formatOf } from './records.ts'
 
@@ -38,28 +38,17 @@ const program = new Command('vecpods-import')
   .action(async (file: string, flags: Flags) => {
     const envFile = resolve(repoRoot, flags.envFile)
     if (existsSync(envFile)) process.loadEnvFile(envFile)
-    const overlays = (process.env.VECPODS_OVERLAYS ?? resolve(repoRoot, 'packages/bench/bench.registry.json')).split(',').filter(Boolean)
-    const registry = loadRegistryWithOverlays(defaultRegistryPath(), overlays)
+    const registry = loadRegistryWithOverlays(defaultRegistryPath(), overlayFiles(process.env))
     const col = registry.collections[flags.collection]
     if (!col) throw new Error(`no collection "${flags.collection}" in the registry (known: ${Object.keys(registry.collections).join(', ')})`)
     const dbUrlName = projectEnvNames(registry, col.pod).dbUrl
     const dbUrl = process.env[dbUrlName]
     if (!dbUrl) throw new Error(`${dbUrlName} is not set: the import writes straight to pod ${col.pod}'s database`)
-    const lexical = process.env.VECPODS_EMBEDDER === 'lexical'
-    const modelPath = process.env.VECPODS_MODEL_PATH
-    const embedderModel = lexical ? LEXICAL_MODEL_ID : registry.model.id
-    const model = flags.model ?? embedderModel
-    let pool: EmbedPool | undefined
+    const embedder = deploymentEmbedder(registry.model, process.env, Number(flags.workers))
+    const model = flags.model ?? embedder.model
     const embed = (texts: string[]) => {
-      if (model !== embedderModel) throw new Error(`text is embedded with "${embedderModel}" here, not "${model}"`)
-      pool ??= embedPool({
-        model: embedderModel,
-        dims: col.dims,
-        kind: lexical ? 'lexical' : 'semantic',
-        ...(modelPath ? { localModelPath: modelPath } : {}),
-        workers: Number(flags.workers),
-      })
-      return pool.embed(texts)
+      if (model !== embedder.model) throw new Error(`text is embedded with "${embedder.model}" here, not "${model}"`)
+      return embedder.embed(texts)
     }
 
     const bar = new SingleBar(
@@ -102,7 +91,7 @@ const program = new Command('vecpods-import')
       console.log(`import: done in ${(result.ms / 1000).toFixed(1)} s (${Math.round(result.rows / (result.ms / 1000))} rows/s)`)
     } finally {
       if (phase) bar.stop()
-      await pool?.close()
+      await embedder.close()
     }
   })
 

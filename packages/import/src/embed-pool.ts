@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
 
 /**
  * A worker running `embed-worker.ts`. Workers do not inherit the `--import tsx` loader, so the
@@ -58,5 +59,39 @@ export function embedPool(options: EmbedPoolOptions): EmbedPool {
       }
     },
     close: async () => void (await Promise.all(workers.map((w) => w.terminate()))),
+  }
+}
+
+/** The deployment's embedding model, chosen from the environment, and a pool started on first use. */
+export interface DeploymentEmbedder {
+  /** `vecpods/lexical-384` when `VECPODS_EMBEDDER` is `lexical` (the local stack), else the registry's model. */
+  model: string
+  embed(texts: string[]): Promise<number[][]>
+  close(): Promise<void>
+}
+
+/**
+ * Embeds as the edge would outside Supabase's runtime (the rule of its `selectEmbedder`): the
+ * generated offline model from `VECPODS_MODEL_PATH` when `VECPODS_EMBEDDER=lexical`, else the
+ * registry's model with transformers.js. The worker threads start at the first text.
+ */
+export function deploymentEmbedder(model: { id: string; dims: number }, env: Record<string, string | undefined>, workers?: number): DeploymentEmbedder {
+  const lexical = env.VECPODS_EMBEDDER === 'lexical'
+  const modelPath = env.VECPODS_MODEL_PATH
+  const id = lexical ? LEXICAL_MODEL_ID : model.id
+  let pool: EmbedPool | undefined
+  return {
+    model: id,
+    embed(texts) {
+      pool ??= embedPool({
+        model: id,
+        dims: model.dims,
+        kind: lexical ? 'lexical' : 'semantic',
+        ...(modelPath ? { localModelPath: modelPath } : {}),
+        ...(workers ? { workers } : {}),
+      })
+      return pool.embed(texts)
+    },
+    close: async () => pool?.close(),
   }
 }

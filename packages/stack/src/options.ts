@@ -32,6 +32,14 @@ function pgBinDir(env: NodeJS.ProcessEnv): string {
 /** The overlay the local stack applies unless `VECPODS_OVERLAYS` says otherwise: the benchmark's collections. */
 export const BENCH_OVERLAY = join(repoRoot, 'packages', 'bench', 'bench.registry.json')
 
+/** The overlay files to apply: `VECPODS_OVERLAYS` (comma-separated; empty for none), else the benchmark's. */
+export function overlayFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.VECPODS_OVERLAYS ?? BENCH_OVERLAY)
+    .split(',')
+    .filter(Boolean)
+    .map((p) => resolve(p))
+}
+
 /**
  * Reads the stack's settings: `VECPODS_CONFIG` (registry), `VECPODS_OVERLAYS` (comma-separated
  * overlay files; default the benchmark's, empty for none), `VECPODS_STATE_DIR` (default
@@ -39,10 +47,7 @@ export const BENCH_OVERLAY = join(repoRoot, 'packages', 'bench', 'bench.registry
  */
 export function stackOptions(env: NodeJS.ProcessEnv = process.env, log = (line: string) => console.log(line)): StackOptions {
   const path = defaultRegistryPath(env)
-  const overlays = (env.VECPODS_OVERLAYS ?? BENCH_OVERLAY)
-    .split(',')
-    .filter(Boolean)
-    .map((p) => resolve(p))
+  const overlays = overlayFiles(env)
   const registry = loadRegistryWithOverlays(path, overlays)
   const base = env.VECPODS_PORT_BASE ? Number(env.VECPODS_PORT_BASE) : DEFAULT_PORT_BASE
   if (!Number.isInteger(base) || base < 1024 || base > 65000) {
