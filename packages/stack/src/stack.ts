@@ -13,14 +13,17 @@ export type { ComponentStatus }
 
 /** Every project's URLs and keys, from the stack's secrets. */
 export async function stackEndpoints(opts: StackOptions): Promise<ProjectEndpoints[]> {
-  const secrets = loadSecrets(opts.stateDir, opts.projects)
+  return endpointsOf(opts, loadSecrets(opts.stateDir, opts.projects))
+}
+
+function endpointsOf(opts: StackOptions, secrets: ReturnType<typeof loadSecrets>): Promise<ProjectEndpoints[]> {
   return Promise.all(opts.projects.map(async (p) => endpoints(p, opts.ports.get(p)!, secrets[p]!, await projectKeys(secrets[p]!, p))))
 }
 
 /** What the components share: secrets (made on first use), endpoints and the env file's variables. */
 async function context(opts: StackOptions): Promise<StackContext> {
   const secrets = loadSecrets(opts.stateDir, opts.projects)
-  const all = await stackEndpoints(opts)
+  const all = await endpointsOf(opts, secrets)
   const env = { ...stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret), ...embedderEnv(opts), ...overlayEnv(opts) }
   return { opts, secrets, endpoints: all, env }
 }
