@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { importFile } from '@vecpods/import'
 import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
+import { pgCli } from './pg-cli.ts'
 
 const ROWS = Number(process.argv[2] ?? 100_000)
 const EXTRA = Math.round(ROWS / 5)
@@ -54,26 +55,12 @@ try {
 
   // The floor: psql \copy of the same rows into the empty table, without its index.
   await sql.unsafe(`truncate vecs.${COLLECTION}; drop index vecs."${index.indexname}"`)
-  const url = new URL(dbUrl)
+  const db = pgCli(dbUrl)
   const started = performance.now()
-  const psql = spawnSync(
-    'psql',
-    [
-      '-h',
-      url.hostname,
-      '-p',
-      url.port,
-      '-U',
-      'postgres',
-      '-d',
-      'postgres',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-c',
-      `\\copy vecs.${COLLECTION} (id, vec, metadata) from '${main.copy}'`,
-    ],
-    { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) }, encoding: 'utf8' },
-  )
+  const psql = spawnSync('psql', ['-v', 'ON_ERROR_STOP=1', '-c', `\\copy vecs.${COLLECTION} (id, vec, metadata) from '${main.copy}'`, ...db.connect], {
+    env: db.env,
+    encoding: 'utf8',
+  })
   if (psql.status !== 0) throw new Error(`psql: ${psql.stderr}`)
   const floorMs = performance.now() - started
   console.log(`  psql \\copy into the empty table, no index:     ${rate(ROWS, floorMs)}`)

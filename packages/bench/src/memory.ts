@@ -4,18 +4,18 @@
 // Starts its own function process (the stack's local entry) on a spare port beside the running
 // stack, reads VmRSS / VmHWM from /proc, and prints a Markdown table.
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { denoBinary, stackEndpoints, stackEnvironment, stackOptions, status, up } from '@vecpods/stack'
+import { processMemory } from './context.ts'
 
 const PORT = Number(process.env.VECPODS_MEMORY_PORT ?? 54391)
 const opts = stackOptions(process.env, () => {})
 const mib = (kb: number) => (kb / 1024).toFixed(0)
 
 function memory(pid: number): { rss: number; hwm: number } {
-  const text = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN)
-  return { rss: field('VmRSS'), hwm: field('VmHWM') }
+  const m = processMemory(pid)
+  if (!m) throw new Error(`the function (pid ${pid}) is gone`)
+  return m
 }
 
 async function waitHealthy(base: string, key: string): Promise<void> {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { distanceOperator, efSearchOf, PRIMARY } from '@vecpods/registry'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
+import { pgCli } from './pg-cli.ts'
 import { summarize } from './stats.ts'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -45,7 +46,7 @@ function pgbench(collection: string, vectors: string[]): Figure {
     )
     return file
   })
-  const url = new URL(ep.dbUrl)
+  const db = pgCli(ep.dbUrl)
   const logDir = mkdtempSync(join(dir, 'log-'))
   const run = spawnSync(
     'pgbench',
@@ -63,19 +64,12 @@ function pgbench(collection: string, vectors: string[]): Figure {
       '--log-prefix',
       join(logDir, 'tx'),
       ...scripts.flatMap((f) => ['-f', f]),
-      '-h',
-      url.hostname,
-      '-p',
-      url.port,
-      '-U',
-      'postgres',
-      'postgres',
+      ...db.connect,
     ],
     {
       encoding: 'utf8',
       env: {
-        ...process.env,
-        PGPASSWORD: decodeURIComponent(url.password),
+        ...db.env,
         // The session the edge's SQL transport opens.
         PGOPTIONS: `-c hnsw.ef_search=${efSearchOf(opts.registry, col.pod)} -c hnsw.iterative_scan=relaxed_order`,
       },
