@@ -21,7 +21,8 @@ export interface SqlPodOptions {
   healthTimeoutMs?: number
   /**
    * `hnsw.ef_search` set on every connection (the registry's `efSearch` for the pod): a search
-   * asking for exactly this runs as one statement; any other value needs a transaction.
+   * asking for exactly this runs as a direct statement; any other value goes through the pod's
+   * `vecpods.search`.
    */
   sessionEfSearch: number
 }
@@ -32,6 +33,20 @@ export interface SqlPodOptions {
  */
 const bind = (filter: CompiledFilter) => filter.params.map((p, i) => (filter.types[i] === 'jsonb' ? JSON.parse(p) : p))
 
+/** The search as one statement over the collection's table, the filter rendered with its values as parameters. */
+function directSearch(q: PodSearch): [string, unknown[]] {
+  const op = distanceOperator(q.measure)
+  const filter = q.filter ? renderPredicate(q.filter, 'metadata', 2) : undefined
+  const columns = ['id', `vec ${op} $1::extensions.vector as distance`]
+  if (q.includeMetadata) columns.push('metadata')
+  if (q.includeValue) columns.push('vec::text as value')
+  const text =
+    `select ${columns.join(', ')} from ${table(q.collection)}` +
+    (filter ? ` where ${filter.sql}` : '') +
+    ` order by vec ${op} $1::extensions.vector limit ${Math.trunc(q.limit)}`
+  return [text, [vectorText(q.vector), ...(filter ? bind(filter) : [])]]
+}
+
 /** What a pooled connection to a pod that restarted reports on its next use. */
 const STALE_CONNECTION = /^(CONNECTION_CLOSED|ECONNRESET|EPIPE|57P01|57P02|57P03)$/
 
@@ -41,7 +56,7 @@ const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}
  * Reaches a pod over SQL with postgres.js: a bounded pool, no prepared statements (so it works
  * through a transaction-mode pooler), a statement timeout, the pod's `hnsw.ef_search`, and HNSW
  * iterative scans switched on for the session so filtered queries return the full `limit` when
- * enough rows match. Searches with the session's settings are one statement, no transaction.
+ * enough rows match. Every search is one statement, never a client-side transaction.
  *
  * Filters: the edge lowers each filter once to a predicate tree. This transport renders it here
  * as a parameterised statement (one round trip, planned with the values); the PostgREST
@@ -87,21 +102,11 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     pod,
     search: (q: PodSearch) =>
       read(async () => {
-        const op = distanceOperator(q.measure)
-        const filter = q.filter ? renderPredicate(q.filter, 'metadata', 2) : undefined
-        const columns = ['id', `vec ${op} $1::extensions.vector as distance`]
-        if (q.includeMetadata) columns.push('metadata')
-        if (q.includeValue) columns.push('vec::text as value')
-        const text =
-          `select ${columns.join(', ')} from ${table(q.collection)}` +
-          (filter ? ` where ${filter.sql}` : '') +
-          ` order by vec ${op} $1::extensions.vector limit ${Math.trunc(q.limit)}`
-        const params = [vectorText(q.vector), ...(filter ? bind(filter) : [])]
-        // Other settings than the session's go through the pod's vecpods.search, which sets them for
-        // its own statement: one statement either way, never a client-side transaction.
+        // With the session's settings, one parameterised statement; other settings go through the
+        // pod's vecpods.search, which sets them for its own statement: never a client-side transaction.
         const rows =
           q.efSearch === options.sessionEfSearch && !q.exact
-            ? await run(sql.unsafe(text, params))
+            ? await run(sql.unsafe(...(directSearch(q) as [string, never[]])))
             : await run(
                 sql.unsafe(`select id, distance, metadata, value from vecpods.search($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`, [
                   q.collection,
