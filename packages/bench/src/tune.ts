@@ -18,6 +18,7 @@ interface Flags {
   recall: string
   queries: string
   dryRun?: boolean
+  all?: boolean
 }
 
 const program = new Command('vecpods-tune')
@@ -26,6 +27,7 @@ const program = new Command('vecpods-tune')
   .option('--recall <target>', 'recall@10 to reach', '0.95')
   .option('--queries <n>', 'rows of the collection used as queries (each held out of its own answers)', '200')
   .option('--dry-run', 'measure and report, change nothing')
+  .option('--all', 'sweep every ef_search value (the whole recall curve), not only up to the first that reaches the target')
   .action(async (collection: string, flags: Flags) => {
     const started = performance.now()
     const opts = stackOptions(process.env, () => {})
@@ -85,9 +87,9 @@ const program = new Command('vecpods-tune')
         }
         const recall = hits / (queries.length * K)
         console.log(`  ef_search ${String(ef).padStart(4)}: recall@${K} ${recall.toFixed(3)}, p50 ${summarize(latencies).p50.toFixed(2)} ms`)
-        if (recall >= target) {
+        if (recall >= target && chosen === undefined) {
           chosen = ef
-          break
+          if (!flags.all) break
         }
       }
       if (chosen === undefined) {

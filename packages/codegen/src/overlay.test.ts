@@ -20,7 +20,7 @@ describe('the benchmark overlay', () => {
   })
 
   it('adds its collections after the shipped ones, and generates them only as overlay migrations', () => {
-    expect(Object.keys(merged.collections)).toEqual([...Object.keys(shipped.collections), 'bench_a', 'bench_b', 'bench_c'])
+    expect(Object.keys(merged.collections)).toEqual([...Object.keys(shipped.collections), 'bench_a', 'bench_b', 'bench_c', 'bench_glove'])
     const podA = overlayMigrations(shipped, merged, 'pod_a').map((f) => f.path)
     expect(podA).toEqual([`${OVERLAY_EPOCH + 100}_create_collection_bench_a.sql`])
     const primary = overlayMigrations(shipped, merged, 'primary').map((f) => f.path)

@@ -84,7 +84,14 @@ describe('parseRegistry', () => {
 
   it('names the field of a dims mismatch with the model', () => {
     const problems = problemsOf(variant((r) => (r.collections.posts.dims = 768)))
-    expect(problems).toEqual([{ path: 'collections.posts.dims', message: 'dims 768 does not match model.dims 384 (Supabase/gte-small)' }])
+    expect(problems).toEqual([{ path: 'collections.posts.dims', message: "dims 768 does not match model.dims 384 (Supabase/gte-small); a collection of another model's vectors declares that model" }])
+  })
+
+  it("takes another model's dims when the collection declares that model, not when it names the registry's", () => {
+    const other = parseRegistry(variant((r) => Object.assign(r.collections.posts, { dims: 100, model: 'glove-100d' })))
+    expect(other.collections.posts).toMatchObject({ dims: 100, model: 'glove-100d' })
+    const same = problemsOf(variant((r) => Object.assign(r.collections.posts, { dims: 100, model: r.model.id })))
+    expect(same.map((p) => p.path)).toEqual(['collections.posts.dims'])
   })
 
   it('names the field of a bad measure and lists the allowed ones', () => {

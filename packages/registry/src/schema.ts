@@ -142,11 +142,12 @@ export const registrySchema = z
           message: `unknown pod "${col.pod}" (known: ${[PRIMARY, ...pods].join(', ')})`,
         })
       }
-      if (col.dims !== reg.model.dims) {
+      // A collection filled by another model (declared in its `model`) has that model's dims.
+      if (col.dims !== reg.model.dims && (col.model === undefined || col.model === reg.model.id)) {
         ctx.addIssue({
           code: 'custom',
           path: at('dims'),
-          message: `dims ${col.dims} does not match model.dims ${reg.model.dims} (${reg.model.id})`,
+          message: `dims ${col.dims} does not match model.dims ${reg.model.dims} (${reg.model.id}); a collection of another model's vectors declares that model`,
         })
       }
       if (col.index.method !== 'none' && col.dims > MAX_INDEXED_DIMS) {
