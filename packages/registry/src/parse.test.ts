@@ -84,7 +84,12 @@ describe('parseRegistry', () => {
 
   it('names the field of a dims mismatch with the model', () => {
     const problems = problemsOf(variant((r) => (r.collections.posts.dims = 768)))
-    expect(problems).toEqual([{ path: 'collections.posts.dims', message: "dims 768 does not match model.dims 384 (Supabase/gte-small); a collection of another model's vectors declares that model" }])
+    expect(problems).toEqual([
+      {
+        path: 'collections.posts.dims',
+        message: "dims 768 does not match model.dims 384 (Supabase/gte-small); a collection of another model's vectors declares that model",
+      },
+    ])
   })
 
   it("takes another model's dims when the collection declares that model, not when it names the registry's", () => {
