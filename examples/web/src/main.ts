@@ -29,7 +29,7 @@ const state = {
   roundTripMs: 0,
   selected: -1,
   detail: null as Detail | null,
-  catalog: null as null | { lexical: boolean; model: string; rows: Partial<Record<Name, number>> },
+  catalog: null as null | { offline: string | undefined; model: string; rows: Partial<Record<Name, number>> },
 }
 
 let inflight: AbortController | undefined
@@ -118,7 +118,8 @@ async function loadCatalog(): Promise<void> {
   if (!body) return
   const rows: Partial<Record<Name, number>> = {}
   for (const c of body.data) if ((NAMES as string[]).includes(c.name) && c.rows !== null) rows[c.name as Name] = c.rows
-  state.catalog = { lexical: body.meta.embedder?.kind === 'lexical', model: body.meta.model, rows }
+  const kind = body.meta.embedder?.kind
+  state.catalog = { offline: kind === 'static' || kind === 'lexical' ? kind : undefined, model: body.meta.model, rows }
   draw()
 }
 
@@ -209,6 +210,17 @@ function detailView(detail: Detail) {
   </aside>`
 }
 
+/** What the generated offline models are, wherever their results show: neither is gte-small. */
+function offlineNote(kind: string | undefined, model: string | undefined) {
+  if (kind === 'lexical') {
+    return html`<p class="note" role="note">Offline lexical model in use (<code>${model}</code>): results match <em>shared words</em>, not meaning. Deploy with gte-small for semantic search.</p>`
+  }
+  if (kind === 'static') {
+    return html`<p class="note" role="note">Offline static word-vector model in use (<code>${model}</code>): GloVe word vectors plus shared words, averaged — related words meet, but word order and context are lost. Not gte-small; deploy with it for semantic search.</p>`
+  }
+  return nothing
+}
+
 function draw(): void {
   const m = state.meta
   render(
@@ -221,11 +233,7 @@ function draw(): void {
             : nothing
         }
       </header>
-      ${
-        state.catalog?.lexical || m?.lexical
-          ? html`<p class="note" role="note">Offline model in use (<code>${state.catalog?.model ?? m?.model}</code>): results match <em>shared words</em>, not meaning. Deploy with gte-small for semantic search.</p>`
-          : nothing
-      }
+      ${offlineNote(state.catalog?.offline ?? m?.offline_model, state.catalog?.model ?? m?.model)}
       <form class="controls" role="search" @submit=${(e: Event) => submit(e)}>
         <input id="q" type="search" placeholder="Search docs, release notes and API reference…   ( / )" autocomplete="off" aria-label="Search"
           .value=${state.query} @input=${(e: Event) => edit('query', e)} autofocus />

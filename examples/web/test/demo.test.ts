@@ -67,7 +67,7 @@ describe('examples/web in Chromium', () => {
     await expect
       .poll(() => page.locator('.catalog').textContent())
       .toMatch(/Docs [\d,]+ on pod_a · Release notes [\d,]+ on pod_b · API reference [\d,]+ on pod_c/)
-    expect(await page.locator('.note').textContent()).toContain('Offline model in use')
+    expect(await page.locator('.note').textContent()).toContain('Offline static word-vector model in use')
   })
 
   it('searches as you type across all pods, each result with score, collection, pod and snippet', async () => {

@@ -14,7 +14,7 @@ import { analyzeForeignTables } from '@vecpods/stack'
 import { Presets, SingleBar } from 'cli-progress'
 import postgres from 'postgres'
 import { buildCorpus } from './build.ts'
-import { syncCorpus } from './sync.ts'
+import { SEED_MARK, syncCorpus } from './sync.ts'
 
 const { values } = parseArgs({ options: { 'env-file': { type: 'string', default: '.env.local' } } })
 const envFile = resolve(repoRoot, values['env-file'])
@@ -62,6 +62,37 @@ const write = async (collection: string, records: object[], onProgress: (done: n
   })
   if (result.rejected) throw new Error(`${result.rejected} chunks of ${collection} were rejected (see ${file}.rejects.ndjson)`)
 }
+// A collection the seed filled with another model (say the lexical one, before the static model
+// became the default) is re-embedded whole: its seed rows go, and the new model is recorded on the
+// next write. Rows the seed did not write block this instead of being lost.
+for (const collection of new Set(chunks.map((c) => c.collection))) {
+  const podDbUrl = process.env[projectEnvNames(registry, registry.collections[collection]!.pod).dbUrl]
+  if (!podDbUrl) continue
+  const pod = postgres(podDbUrl, { max: 1, onnotice: () => {} })
+  try {
+    const [catalog] = await pod<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
+    if (!catalog?.model || catalog.model === embedder.model) continue
+    const table = `vecs."${collection}"`
+    const [counted] = await pod.unsafe<{ foreign: number }[]>(`select count(*)::int as foreign from ${table} where not metadata @> $1::jsonb`, [
+      JSON.stringify(SEED_MARK),
+    ])
+    const foreign = counted?.foreign ?? 0
+    if (foreign > 0) {
+      throw new Error(
+        `${collection} holds "${catalog.model}" embeddings and ${foreign} rows the seed did not write: re-embed or remove them before seeding with "${embedder.model}"`,
+      )
+    }
+    const removed = await pod.begin(async (tx) => {
+      const gone = await tx.unsafe(`delete from ${table}`)
+      await tx`update vecpods.collections set model = null where name = ${collection}`
+      return gone.count
+    })
+    console.log(`  ${collection.padEnd(5)} held "${catalog.model}" embeddings: removed its ${removed} seed rows to re-embed them with "${embedder.model}"`)
+  } finally {
+    await pod.end()
+  }
+}
+
 const reports = await syncCorpus(client, chunks, {
   write,
   onStart: (collection, toWrite) => toWrite && bar.start(toWrite, 0, { collection: collection.padEnd(5) }),

@@ -3,6 +3,7 @@ import { efSearchOf } from '../../registry/src/index.ts'
 import type { Role } from './auth.ts'
 import type { EdgeConfig } from './config.ts'
 import { queryCache } from './embed/query-cache.ts'
+import type { OfflineKind } from './embed/types.ts'
 import { VecpodsError } from './errors.ts'
 import { lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
 import type { PodClient } from './pods/types.ts'
@@ -34,8 +35,8 @@ export interface Deployment {
   /** The model vectors without a `model` field are taken to come from. */
   readonly model: string
   readonly embedderInfo: { model: string; kind: string } | null
-  /** True when `model` is the generated offline lexical model (results match words, not meaning). */
-  isLexical(model: string): boolean
+  /** Which generated offline model `model` is (static word vectors or lexical), if it is one. */
+  offlineKind(model: string): OfflineKind | undefined
   /** A vecs-style filter, validated and lowered once; undefined for none or `{}`. */
   filter(filters: Record<string, unknown> | undefined): Predicate | undefined
   /** The model of a request's vectors; text is always embedded by the deployment's model. */
@@ -102,7 +103,7 @@ export function deployment(config: EdgeConfig): Deployment {
     visible: (role) => Object.entries(registry.collections).filter(([, col]) => col.access === 'public' || role === 'service_role'),
     model,
     embedderInfo: embedder ? { model: embedder.model, kind: embedder.kind } : null,
-    isLexical: (m) => embedder?.kind === 'lexical' && m === embedder.model,
+    offlineKind: (m) => (embedder && embedder.kind !== 'semantic' && m === embedder.model ? embedder.kind : undefined),
     filter: (filters) => (filters && Object.keys(filters).length > 0 ? lowerFilter(parseFilter(filters)) : undefined),
     modelOfRequest(requested, hasText) {
       if (hasText && requested !== undefined && requested !== model) {

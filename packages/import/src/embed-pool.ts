@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { LEXICAL_MODEL_ID, STATIC_MODEL_ID } from '@vecpods/lexical-model'
 
 /**
  * A worker running `embed-worker.ts`. Workers do not inherit the `--import tsx` loader, so the
@@ -15,7 +15,7 @@ function tsWorker(data: unknown): Worker {
 export interface EmbedPoolOptions {
   model: string
   dims: number
-  kind: 'semantic' | 'lexical'
+  kind: 'semantic' | 'static' | 'lexical'
   localModelPath?: string
   /** Worker threads (default: 2). Each loads the model once. */
   workers?: number
@@ -64,7 +64,7 @@ export function embedPool(options: EmbedPoolOptions): EmbedPool {
 
 /** The deployment's embedding model, chosen from the environment, and a pool started on first use. */
 export interface DeploymentEmbedder {
-  /** `vecpods/lexical-384` when `VECPODS_EMBEDDER` is `lexical` (the local stack), else the registry's model. */
+  /** The generated offline model when `VECPODS_EMBEDDER` is `static` (the local stack) or `lexical`, else the registry's model. */
   model: string
   embed(texts: string[]): Promise<number[][]>
   close(): Promise<void>
@@ -72,13 +72,14 @@ export interface DeploymentEmbedder {
 
 /**
  * Embeds as the edge would outside Supabase's runtime (the rule of its `selectEmbedder`): the
- * generated offline model from `VECPODS_MODEL_PATH` when `VECPODS_EMBEDDER=lexical`, else the
+ * generated offline model from `VECPODS_MODEL_PATH` when `VECPODS_EMBEDDER` is `static` or `lexical`, else the
  * registry's model with transformers.js. The worker threads start at the first text.
  */
 export function deploymentEmbedder(model: { id: string; dims: number }, env: Record<string, string | undefined>, workers?: number): DeploymentEmbedder {
-  const lexical = env.VECPODS_EMBEDDER === 'lexical'
+  const choice = env.VECPODS_EMBEDDER
+  const kind = choice === 'static' || choice === 'lexical' ? choice : 'semantic'
   const modelPath = env.VECPODS_MODEL_PATH
-  const id = lexical ? LEXICAL_MODEL_ID : model.id
+  const id = kind === 'static' ? STATIC_MODEL_ID : kind === 'lexical' ? LEXICAL_MODEL_ID : model.id
   let pool: EmbedPool | undefined
   return {
     model: id,
@@ -86,7 +87,7 @@ export function deploymentEmbedder(model: { id: string; dims: number }, env: Rec
       pool ??= embedPool({
         model: id,
         dims: model.dims,
-        kind: lexical ? 'lexical' : 'semantic',
+        kind,
         ...(modelPath ? { localModelPath: modelPath } : {}),
         ...(workers ? { workers } : {}),
       })

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { transformersEmbedder } from '@vecpods/edge'
 
-const { model, dims, kind, localModelPath } = workerData as { model: string; dims: number; kind: 'semantic' | 'lexical'; localModelPath?: string }
+const { model, dims, kind, localModelPath } = workerData as { model: string; dims: number; kind: 'semantic' | 'static' | 'lexical'; localModelPath?: string }
 const embedder = transformersEmbedder({ model, dims, kind, ...(localModelPath ? { localModelPath } : {}) })
 
 parentPort!.on('message', async ({ id, texts }: { id: number; texts: string[] }) => {

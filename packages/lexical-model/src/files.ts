@@ -3,7 +3,7 @@ import { SPECIAL_TOKENS, type Token } from './vocab.ts'
 const MAX_LENGTH = 512
 
 /** `config.json`: a BERT-type encoder as transformers.js's AutoModel expects it. */
-export function modelConfig(vocabSize: number, dims: number) {
+export function modelConfig(vocabSize: number, dims: number, vecpods: { kind: string; note: string }) {
   return {
     architectures: ['BertModel'],
     model_type: 'bert',
@@ -11,10 +11,7 @@ export function modelConfig(vocabSize: number, dims: number) {
     vocab_size: vocabSize,
     max_position_embeddings: MAX_LENGTH,
     pad_token_id: 0,
-    vecpods: {
-      kind: 'lexical',
-      note: 'Generated offline by @vecpods/lexical-model: a weighted bag of words (random projection), not a semantic model.',
-    },
+    vecpods,
   }
 }
 
@@ -32,8 +29,10 @@ export function tokenizerConfig() {
   }
 }
 
+const BERT_NORMALIZER = { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true }
+
 /** `tokenizer.json` in the Hugging Face tokenizers format: BERT normaliser, WordPiece model. */
-export function tokenizerJson(vocab: Token[]) {
+export function tokenizerJson(vocab: Token[], normalizers: object[] = []) {
   const ids = Object.fromEntries(vocab.map((t, i) => [t.piece, i]))
   const id = (piece: string) => ids[piece] as number
   const special = (piece: string) => ({ id: piece, ids: [id(piece)], tokens: [piece] })
@@ -50,7 +49,7 @@ export function tokenizerJson(vocab: Token[]) {
       normalized: false,
       special: true,
     })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    normalizer: normalizers.length ? { type: 'Sequence', normalizers: [...normalizers, BERT_NORMALIZER] } : BERT_NORMALIZER,
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',

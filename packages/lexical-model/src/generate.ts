@@ -7,6 +7,11 @@ import { buildOnnxModel } from './onnx-graph.ts'
 import { seededRow } from './vectors.ts'
 import { buildVocab } from './vocab.ts'
 
+const LEXICAL_NOTE = {
+  kind: 'lexical',
+  note: 'Generated offline by @vecpods/lexical-model: a weighted bag of words (random projection), not a semantic model.',
+}
+
 /** Bump when the generated output changes, so existing copies are regenerated. */
 const GENERATOR_VERSION = 2
 
@@ -22,7 +27,7 @@ export interface GeneratedModel {
 }
 
 /** Builds the model files in memory. */
-export function buildLexicalModel() {
+export function buildLexicalModel(): BuiltModel {
   const vocab = buildVocab()
   const table = new Int8Array(vocab.length * LEXICAL_DIMS)
   const weights = new Float32Array(vocab.length)
@@ -32,7 +37,7 @@ export function buildLexicalModel() {
   })
   const onnx = buildOnnxModel(table, weights, LEXICAL_DIMS, `${LEXICAL_MODEL_ID} v${GENERATOR_VERSION}: lexical bag-of-words embeddings`)
   const files: Record<string, string | Uint8Array> = {
-    'config.json': json({ ...modelConfig(vocab.length, LEXICAL_DIMS), vecpods_generator: GENERATOR_VERSION }),
+    'config.json': json({ ...modelConfig(vocab.length, LEXICAL_DIMS, LEXICAL_NOTE), vecpods_generator: GENERATOR_VERSION }),
     'tokenizer_config.json': json(tokenizerConfig()),
     'tokenizer.json': json(tokenizerJson(vocab)),
     'onnx/model.onnx': onnx,
@@ -43,20 +48,33 @@ export function buildLexicalModel() {
 
 /**
  * Writes the model to `<root>/vecpods/lexical-384/` (the layout transformers.js reads with
- * `env.localModelPath = root`), unless an up-to-date copy is there. Written to a temporary
- * directory and renamed, so a reader never sees half a model.
+ * `env.localModelPath = root`), unless an up-to-date copy is there.
  */
-export async function writeLexicalModel(root: string): Promise<GeneratedModel> {
-  const dir = path.join(root, LEXICAL_MODEL_ID)
+export function writeLexicalModel(root: string): Promise<GeneratedModel> {
+  return writeModel(root, LEXICAL_MODEL_ID, GENERATOR_VERSION, async () => buildLexicalModel())
+}
+
+export interface BuiltModel {
+  files: Record<string, string | Uint8Array>
+  vocabSize: number
+  digest: string
+}
+
+/**
+ * Writes a generated model to `<root>/<id>/` unless a copy of this generator version is there.
+ * Written to a temporary directory and renamed, so a reader never sees half a model.
+ */
+export async function writeModel(root: string, id: string, version: number | string, build: () => Promise<BuiltModel>): Promise<GeneratedModel> {
+  const dir = path.join(root, id)
   const stampPath = path.join(dir, 'vecpods-model.json')
   const stamp = await readFile(stampPath, 'utf8').then(
-    (t) => JSON.parse(t) as { version: number; digest: string; bytes: number; vocabSize: number },
+    (t) => JSON.parse(t) as { version: number | string; digest: string; bytes: number; vocabSize: number },
     () => undefined,
   )
-  if (stamp?.version === GENERATOR_VERSION) {
-    return { id: LEXICAL_MODEL_ID, dir, vocabSize: stamp.vocabSize, bytes: stamp.bytes, digest: stamp.digest, written: false }
+  if (stamp?.version === version) {
+    return { id, dir, vocabSize: stamp.vocabSize, bytes: stamp.bytes, digest: stamp.digest, written: false }
   }
-  const { files, vocabSize, digest } = buildLexicalModel()
+  const { files, vocabSize, digest } = await build()
   const tmp = `${dir}.tmp-${process.pid}`
   await rm(tmp, { recursive: true, force: true })
   let bytes = 0
@@ -65,13 +83,13 @@ export async function writeLexicalModel(root: string): Promise<GeneratedModel> {
     await writeFile(path.join(tmp, name), content)
     bytes += typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
   }
-  await writeFile(path.join(tmp, 'vecpods-model.json'), json({ version: GENERATOR_VERSION, digest, bytes, vocabSize }))
+  await writeFile(path.join(tmp, 'vecpods-model.json'), json({ version, digest, bytes, vocabSize }))
   await rm(dir, { recursive: true, force: true })
   await mkdir(path.dirname(dir), { recursive: true })
   await rename(tmp, dir)
-  return { id: LEXICAL_MODEL_ID, dir, vocabSize, bytes, digest, written: true }
+  return { id, dir, vocabSize, bytes, digest, written: true }
 }
 
-function json(value: unknown): string {
+export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`
 }

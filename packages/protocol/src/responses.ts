@@ -24,7 +24,12 @@ export interface SearchMeta {
   model: string
   /** Time spent inside the function, in ms. */
   took_ms: number
-  /** Set when the results come from the offline lexical model (shared words, not meaning). */
+  /**
+   * Set when the query was embedded by a generated offline model, not a semantic one: `static`
+   * (word vectors plus shared words) or `lexical` (shared words only).
+   */
+  offline_model?: 'static' | 'lexical'
+  /** Set with `offline_model: 'lexical'` (kept for clients written before the static model). */
   lexical?: true
   /** Set when some pods did not answer: the results are those of the others. */
   partial?: true

@@ -25,5 +25,5 @@ const { data, meta } = await vecpods.search(process.argv[2] ?? 'query a table in
   filters: { tag: { $eq: tag } },
 })
 for (const hit of data) console.log(`${hit.score.toFixed(3)}  ${hit.id}  ${String(hit.metadata.url)}`)
-console.log(`model ${meta.model}${meta.lexical ? ' (lexical)' : ''}`)
+console.log(`model ${meta.model}${meta.offline_model ? ` (${meta.offline_model})` : ''}`)
 await vecpods.delete('docs', { filters: { tag: { $eq: tag } } })

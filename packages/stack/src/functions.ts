@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { writeLexicalModel } from '@vecpods/lexical-model'
+import { writeLexicalModel, writeStaticModel } from '@vecpods/lexical-model'
 import type { StackOptions } from './options.ts'
 
 /** What `ps` shows of the function's command line: how its pid file is checked. */
@@ -20,13 +20,30 @@ export function denoBinary(opts: StackOptions): string {
 
 /**
  * The embedder every edge process of this stack uses (Deno function, Node entry, tests): the
- * generated offline model unless `VECPODS_EMBEDDER` says otherwise, because these machines
- * cannot download gte-small's weights. The function's start writes the model first.
+ * generated offline static word-vector model unless `VECPODS_EMBEDDER` says otherwise (`lexical`
+ * for the bag-of-words one), because these machines cannot download gte-small's weights. The
+ * function's start writes the model first.
  */
-export function embedderEnv(opts: StackOptions): Record<string, string> {
-  const choice = process.env.VECPODS_EMBEDDER ?? 'lexical'
-  const modelPath = process.env.VECPODS_MODEL_PATH ?? join(opts.stateDir, 'models')
-  return choice === 'lexical' || process.env.VECPODS_MODEL_PATH ? { VECPODS_EMBEDDER: choice, VECPODS_MODEL_PATH: modelPath } : { VECPODS_EMBEDDER: choice }
+export function embedderEnv(opts: StackOptions, env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const choice = env.VECPODS_EMBEDDER ?? 'static'
+  const modelPath = env.VECPODS_MODEL_PATH ?? join(opts.stateDir, 'models')
+  return isOffline(choice) || env.VECPODS_MODEL_PATH ? { VECPODS_EMBEDDER: choice, VECPODS_MODEL_PATH: modelPath } : { VECPODS_EMBEDDER: choice }
+}
+
+const isOffline = (choice: string) => choice === 'static' || choice === 'lexical'
+
+/** Writes the generated offline model an embedder choice needs, unless an up-to-date copy is there. */
+export async function writeOfflineModel(env: Record<string, string>, log: (line: string) => void): Promise<void> {
+  const choice = env.VECPODS_EMBEDDER ?? ''
+  if (!isOffline(choice)) return
+  const started = performance.now()
+  const model = await (choice === 'static' ? writeStaticModel : writeLexicalModel)(env.VECPODS_MODEL_PATH!)
+  if (model.written) {
+    const mb = (model.bytes / 1024 / 1024).toFixed(1)
+    log(
+      `  functions  generated the offline ${choice} model ${model.id} (${model.vocabSize} tokens, ${mb} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    )
+  }
 }
 
 /**
@@ -46,10 +63,7 @@ export interface FunctionLaunch {
  */
 export async function prepareFunction(opts: StackOptions, env: Record<string, string>, port: number): Promise<FunctionLaunch> {
   const fnDir = join(opts.root, 'supabase', 'functions', 'vector-search')
-  if (env.VECPODS_EMBEDDER === 'lexical') {
-    const model = await writeLexicalModel(env.VECPODS_MODEL_PATH!)
-    if (model.written) opts.log(`  functions  generated the offline lexical model ${model.id} (${model.vocabSize} tokens)`)
-  }
+  await writeOfflineModel(env, opts.log)
   const denoEnv = { ...process.env, ...env, PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' }
   const config = ['--config', join(fnDir, 'deno.json')]
   const entry = join(fnDir, 'local.ts')

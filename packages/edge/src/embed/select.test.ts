@@ -28,6 +28,14 @@ describe('selectEmbedder', () => {
     expect(selectEmbedder(registry, {}, { ...kit, scope: {} })).toMatchObject({ model: 'Supabase/gte-small', kind: 'semantic' })
   })
 
+  it('picks the offline static word-vector model, which needs its directory', () => {
+    expect(selectEmbedder(registry, { VECPODS_EMBEDDER: 'static', VECPODS_MODEL_PATH: '/models' }, kit)).toMatchObject({
+      model: 'vecpods/static-384',
+      kind: 'static',
+    })
+    expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'static' }, kit)).toThrow(/VECPODS_EMBEDDER=static needs VECPODS_MODEL_PATH/)
+  })
+
   it('picks the offline lexical model, which needs its directory', () => {
     expect(selectEmbedder(registry, { VECPODS_EMBEDDER: 'lexical', VECPODS_MODEL_PATH: '/models' }, kit)).toMatchObject({
       model: 'vecpods/lexical-384',
@@ -38,7 +46,7 @@ describe('selectEmbedder', () => {
 
   it('can be switched off, and refuses unknown choices or Supabase.ai outside the Edge Runtime', () => {
     expect(selectEmbedder(registry, { VECPODS_EMBEDDER: 'none' })).toBeUndefined()
-    expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'openai' })).toThrow(/one of auto, supabase-ai, transformers, lexical, none/)
+    expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'openai' })).toThrow(/one of auto, supabase-ai, transformers, static, lexical, none/)
     expect(() => selectEmbedder(registry, { VECPODS_EMBEDDER: 'supabase-ai' }, { scope: {} })).toThrow(/only available inside Supabase Edge Runtime/)
   })
 

@@ -1,4 +1,4 @@
-import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from '../../../lexical-model/src/id.ts'
+import { LEXICAL_DIMS, LEXICAL_MODEL_ID, STATIC_MODEL_ID } from '../../../lexical-model/src/id.ts'
 import type { Registry } from '../../../registry/src/index.ts'
 import { SUPABASE_GTE_SMALL, supabaseAi, supabaseAiEmbedder } from './supabase-ai.ts'
 import type { Embedder, TransformersFactory } from './types.ts'
@@ -14,7 +14,7 @@ export interface EmbedderKit {
   scope?: object
 }
 
-export const EMBEDDERS = ['auto', 'supabase-ai', 'transformers', 'lexical', 'none'] as const
+export const EMBEDDERS = ['auto', 'supabase-ai', 'transformers', 'static', 'lexical', 'none'] as const
 export type EmbedderChoice = (typeof EMBEDDERS)[number]
 
 /**
@@ -24,8 +24,10 @@ export type EmbedderChoice = (typeof EMBEDDERS)[number]
  * - `supabase-ai`: the Edge Runtime's gte-small; fails elsewhere.
  * - `transformers`: transformers.js with the registry's model, from the hub (cached) or from
  *   `VECPODS_MODEL_PATH` when set.
- * - `lexical`: the generated offline model from `VECPODS_MODEL_PATH` (`pnpm model` writes it);
- *   a bag of words, for machines that cannot download weights.
+ * - `static`: the generated offline static word-vector model from `VECPODS_MODEL_PATH` (`pnpm
+ *   model` writes it): GloVe word vectors plus a lexical part, for machines that cannot download
+ *   weights. Related words meet; no word order, no context.
+ * - `lexical`: the generated offline lexical model (`pnpm model --kind lexical`): a bag of words.
  * - `none`: no model; requests must carry vectors.
  */
 export function selectEmbedder(registry: Registry, env: Record<string, string | undefined>, kit: EmbedderKit = {}): Embedder | undefined {
@@ -45,10 +47,13 @@ export function selectEmbedder(registry: Registry, env: Record<string, string | 
     case 'supabase-ai':
       if (!ai) throw new Error('VECPODS_EMBEDDER=supabase-ai: Supabase.ai is only available inside Supabase Edge Runtime')
       return supabaseAiEmbedder(ai)
-    case 'lexical':
-      if (!modelPath) throw new Error('VECPODS_EMBEDDER=lexical needs VECPODS_MODEL_PATH (the directory `pnpm model` writes to)')
-      if (dims !== LEXICAL_DIMS) throw new Error(`the lexical model has ${LEXICAL_DIMS} dimensions; the registry's model has ${dims}`)
-      return transformers('VECPODS_EMBEDDER=lexical')({ model: LEXICAL_MODEL_ID, dims, kind: 'lexical', localModelPath: modelPath })
+    case 'static':
+    case 'lexical': {
+      if (!modelPath) throw new Error(`VECPODS_EMBEDDER=${choice} needs VECPODS_MODEL_PATH (the directory \`pnpm model\` writes to)`)
+      if (dims !== LEXICAL_DIMS) throw new Error(`the ${choice} model has ${LEXICAL_DIMS} dimensions; the registry's model has ${dims}`)
+      const model = choice === 'static' ? STATIC_MODEL_ID : LEXICAL_MODEL_ID
+      return transformers(`VECPODS_EMBEDDER=${choice}`)({ model, dims, kind: choice, localModelPath: modelPath })
+    }
     case 'auto':
     case 'transformers':
       return transformers(`VECPODS_EMBEDDER=${choice} outside Supabase Edge Runtime`)({

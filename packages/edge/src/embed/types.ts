@@ -1,13 +1,17 @@
+/** The generated offline models (not gte-small). */
+export type OfflineKind = 'static' | 'lexical'
+
 /** Turns text into vectors. Implementations load their model once, on first use. */
 export interface Embedder {
   /** The model id recorded with every collection this embedder fills, e.g. `Supabase/gte-small`. */
   readonly model: string
   readonly dims: number
   /**
-   * `lexical`: the generated offline model, a weighted bag of words — it matches shared words,
-   * not meaning. Shown to users wherever its results are.
+   * The generated offline models, shown to users wherever their results are: `static`, static word
+   * vectors (GloVe) plus a bag of words — related words meet, but no word order or context;
+   * `lexical`, a weighted bag of words — it matches shared words, not meaning.
    */
-  readonly kind: 'semantic' | 'lexical'
+  readonly kind: 'semantic' | OfflineKind
   /**
    * Text records one request may carry, when the runtime bounds a request's CPU: Supabase's Edge
    * Runtime gives 2 s, and gte-small costs 50–200 ms of CPU a text there.

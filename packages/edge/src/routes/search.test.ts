@@ -88,7 +88,11 @@ describe('POST /search (in process, fake pods)', () => {
     const a = await (await request('POST', '/search', { collection: 'docs', query: 'hello' })).json()
     await request('POST', '/search', { collection: 'docs', query: 'hello' })
     expect(embedder.calls).toEqual([['hello']])
-    expect(a.meta.lexical).toBe(true)
+    expect(a.meta).toMatchObject({ offline_model: 'lexical', lexical: true })
+    const staticModel = await harness({ embedder: fakeEmbedder('static') })
+    const b = await (await staticModel.request('POST', '/search', { collection: 'docs', query: 'hello' })).json()
+    expect(b.meta.offline_model).toBe('static')
+    expect(b.meta.lexical).toBeUndefined()
   })
 
   it('applies access rules and checks dimensions before any pod is asked', async () => {

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
-import { type PartialError, REQUEST_BOUNDS, type SearchHit, type SearchResponse } from '../../../protocol/src/index.ts'
+import { type PartialError, REQUEST_BOUNDS, type SearchHit, type SearchMeta, type SearchResponse } from '../../../protocol/src/index.ts'
 import { scoreOf } from '../../../registry/src/index.ts'
 import type { Deployment } from '../deployment.ts'
+import type { OfflineKind } from '../embed/types.ts'
 import { VecpodsError } from '../errors.ts'
 import { mmr } from '../mmr.ts'
 import { readBody, searchRequest } from '../requests.ts'
@@ -65,11 +66,17 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
       meta: {
         pods: [...new Set(targets.map((t) => t.col.pod))],
         model,
-        ...(dep.isLexical(model) ? { lexical: true } : {}),
+        ...offlineMeta(dep.offlineKind(model)),
         took_ms: Math.round((performance.now() - started) * 100) / 100,
         ...(errors.length ? { partial: true, errors } : {}),
       },
     }
     return c.json(body)
   })
+}
+
+/** The meta fields that label results of a generated offline model. */
+function offlineMeta(kind: OfflineKind | undefined): Pick<SearchMeta, 'offline_model' | 'lexical'> {
+  if (!kind) return {}
+  return kind === 'lexical' ? { offline_model: kind, lexical: true } : { offline_model: kind }
 }

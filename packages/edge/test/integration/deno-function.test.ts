@@ -1,5 +1,5 @@
 import { createClient } from '@supabase/supabase-js'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { STATIC_MODEL_ID } from '@vecpods/lexical-model'
 import { type ProjectEndpoints, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -34,7 +34,7 @@ describe('vector-search under Deno through functions.invoke', () => {
       },
     })
     expect(up.error).toBeNull()
-    expect(up.data).toEqual({ data: { upserted: 2 }, meta: { pod: 'pod_b', model: LEXICAL_MODEL_ID } })
+    expect(up.data).toEqual({ data: { upserted: 2 }, meta: { pod: 'pod_b', model: STATIC_MODEL_ID } })
 
     const anon = client(primary.keys.anonKey)
     const { data, error } = await anon.functions.invoke('vector-search/search', {
@@ -55,7 +55,7 @@ describe('vector-search under Deno through functions.invoke', () => {
       body: { records: Object.entries(texts).map(([key, text]) => ({ id: `${run}-${key}`, text, metadata: { run, key } })) },
     })
     expect(up.error).toBeNull()
-    expect(up.data).toEqual({ data: { upserted: 3 }, meta: { pod: 'pod_b', model: LEXICAL_MODEL_ID } })
+    expect(up.data).toEqual({ data: { upserted: 3 }, meta: { pod: 'pod_b', model: STATIC_MODEL_ID } })
 
     const anon = client(primary.keys.anonKey)
     for (const [query, key] of [
@@ -68,7 +68,7 @@ describe('vector-search under Deno through functions.invoke', () => {
       })
       expect(error).toBeNull()
       expect(data.data[0].id, query).toBe(`${run}-${key}`)
-      expect(data.meta).toMatchObject({ model: LEXICAL_MODEL_ID, lexical: true })
+      expect(data.meta).toMatchObject({ model: STATIC_MODEL_ID, offline_model: 'static' })
     }
   })
 

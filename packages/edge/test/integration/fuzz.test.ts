@@ -94,7 +94,7 @@ const searchBody = fc.record(
     include: fc.oneof(fc.record({ metadata: fc.boolean(), value: fc.boolean() }), hostileJson),
     ef_search: fc.oneof(fc.integer({ min: -1, max: 5000 }), hostileJson),
     exact: fc.oneof(fc.boolean(), hostileJson),
-    model: fc.oneof(fc.constant('vecpods/lexical-384'), hostileString),
+    model: fc.oneof(fc.constant('vecpods/static-384'), hostileString),
   },
   { requiredKeys: [] },
 )

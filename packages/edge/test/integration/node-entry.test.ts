@@ -42,7 +42,7 @@ afterAll(async () => {
 
 describe('the Node entry', () => {
   it('announces its URL and embedder, and reports every pod healthy', async () => {
-    expect(output).toContain(`http://127.0.0.1:${port}/vector-search  embedder vecpods/lexical-384 (lexical)`)
+    expect(output).toContain(`http://127.0.0.1:${port}/vector-search  embedder vecpods/static-384 (static)`)
     const res = await fetch(`${base}/health`, { headers: { authorization: `Bearer ${primary.keys.anonKey}` } })
     expect(res.status).toBe(200)
     expect(Object.keys(((await res.json()) as { pods: object }).pods).sort()).toEqual(['pod_a', 'pod_b', 'pod_c'])

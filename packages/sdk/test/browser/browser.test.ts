@@ -79,7 +79,7 @@ describe('@vecpods/sdk in Chromium', () => {
       { id: `${run}-1`, url: '/debounce' },
       { id: `${run}-2`, url: '/migrations' },
     ])
-    expect(result.meta).toMatchObject({ pods: ['pod_a'], lexical: true })
+    expect(result.meta).toMatchObject({ pods: ['pod_a'], offline_model: 'static' })
     // The bad filter answers 400; Chromium logs the failed request itself, nothing else is logged.
     expect(result).toMatchObject({ badCode: 'invalid_filter', badIsVecpodsError: true })
     expect(problems.filter((p) => !p.includes('400 (Bad Request)'))).toEqual([])

@@ -31,7 +31,7 @@ describe('SDK examples', () => {
     const lines = out.stdout.trim().split('\n')
     expect(lines.slice(0, 2)).toEqual(['upserted 2/4 (batch 1/2)', 'upserted 4/4 (batch 2/2)'])
     expect(lines[2]).toMatch(/^\d\.\d{3} {2}example-\d+-1 {2}\/notes\/1$/)
-    expect(lines.at(-1)).toBe('model vecpods/lexical-384 (lexical)')
+    expect(lines.at(-1)).toBe('model vecpods/static-384 (static)')
   })
 
   it('the Deno script searches through the edge function', () => {

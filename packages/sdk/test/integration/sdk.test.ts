@@ -60,7 +60,7 @@ describe('@vecpods/sdk on the real stack', () => {
     expect(error).toBeNull()
     expect(data!.map((h) => h.id)[0]).toBe(`${run}-pool`)
     expect(data![0]).toMatchObject({ collection: 'docs', pod: 'pod_a', metadata: { url: '/pooling', package: 'postgres' } })
-    expect(meta).toMatchObject({ pods: ['pod_a'], lexical: true })
+    expect(meta).toMatchObject({ pods: ['pod_a'], offline_model: 'static' })
   })
 
   it('reads the same ids back with from(), get() and list() through PostgREST', async () => {

@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { STATIC_MODEL_ID } from '@vecpods/lexical-model'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { adminSql, type ProjectEndpoints, stackEndpoints, stackOptions } from '../../src/index.ts'
@@ -138,9 +138,9 @@ describe('migrations and catalog', () => {
     // files, data kept between runs) records the registry model.
     // bench_b holds the bench's data (recorded as the deployment model) after `pnpm bench`.
     expect(rows).toEqual([
-      { name: 'bench_b', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, LEXICAL_MODEL_ID]) },
+      { name: 'bench_b', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, STATIC_MODEL_ID]) },
       { name: 'drafts', dims: 384, measure: 'cosine', model: null },
-      { name: 'posts', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, LEXICAL_MODEL_ID]) },
+      { name: 'posts', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, STATIC_MODEL_ID]) },
     ])
   })
 
