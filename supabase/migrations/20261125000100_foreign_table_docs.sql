@@ -12,6 +12,7 @@ $$;
 
 drop function if exists public."match_docs"(extensions.vector(384), integer, jsonb, jsonpath);
 drop function if exists public."langchain_match_docs"(extensions.vector(384), integer, jsonb);
+drop function if exists public."hybrid_docs"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision);
 drop foreign table if exists public."docs";
 create foreign table public."docs" (
   id text not null,
@@ -20,7 +21,8 @@ create foreign table public."docs" (
   "url" text,
   "package" text,
   "version" text,
-  "section" text
+  "section" text,
+  fts tsvector
 ) server "vecpods_pod_a" options (schema_name 'public', table_name 'docs');
 comment on foreign table public."docs" is 'Collection "docs" on pod pod_a, through postgres_fdw. Nearest-neighbour search: rpc match_docs.';
 revoke all on public."docs" from public, anon, authenticated, service_role;
@@ -75,3 +77,36 @@ end
 $$;
 revoke all on function public."langchain_match_docs"(extensions.vector(384), integer, jsonb) from public, anon, authenticated, service_role;
 grant execute on function public."langchain_match_docs"(extensions.vector(384), integer, jsonb) to anon, authenticated, service_role;
+
+-- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
+-- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
+-- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by ts_rank_cd.
+create function public."hybrid_docs"(
+  query_text text,
+  query_embedding extensions.vector(384),
+  match_count integer default 10,
+  filter jsonb default '{}'::jsonb,
+  rrf_k integer default 60,
+  vector_weight double precision default 1,
+  text_weight double precision default 1
+) returns table (id text, metadata jsonb, "url" text, "package" text, "version" text, "section" text, score double precision, vector_rank integer, text_rank integer)
+language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+declare
+  tq tsquery := nullif(replace(plainto_tsquery('english'::regconfig, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))::text, ' & ', ' | '), '')::tsquery;
+  n integer := least(greatest(match_count, 1), 100);
+begin
+  return query execute
+    'with v as (select a.id, a.metadata, row_number() over (order by a.o)::int as r from (
+         select t.id, t.metadata, t.embedding operator(extensions.<=>) $1 as o from public."docs" as t where true and t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a),
+     x as (select a.id, a.metadata, row_number() over (order by a.o desc, a.id)::int as r from (
+         select t.id, t.metadata, ts_rank_cd(t.fts, $2) as o from public."docs" as t where t.fts @@ $2 and t.metadata @> $3 order by ts_rank_cd(t.fts, $2) desc limit $4) as a),
+     f as (
+       select coalesce(v.id, x.id) as id, coalesce(v.metadata, x.metadata) as metadata,
+         coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) as score, v.r as vr, x.r as xr
+       from v full join x on v.id = x.id)
+     select f.id, f.metadata, f.metadata ->> ''url'', f.metadata ->> ''package'', f.metadata ->> ''version'', f.metadata ->> ''section'', f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8'
+    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n;
+end
+$$;
+revoke all on function public."hybrid_docs"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision) from public, anon, authenticated, service_role;
+grant execute on function public."hybrid_docs"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision) to anon, authenticated, service_role;

@@ -12,6 +12,7 @@ $$;
 
 drop function if exists public."match_drafts"(extensions.vector(384), integer, jsonb, jsonpath);
 drop function if exists public."langchain_match_drafts"(extensions.vector(384), integer, jsonb);
+drop function if exists public."hybrid_drafts"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision);
 drop foreign table if exists public."drafts";
 create foreign table public."drafts" (
   id text not null,

@@ -73,7 +73,7 @@ for (const collection of new Set(chunks.map((c) => c.collection))) {
     const [catalog] = await pod<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
     if (!catalog?.model || catalog.model === embedder.model) continue
     const table = `vecs."${collection}"`
-    const [counted] = await pod.unsafe<{ foreign: number }[]>(`select count(*)::int as foreign from ${table} where not metadata @> $1::jsonb`, [
+    const [counted] = await pod.unsafe<{ foreign: number }[]>(`select count(*)::int as foreign from ${table} where not metadata @> $1::text::jsonb`, [
       JSON.stringify(SEED_MARK),
     ])
     const foreign = counted?.foreign ?? 0

@@ -8,12 +8,13 @@ export { applyOverlay, overlaidCollections, overlaySchema, parseOverlay } from '
 export { collectionsOn, efSearchOf, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
 export type { ProjectPorts } from './ports.ts'
 export { DEFAULT_PORT_BASE, localPorts } from './ports.ts'
-export type { Collection, ColumnType, IndexSpec, Measure, Pod, PublicLimits, Registry, RegistryInput } from './schema.ts'
+export type { Collection, ColumnType, FullText, IndexSpec, Measure, Pod, PublicLimits, Registry, RegistryInput } from './schema.ts'
 export {
   ACCESS,
   COLUMN_TYPES,
   DEFAULT_EF_SEARCH,
   DEFAULT_PUBLIC_LIMITS,
+  fullTextFields,
   MAX_INDEXED_DIMS,
   MEASURES,
   PRIMARY,

@@ -78,7 +78,21 @@ const indexSchema = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('none') }),
 ])
 
-const reservedColumns = new Set(['id', 'embedding', 'metadata', 'vec'])
+const reservedColumns = new Set(['id', 'embedding', 'metadata', 'vec', 'fts'])
+
+/**
+ * Full-text search beside the vectors (`mode: "text"` and `"hybrid"`): a generated `tsvector`
+ * column `fts` over metadata fields, GIN-indexed, in a PostgreSQL text search configuration.
+ */
+const fullTextSchema = z.strictObject({
+  /** A text search configuration (`english`, `simple`, `german`, …). */
+  language: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/, 'must be a text search configuration name such as english or simple')
+    .default('english'),
+  /** Metadata fields whose text is indexed, in order (default: the collection's `textField`). */
+  fields: z.array(z.string().min(1).max(128)).min(1).max(8).optional(),
+})
 
 const collectionSchema = z.strictObject({
   description: z.string().optional(),
@@ -106,6 +120,8 @@ const collectionSchema = z.strictObject({
    * say): its migration records it, so vecpods checks queries and writes against it.
    */
   model: z.string().min(1).optional(),
+  /** Full-text search over metadata text, for `mode: "text"` and `"hybrid"` searches. */
+  fullText: fullTextSchema.optional(),
   /** `public`: anon and authenticated may read; `service`: only service_role sees it. */
   access: z.enum(ACCESS).default('public'),
   /**
@@ -170,3 +186,9 @@ export type Measure = (typeof MEASURES)[number]
 export type ColumnType = (typeof COLUMN_TYPES)[number]
 export type IndexSpec = Collection['index']
 export type PublicLimits = Registry['publicLimits']
+export type FullText = NonNullable<Collection['fullText']>
+
+/** The metadata fields a collection's full-text column covers. */
+export function fullTextFields(col: Collection): string[] {
+  return col.fullText?.fields ?? [col.textField]
+}

@@ -1,18 +1,19 @@
 import { type Collection, type ColumnType, type IndexSpec, MEASURE_SQL, type Measure, opclassOf } from '@vecpods/registry'
+import { fullTextColumnSql } from './full-text.ts'
 import { ident, literal } from './quote.ts'
 
 /** SQL expression reading one metadata field as a typed column; wrong-typed values read as null. */
-export function columnExpression(field: string, type: ColumnType): string {
+export function columnExpression(field: string, type: ColumnType, source = 'metadata'): string {
   const key = literal(field)
   switch (type) {
     case 'text':
-      return `metadata ->> ${key}`
+      return `${source} ->> ${key}`
     case 'number':
-      return `case when jsonb_typeof(metadata -> ${key}) = 'number' then (metadata ->> ${key})::numeric end`
+      return `case when jsonb_typeof(${source} -> ${key}) = 'number' then (${source} ->> ${key})::numeric end`
     case 'boolean':
-      return `case when jsonb_typeof(metadata -> ${key}) = 'boolean' then (metadata ->> ${key})::boolean end`
+      return `case when jsonb_typeof(${source} -> ${key}) = 'boolean' then (${source} ->> ${key})::boolean end`
     case 'jsonb':
-      return `metadata -> ${key}`
+      return `${source} -> ${key}`
   }
 }
 
@@ -127,7 +128,13 @@ export function collectionSql(name: string, col: Collection): string {
   const columns = Object.entries(col.columns)
   const readers = col.access === 'public' ? 'anon, authenticated' : null
 
-  const viewColumns = ['id', 'vec as embedding', 'metadata', ...columns.map(([field, type]) => `${columnExpression(field, type)} as ${ident(field)}`)]
+  const viewColumns = [
+    'id',
+    'vec as embedding',
+    'metadata',
+    ...columns.map(([field, type]) => `${columnExpression(field, type)} as ${ident(field)}`),
+    ...(col.fullText ? ['fts'] : []),
+  ]
   const columnIndexes = columns
     .filter(([, type]) => type === 'text' || type === 'number')
     .map(([field, type]) => `create index if not exists ${ident(`${name}_${field}_idx`)} on ${table} ((${columnExpression(field, type)}));\n`)
@@ -143,7 +150,7 @@ ${vectorIndexSql(name, table, col.measure, col.index)}${metadataIndexSql(name, t
 insert into vecpods.collections (name, dims, measure)
 values (${literal(name)}, ${col.dims}, ${literal(col.measure)})
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
-${
+${fullTextColumnSql(name, table, col)}${
   col.model
     ? `-- The registry declares the model of rows written outside vecpods.
 update vecpods.collections set model = ${literal(col.model)}, filled_at = coalesce(filled_at, now()) where name = ${literal(name)} and model is distinct from ${literal(col.model)};

@@ -1,4 +1,6 @@
 import { type Collection, type ColumnType, distanceOperator, scoreSql } from '@vecpods/registry'
+import { columnExpression } from './collection.ts'
+import { orQuerySql } from './full-text.ts'
 import { ident, literal } from './quote.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', number: 'numeric', boolean: 'boolean', jsonb: 'jsonb' }
@@ -61,6 +63,8 @@ export function foreignTableSql(name: string, col: Collection): string {
   const args = `extensions.vector(${col.dims}), integer, jsonb, jsonpath`
   const lc = `public.${ident(`langchain_match_${name}`)}`
   const lcArgs = `extensions.vector(${col.dims}), integer, jsonb`
+  const hybrid = `public.${ident(`hybrid_${name}`)}`
+  const hybridArgs = `text, extensions.vector(${col.dims}), integer, jsonb, integer, double precision, double precision`
 
   return `do $$
 begin
@@ -73,9 +77,16 @@ $$;
 
 drop function if exists ${fn}(${args});
 drop function if exists ${lc}(${lcArgs});
+drop function if exists ${hybrid}(${hybridArgs});
 drop foreign table if exists ${table};
 create foreign table ${table} (
-  ${['id text not null', `embedding extensions.vector(${col.dims})`, 'metadata jsonb', ...columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}`)].join(',\n  ')}
+  ${[
+    'id text not null',
+    `embedding extensions.vector(${col.dims})`,
+    'metadata jsonb',
+    ...columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}`),
+    ...(col.fullText ? ['fts tsvector'] : []),
+  ].join(',\n  ')}
 ) server ${server} options (schema_name 'public', table_name ${literal(name)});
 comment on foreign table ${table} is ${literal(`Collection "${name}" on pod ${col.pod}, through postgres_fdw. Nearest-neighbour search: rpc match_${name}.`)};
 revoke all on ${table} from public, anon, authenticated, service_role;
@@ -130,5 +141,51 @@ end
 $$;
 revoke all on function ${lc}(${lcArgs}) from public, anon, authenticated, service_role;
 grant execute on function ${lc}(${lcArgs}) to ${readers};
+${col.fullText ? hybridSql(name, col, table, hybrid, hybridArgs, readers) : ''}`
+}
+
+/**
+ * \`public.hybrid_<name>\`: hybrid search from the primary. Each arm is one query postgres_fdw
+ * pushes down to the pod (filter, ORDER BY, LIMIT): the nearest rows to the query vector, and the
+ * rows matching any query word ranked by ts_rank_cd; the primary fuses the two short lists by
+ * reciprocal rank fusion, as the pods' \`vecpods.text_search\` does.
+ */
+function hybridSql(name: string, col: Collection, table: string, fn: string, args: string, readers: string): string {
+  const columns = Object.entries(col.columns)
+  const distance = `t.embedding ${distanceOperator(col.measure)} $1`
+  const arm = (rank: string, order: string, where: string) =>
+    `select a.id, a.metadata, row_number() over (order by ${rank})::int as r from (
+         select t.id, t.metadata, ${order} as o from ${table} as t where ${where} and t.metadata @> $3 order by ${order}${order.startsWith('ts_rank') ? ' desc' : ''} limit $4) as a`
+  return `
+-- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
+-- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
+-- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by ts_rank_cd.
+create function ${fn}(
+  query_text text,
+  query_embedding extensions.vector(${col.dims}),
+  match_count integer default 10,
+  filter jsonb default '{}'::jsonb,
+  rrf_k integer default 60,
+  vector_weight double precision default 1,
+  text_weight double precision default 1
+) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision, vector_rank integer, text_rank integer)
+language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+declare
+  tq tsquery := ${orQuerySql(`${literal(col.fullText!.language)}::regconfig`, 'query_text')};
+  n integer := least(greatest(match_count, 1), 100);
+begin
+  return query execute
+    ${literal(`with v as (${arm('a.o', distance, 'true')}),
+     x as (${arm('a.o desc, a.id', 'ts_rank_cd(t.fts, $2)', 't.fts @@ $2')}),
+     f as (
+       select coalesce(v.id, x.id) as id, coalesce(v.metadata, x.metadata) as metadata,
+         coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) as score, v.r as vr, x.r as xr
+       from v full join x on v.id = x.id)
+     select f.id, f.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'f.metadata')}, `).join('')}f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8`)}
+    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n;
+end
+$$;
+revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;
+grant execute on function ${fn}(${args}) to ${readers};
 `
 }

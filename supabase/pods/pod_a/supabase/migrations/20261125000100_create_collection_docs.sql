@@ -67,6 +67,10 @@ create index if not exists "docs_section_idx" on vecs."docs" ((metadata ->> 'sec
 insert into vecpods.collections (name, dims, measure)
 values ('docs', 384, 'cosine')
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
+-- Full text (mode "text" and "hybrid"): metadata section, text in english.
+alter table vecs."docs" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, regexp_replace(coalesce(metadata ->> 'section', '') || ' ' || coalesce(metadata ->> 'text', ''), '([a-z0-9])([A-Z])', '\1 \2', 'g'))) stored;
+create index if not exists "ix_fts_docs" on vecs."docs" using gin (fts);
+update vecpods.collections set text_language = 'english' where name = 'docs';
 
 alter table vecs."docs" enable row level security;
 drop policy if exists "docs_public_read" on vecs."docs";
@@ -87,7 +91,8 @@ select
   metadata ->> 'url' as "url",
   metadata ->> 'package' as "package",
   metadata ->> 'version' as "version",
-  metadata ->> 'section' as "section"
+  metadata ->> 'section' as "section",
+  fts
 from vecs."docs";
 revoke all on public."docs" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."docs" to service_role;

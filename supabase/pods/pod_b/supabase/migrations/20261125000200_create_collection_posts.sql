@@ -67,6 +67,10 @@ create index if not exists "posts_year_idx" on vecs."posts" ((case when jsonb_ty
 insert into vecpods.collections (name, dims, measure)
 values ('posts', 384, 'cosine')
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
+-- Full text (mode "text" and "hybrid"): metadata package, version, text in english.
+alter table vecs."posts" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, regexp_replace(coalesce(metadata ->> 'package', '') || ' ' || coalesce(metadata ->> 'version', '') || ' ' || coalesce(metadata ->> 'text', ''), '([a-z0-9])([A-Z])', '\1 \2', 'g'))) stored;
+create index if not exists "ix_fts_posts" on vecs."posts" using gin (fts);
+update vecpods.collections set text_language = 'english' where name = 'posts';
 
 alter table vecs."posts" enable row level security;
 drop policy if exists "posts_public_read" on vecs."posts";
@@ -87,7 +91,8 @@ select
   metadata ->> 'url' as "url",
   metadata ->> 'package' as "package",
   metadata ->> 'version' as "version",
-  case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end as "year"
+  case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end as "year",
+  fts
 from vecs."posts";
 revoke all on public."posts" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."posts" to service_role;

@@ -28,8 +28,11 @@ create table if not exists vecpods.collections (
   dims integer not null check (dims > 0),
   measure text not null check (measure in ('cosine', 'l2', 'inner_product')),
   model text,
-  filled_at timestamptz
+  filled_at timestamptz,
+  text_language regconfig
 );
+-- Full text (registry fullText): the text search configuration of the collection's fts column.
+alter table vecpods.collections add column if not exists text_language regconfig;
 revoke all on vecpods.collections from public, anon, authenticated;
 grant select, insert, update, delete on vecpods.collections to service_role;
 
@@ -123,6 +126,60 @@ begin
 end
 $$;
 
+-- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word,
+-- ranked by ts_rank_cd) and, when a query vector is given, the vector arm (HNSW nearest
+-- neighbours), each limited to `candidates` rows under the same filter, fused by reciprocal rank
+-- fusion: score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
+-- Without a vector the score is the full-text rank. Raises VPT01 for a collection without fullText.
+create or replace function vecpods.text_search(
+  collection text,
+  query_text text,
+  query_embedding text default null,
+  match_count integer default 10,
+  filter jsonb default null,
+  ef_search integer default 160,
+  rrf_k integer default 60,
+  vector_weight double precision default 1,
+  text_weight double precision default 1,
+  candidates integer default 40,
+  include_metadata boolean default true,
+  include_value boolean default false
+) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
+language plpgsql volatile set search_path = '' as $$
+declare
+  op text := vecpods.distance_operator(collection);
+  lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
+  tq tsquery;
+  cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
+begin
+  if lang is null then
+    raise exception using errcode = 'VPT01', message = format('vecpods: collection "%s" has no full-text column (registry fullText)', collection);
+  end if;
+  tq := nullif(replace(plainto_tsquery(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))::text, ' & ', ' | '), '')::tsquery;
+  perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+  perform set_config('hnsw.ef_search', ef_search::text, true);
+  return query execute format(
+    'with v as (
+       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d)::int as r
+       from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d, t.metadata, t.vec from vecs.%2$I as t
+             where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
+     ), x as (
+       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id)::int as r
+       from (select t.id, ts_rank_cd(t.fts, $2)::float8 as s, t.metadata, t.vec from vecs.%2$I as t
+             where t.fts @@ $2 %3$s order by 2 desc limit $4) as b
+     )
+     select coalesce(v.id, x.id),
+       case when $1 is null then x.s else coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) end as score,
+       v.r, x.r, v.d,
+       case when $8 then coalesce(v.metadata, x.metadata) end,
+       case when $9 then coalesce(v.vec, x.vec)::text end
+     from v full join x on v.id = x.id
+     order by 2 desc, 1 limit $3',
+    op, collection, cond
+  ) using query_embedding, tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
+end
+$$;
+
 -- Upserts a batch ([{id, vec, metadata}]) in the caller's transaction. The first write to an
 -- empty collection records the model; another model is refused (VPM01) until it is empty again.
 create or replace function vecpods.upsert(collection text, model text, records jsonb) returns integer
@@ -202,9 +259,11 @@ $$;
 
 revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() from public, anon, authenticated;
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() to service_role;

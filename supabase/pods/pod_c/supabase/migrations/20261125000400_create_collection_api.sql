@@ -67,6 +67,10 @@ create index if not exists "api_kind_idx" on vecs."api" ((metadata ->> 'kind'));
 insert into vecpods.collections (name, dims, measure)
 values ('api', 384, 'inner_product')
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
+-- Full text (mode "text" and "hybrid"): metadata symbol, text in english.
+alter table vecs."api" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, regexp_replace(coalesce(metadata ->> 'symbol', '') || ' ' || coalesce(metadata ->> 'text', ''), '([a-z0-9])([A-Z])', '\1 \2', 'g'))) stored;
+create index if not exists "ix_fts_api" on vecs."api" using gin (fts);
+update vecpods.collections set text_language = 'english' where name = 'api';
 
 alter table vecs."api" enable row level security;
 drop policy if exists "api_public_read" on vecs."api";
@@ -87,7 +91,8 @@ select
   metadata ->> 'url' as "url",
   metadata ->> 'package' as "package",
   metadata ->> 'symbol' as "symbol",
-  metadata ->> 'kind' as "kind"
+  metadata ->> 'kind' as "kind",
+  fts
 from vecs."api";
 revoke all on public."api" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."api" to service_role;
