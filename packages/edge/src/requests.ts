@@ -13,6 +13,14 @@ const collectionName = z.string().min(1).max(B.maxCollectionNameChars)
 const vector = z.array(element).min(1).max(B.maxVectorDims)
 const model = z.string().min(1).max(B.maxModelChars)
 
+/** Reciprocal rank fusion settings of a hybrid search (protocol `HybridOptions`). */
+const hybridOptions = z.strictObject({
+  k: z.int().min(1).max(1000).default(60),
+  vector_weight: z.number().min(0).max(100).default(1),
+  text_weight: z.number().min(0).max(100).default(1),
+})
+export const HYBRID_DEFAULTS = hybridOptions.parse({})
+
 export const searchRequest = z
   .strictObject({
     collection: collectionName.optional(),
@@ -31,11 +39,20 @@ export const searchRequest = z
     exact: z.boolean().default(false),
     model: model.optional(),
     mmr: z.strictObject({ lambda: z.number().min(0).max(1).default(0.5), fetch_k: z.int().min(1).max(B.maxLimit).optional() }).optional(),
+    mode: z.enum(['vector', 'text', 'hybrid']).default('vector'),
+    hybrid: hybridOptions.optional(),
   })
   .refine((r) => (r.collection === undefined) !== (r.collections === undefined), {
     message: 'give exactly one of "collection" or "collections"',
   })
-  .refine((r) => (r.query === undefined) !== (r.vector === undefined), { message: 'give exactly one of "query" or "vector"' })
+  .superRefine((r, ctx) => {
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message })
+    if (r.mode === 'vector' && (r.query === undefined) === (r.vector === undefined)) problem('give exactly one of "query" or "vector"')
+    if (r.mode !== 'vector' && r.query === undefined) problem(`mode "${r.mode}" needs "query"`)
+    if (r.mode === 'text' && r.vector !== undefined) problem('mode "text" takes no "vector"')
+    if (r.mode !== 'vector' && r.mmr !== undefined) problem('"mmr" works with mode "vector" only')
+    if (r.mode !== 'hybrid' && r.hybrid !== undefined) problem('"hybrid" settings need mode "hybrid"')
+  })
 
 const record = z.strictObject({
   id: z.string().min(1).max(B.maxIdChars),

@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   dimension_mismatch: 400,
   /** The request asks for more than the caller's role may (registry `publicLimits`). */
   limit_exceeded: 400,
+  /** `mode: "text"` or `"hybrid"` on a collection without full text (registry `fullText`). */
+  mode_unsupported: 400,
   model_mismatch: 409,
   unauthorized: 401,
   forbidden: 403,

@@ -23,7 +23,27 @@ export interface Include {
   value?: boolean
 }
 
-/** `POST /search`: one of `collection` / `collections`, one of `query` / `vector`. */
+/**
+ * How a search ranks rows: `vector` (nearest neighbours), `text` (full text: rows matching any
+ * query word, ranked by `ts_rank_cd`), `hybrid` (both, fused by reciprocal rank fusion).
+ */
+export type SearchMode = 'vector' | 'text' | 'hybrid'
+
+/** Reciprocal rank fusion: score = vector_weight / (k + vector rank) + text_weight / (k + text rank). */
+export interface HybridOptions {
+  /** Default 60; higher flattens the difference between ranks. */
+  k?: number
+  /** Default 1. */
+  vector_weight?: number
+  /** Default 1. */
+  text_weight?: number
+}
+
+/**
+ * `POST /search`: one of `collection` / `collections`. Mode `vector` (default) takes one of
+ * `query` / `vector`; `text` takes `query`; `hybrid` takes `query` and, optionally, the `vector`
+ * to use for its vector arm (else the query is embedded).
+ */
 export interface SearchRequest {
   collection?: string
   collections?: string[]
@@ -47,6 +67,10 @@ export interface SearchRequest {
    * diversity only; default 0.5).
    */
   mmr?: { lambda?: number; fetch_k?: number }
+  /** Default `vector`; `text` and `hybrid` need collections with full text (registry `fullText`). */
+  mode?: SearchMode
+  /** Fusion settings of a `hybrid` search. */
+  hybrid?: HybridOptions
 }
 
 /** One record of `POST /collections/:name/records`: exactly one of `text` / `vector`. */

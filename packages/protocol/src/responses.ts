@@ -1,14 +1,20 @@
 import type { ErrorCode } from './errors.ts'
+import type { SearchMode } from './requests.ts'
 
 /** One search result. */
 export interface SearchHit {
   id: string
-  /** Higher is closer: 1 − cosine distance, −L2 distance or the inner product, by the collection's measure. */
+  /**
+   * Higher is better. Vector searches: 1 − cosine distance, −L2 distance or the inner product, by
+   * the collection's measure; text: `ts_rank_cd`; hybrid: the reciprocal rank fusion score.
+   */
   score: number
   collection: string
   pod: string
   metadata?: Record<string, unknown>
   value?: number[]
+  /** Hybrid searches: the hit's rank in each arm of its collection (absent: not in that arm's candidates). */
+  ranks?: { vector?: number; text?: number }
 }
 
 /** A collection a fan-out could not reach, and why. */
@@ -20,8 +26,10 @@ export interface PartialError {
 
 export interface SearchMeta {
   pods: string[]
-  /** The model of the query vector. */
-  model: string
+  /** How the hits were ranked. */
+  mode: SearchMode
+  /** The model of the query vector (absent in text mode, which uses none). */
+  model?: string
   /** Time spent inside the function, in ms. */
   took_ms: number
   /**

@@ -23,6 +23,7 @@ const PROVOKE: Record<ErrorCode, (h: H) => Response | Promise<Response>> = {
   limit_exceeded: (h) => h.request('POST', '/search', { collection: 'docs', vector: q, exact: true }),
   service_unavailable: async () => (await harness({ embedder: brokenEmbedder() })).request('POST', '/search', { collection: 'docs', query: 'x' }),
   dimension_mismatch: (h) => h.request('POST', '/search', { collection: 'docs', vector: [1] }),
+  mode_unsupported: (h) => h.request('POST', '/search', { collection: 'notes', query: 'x', mode: 'text' }),
   model_mismatch: (h) => {
     h.pods.pod_a.models.set('docs', 'other/model')
     return h.request('POST', '/search', { collection: 'docs', vector: q })

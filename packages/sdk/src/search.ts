@@ -9,7 +9,9 @@ export interface SearchContext {
 
 /**
  * Nearest neighbours of a text (embedded by the edge function) or a vector, in one collection or
- * several (fanned out over their pods and merged by score). Reads are retried on 408/429/5xx.
+ * several (fanned out over their pods and merged by score); with `mode: 'text'` full-text
+ * matches of the text, with `mode: 'hybrid'` both fused by reciprocal rank. Reads are retried on
+ * 408/429/5xx.
  */
 export async function search<C extends Collections = Collections, K extends keyof C & string = keyof C & string>(
   context: SearchContext,

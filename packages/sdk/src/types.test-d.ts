@@ -65,7 +65,7 @@ describe('throwOnError()', () => {
     const strict = vecpods.throwOnError()
     const found = await strict.search('q', { collection: 'docs' })
     expectTypeOf(found.data).toEqualTypeOf<SearchHit<MyCollections, 'docs'>[]>()
-    expectTypeOf(found.meta.model).toEqualTypeOf<string>()
+    expectTypeOf(found.meta.mode).toEqualTypeOf<'vector' | 'text' | 'hybrid'>()
     expectTypeOf(found.error).toEqualTypeOf<null>()
     expectTypeOf((await strict.list('posts')).data[0]!.metadata.year).toEqualTypeOf<number>()
     expectTypeOf((await strict.upsert('docs', [])).data.upserted).toEqualTypeOf<number>()

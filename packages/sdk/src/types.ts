@@ -23,7 +23,9 @@ export interface SearchHit<C extends Collections, K extends keyof C & string = k
 export type SearchHitOf<C extends Collections, K extends keyof C & string> = { [P in K]: SearchHit<C, P> }[K]
 
 /** The search settings of the wire contract, plus the call's own. */
-interface SearchCommon extends Pick<SearchRequest, 'limit' | 'ef_search' | 'exact' | 'model' | 'mmr'> {
+interface SearchCommon extends Pick<SearchRequest, 'limit' | 'ef_search' | 'exact' | 'model' | 'mmr' | 'mode' | 'hybrid'> {
+  /** Mode `hybrid` only: the vector for the vector arm, instead of embedding the text query. */
+  vector?: readonly number[]
   include?: Include
   signal?: AbortSignal
   /** Gives up after this many ms, retries included (default: the client's `timeoutMs`, else 15000). */

@@ -70,6 +70,7 @@ export function withBreaker(client: PodClient, options: BreakerOptions = {}): Gu
   return {
     pod: client.pod,
     search: (q) => call(() => client.search(q)),
+    textSearch: (q) => call(() => client.textSearch(q)),
     upsert: (collection, model, records) => call(() => client.upsert(collection, model, records)),
     deleteIds: (collection, ids) => call(() => client.deleteIds(collection, ids)),
     deleteWhere: (collection, filter) => call(() => client.deleteWhere(collection, filter)),

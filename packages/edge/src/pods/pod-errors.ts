@@ -5,6 +5,7 @@ const SQLSTATE_CODES: Record<string, ErrorCode> = {
   VPC01: 'unknown_collection',
   VPM01: 'model_mismatch',
   VPF01: 'invalid_filter',
+  VPT01: 'mode_unsupported',
   '57014': 'timeout',
 }
 

@@ -1,8 +1,8 @@
 import { VecpodsError } from '../errors.ts'
 import { deadlineExpired } from './deadline.ts'
-import { upsertBatch, vectorText } from './encode.ts'
+import { TEXT_SEARCH_PARAMS, type TextSearchRow, textSearchArgs, textSearchHit, upsertBatch, vectorText } from './encode.ts'
 import { podError } from './pod-errors.ts'
-import type { CatalogRow, PodClient, PodHit, PodSearch } from './types.ts'
+import type { CatalogRow, PodClient, PodHit, PodSearch, PodTextSearch } from './types.ts'
 
 export interface RestPodOptions {
   pod: string
@@ -77,6 +77,11 @@ export function restPod(options: RestPodOptions): PodClient {
           ...(q.includeValue ? { value: JSON.parse(r.value!) as number[] } : {}),
         }),
       )
+    },
+    async textSearch(q: PodTextSearch) {
+      const args = textSearchArgs(q)
+      const rows = await rpc<TextSearchRow[]>('text_search', Object.fromEntries(TEXT_SEARCH_PARAMS.map((name, i) => [name, args[i]])))
+      return rows.map((r) => textSearchHit(r, q))
     },
     upsert: (collection, model, records) => rpc<number>('upsert', { collection, model, records: upsertBatch(records) }),
     deleteIds: (collection, ids) => rpc<number>('delete_ids', { collection, ids }),

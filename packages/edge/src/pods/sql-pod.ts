@@ -3,9 +3,9 @@ import { distanceOperator } from '../../../registry/src/index.ts'
 import { VecpodsError } from '../errors.ts'
 import { type CompiledFilter, type Predicate, renderPredicate } from '../filters/index.ts'
 import { withDeadline } from './deadline.ts'
-import { upsertBatch, vectorText } from './encode.ts'
+import { type TextSearchRow, textSearchArgs, textSearchHit, upsertBatch, vectorText } from './encode.ts'
 import { podError } from './pod-errors.ts'
-import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch } from './types.ts'
+import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch, PodTextSearch } from './types.ts'
 
 export interface SqlPodOptions {
   pod: string
@@ -127,6 +127,17 @@ export function sqlPod(options: SqlPodOptions): PodClient {
             ...(q.includeValue ? { value: JSON.parse(r.value as string) as number[] } : {}),
           }),
         )
+      }),
+
+    textSearch: (q: PodTextSearch) =>
+      read(async () => {
+        const rows = await run(
+          sql.unsafe(
+            `select id, score, vector_rank, text_rank, distance, metadata, value from vecpods.text_search($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12)`,
+            textSearchArgs(q) as never,
+          ),
+        )
+        return rows.map((r) => textSearchHit(r as unknown as TextSearchRow, q))
       }),
 
     // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.

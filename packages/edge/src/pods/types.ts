@@ -19,9 +19,32 @@ export interface PodSearch {
   exact: boolean
 }
 
+/**
+ * A full-text or hybrid query against one collection (its pod's `vecpods.text_search`): without a
+ * vector, rows matching any query word ranked by `ts_rank_cd`; with one, that list and the nearest
+ * neighbours, each `candidates` long, fused by reciprocal rank fusion.
+ */
+export interface PodTextSearch {
+  collection: string
+  query: string
+  vector?: number[]
+  limit: number
+  filter?: Predicate
+  includeMetadata: boolean
+  includeValue: boolean
+  efSearch: number
+  rrf: { k: number; vectorWeight: number; textWeight: number }
+  /** Rows each arm contributes before fusion. */
+  candidates: number
+}
+
 export interface PodHit {
   id: string
+  /** Vector searches and hybrid hits from the vector arm (NaN when only the text arm found it). */
   distance: number
+  /** Text and hybrid searches: the pod's score (ts_rank_cd, or the fusion score). */
+  score?: number
+  ranks?: { vector?: number; text?: number }
   metadata?: Record<string, unknown>
   value?: number[]
 }
@@ -46,6 +69,8 @@ export interface PodClient {
   readonly pod: string
   /** The nearest rows, in the pod's order: HNSW's relaxed_order may swap neighbours; the caller sorts. */
   search(query: PodSearch): Promise<PodHit[]>
+  /** Full-text or hybrid search, best first; `mode_unsupported` for a collection without full text. */
+  textSearch(query: PodTextSearch): Promise<PodHit[]>
   /** Upserts in one transaction; records the model on first write and refuses another. */
   upsert(collection: string, model: string, records: PodRecord[]): Promise<number>
   deleteIds(collection: string, ids: string[]): Promise<number>

@@ -5,13 +5,19 @@ import type { Deployment } from '../deployment.ts'
 import type { OfflineKind } from '../embed/types.ts'
 import { VecpodsError } from '../errors.ts'
 import { mmr } from '../mmr.ts'
-import { readBody, searchRequest } from '../requests.ts'
+import { HYBRID_DEFAULTS, readBody, searchRequest } from '../requests.ts'
 import type { AppEnv } from './env.ts'
 
 /** Failures a fan-out survives: the other pods' results are returned with `meta.partial`. */
 const degradable = (error: unknown) => error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout')
 
-/** `POST /search`: nearest neighbours in one collection, or several merged by score. */
+/** Rows each arm of a text or hybrid search contributes before fusion: enough for `limit`, bounded. */
+const candidatesFor = (limit: number) => Math.min(Math.max(limit * 4, 40), 400)
+
+/**
+ * `POST /search`: nearest neighbours (`mode: "vector"`), full text (`"text"`) or both fused
+ * (`"hybrid"`), in one collection or several merged by score.
+ */
 export function searchRoutes(dep: Deployment): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/search', async (c) => {
     const started = performance.now()
@@ -19,27 +25,47 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
     const names = req.collections ?? [req.collection!]
     const targets = names.map((name) => dep.target(name, c.get('role')))
     dep.checkSearchLimits(c.get('role'), req)
+    if (req.mode !== 'vector') {
+      const without = targets.find((t) => !t.col.fullText)
+      if (without)
+        throw new VecpodsError('mode_unsupported', `mode "${req.mode}" needs full text, which collection "${without.name}" does not have (registry fullText)`)
+    }
     const filter = dep.filter(req.filters)
-    const model = dep.modelOfRequest(req.model, req.query !== undefined)
-    const vector = req.vector ?? (await dep.embedQuery(req.query!))
-    for (const t of targets) dep.checkVector(t, vector, 'vector')
+    // Text mode needs no vector; hybrid embeds the query unless it is given a vector.
+    const model = req.mode === 'text' ? undefined : dep.modelOfRequest(req.model, req.vector === undefined)
+    const vector = req.mode === 'text' ? undefined : (req.vector ?? (await dep.embedQuery(req.query!)))
+    if (vector) for (const t of targets) dep.checkVector(t, vector, 'vector')
+    const rrf = req.hybrid ?? HYBRID_DEFAULTS
 
     // MMR re-ranks more candidates than it returns, and needs their vectors.
     const fetch = req.mmr ? Math.max(req.limit, req.mmr.fetch_k ?? Math.min(req.limit * 4, REQUEST_BOUNDS.maxLimit)) : req.limit
     const settled = await Promise.allSettled(
-      targets.map(async (t) => {
-        await dep.checkModel(t, model)
+      targets.map(async (t): Promise<SearchHit[]> => {
+        if (model) await dep.checkModel(t, model)
+        const where = { collection: t.name, pod: t.col.pod }
+        const shared = { collection: t.name, ...(filter ? { filter } : {}), includeMetadata: req.include.metadata }
+        if (req.mode !== 'vector') {
+          const hits = await t.pod.textSearch({
+            ...shared,
+            query: req.query!,
+            ...(vector ? { vector } : {}),
+            limit: req.limit,
+            includeValue: req.include.value,
+            efSearch: dep.searchSettings(t, req).efSearch,
+            rrf: { k: rrf.k, vectorWeight: rrf.vector_weight, textWeight: rrf.text_weight },
+            candidates: candidatesFor(req.limit),
+          })
+          return hits.map(({ distance, score, ...hit }) => ({ ...hit, score: score ?? 0, ...where }))
+        }
         const hits = await t.pod.search({
-          collection: t.name,
+          ...shared,
           measure: t.col.measure,
-          vector,
+          vector: vector!,
           limit: fetch,
-          ...(filter ? { filter } : {}),
-          includeMetadata: req.include.metadata,
           includeValue: req.include.value || req.mmr !== undefined,
           ...dep.searchSettings(t, req),
         })
-        return hits.map(({ distance, ...hit }): SearchHit => ({ ...hit, score: scoreOf(t.col.measure, distance), collection: t.name, pod: t.col.pod }))
+        return hits.map(({ distance, ...hit }) => ({ ...hit, score: scoreOf(t.col.measure, distance), ...where }))
       }),
     )
     const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ collection: names[i]!, error: s.reason as unknown }] : []))
@@ -49,12 +75,13 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
 
     const ranked = settled
       .flatMap((s) => (s.status === 'fulfilled' ? s.value : []))
-      // One sort for every pod and transport: merges a fan-out, and re-sorts relaxed_order scans.
+      // One sort for every pod and transport: merges a fan-out (hybrid scores are rank-based, so
+      // collections interleave by rank), and re-sorts relaxed_order scans.
       .sort((a, b) => b.score - a.score)
       .slice(0, fetch)
     const data = req.mmr
       ? mmr(
-          vector,
+          vector!,
           ranked.map((h) => h.value!),
           req.limit,
           req.mmr.lambda,
@@ -65,8 +92,8 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
       data,
       meta: {
         pods: [...new Set(targets.map((t) => t.col.pod))],
-        model,
-        ...offlineMeta(dep.offlineKind(model)),
+        mode: req.mode,
+        ...(model ? { model, ...offlineMeta(dep.offlineKind(model)) } : {}),
         took_ms: Math.round((performance.now() - started) * 100) / 100,
         ...(errors.length ? { partial: true, errors } : {}),
       },

@@ -1,9 +1,10 @@
 import { VecpodsError } from '../errors.ts'
-import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch } from '../pods/types.ts'
+import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch, PodTextSearch } from '../pods/types.ts'
 
 /** A PodClient in memory, for in-process tests of the app: it records calls and answers as told. */
 export interface FakePod extends PodClient {
   searches: PodSearch[]
+  textSearches: PodTextSearch[]
   upserts: Array<{ collection: string; model: string; records: PodRecord[] }>
   modelLookups: number
   /** Hits each search returns, by collection (distances as pgvector reports them). */
@@ -20,6 +21,7 @@ export function fakePod(pod: string, collections: string[]): FakePod {
   const self: FakePod = {
     pod,
     searches: [],
+    textSearches: [],
     upserts: [],
     modelLookups: 0,
     hits: new Map(collections.map((c) => [c, []])),
@@ -29,6 +31,24 @@ export function fakePod(pod: string, collections: string[]): FakePod {
       fail(self)
       self.searches.push(q)
       return (self.hits.get(q.collection) ?? []).slice(0, q.limit)
+    },
+    // Full text: the collection's hits whose metadata text shares a word with the query, by shared words.
+    async textSearch(q) {
+      fail(self)
+      self.textSearches.push(q)
+      const words = new Set(q.query.toLowerCase().split(/\W+/).filter(Boolean))
+      const scored = (self.hits.get(q.collection) ?? []).map((h) => ({
+        h,
+        s: String(h.metadata?.text ?? '')
+          .toLowerCase()
+          .split(/\W+/)
+          .filter((w) => words.has(w)).length,
+      }))
+      return scored
+        .filter((x) => x.s > 0)
+        .sort((a, b) => b.s - a.s)
+        .slice(0, q.limit)
+        .map(({ h, s }, i) => ({ ...h, score: q.vector ? 1 / (q.rrf.k + i + 1) : s, ...(q.vector ? { ranks: { text: i + 1 } } : {}) }))
     },
     async upsert(collection, model, records) {
       fail(self)

@@ -7,15 +7,15 @@ import { type FakePod, fakePod } from './fake-pod.ts'
 
 const SECRET = 'in-process-test-secret-of-at-least-32-chars'
 
-/** A three-dimensional registry: docs (pod_a, cosine); posts, drafts and notes (pod_b, l2; drafts service-only). Public callers may fan out over 2. */
+/** A three-dimensional registry: docs (pod_a, cosine); posts, drafts and notes (pod_b, l2; drafts service-only). docs and posts have full text. Public callers may fan out over 2. */
 export const testRegistry = () =>
   parseRegistry({
     model: { id: 'test/model', dims: 3 },
     publicLimits: { maxCollections: 2, maxEfSearch: 200, maxBodyBytes: 2048 },
     pods: { pod_a: { efSearch: 60 }, pod_b: {} },
     collections: {
-      docs: { pod: 'pod_a', dims: 3, measure: 'cosine' },
-      posts: { pod: 'pod_b', dims: 3, measure: 'l2' },
+      docs: { pod: 'pod_a', dims: 3, measure: 'cosine', fullText: {} },
+      posts: { pod: 'pod_b', dims: 3, measure: 'l2', fullText: {} },
       drafts: { pod: 'pod_b', dims: 3, measure: 'l2', access: 'service' },
       notes: { pod: 'pod_b', dims: 3, measure: 'l2', efSearch: 77 },
     },
