@@ -141,7 +141,7 @@ end
 $$;
 revoke all on function ${lc}(${lcArgs}) from public, anon, authenticated, service_role;
 grant execute on function ${lc}(${lcArgs}) to ${readers};
-${col.fullText ? hybridSql(name, col, table, hybrid, hybridArgs, readers) : ''}`
+${col.fullText ? hybridSql(col, table, hybrid, hybridArgs, readers) : ''}`
 }
 
 /**
@@ -150,7 +150,7 @@ ${col.fullText ? hybridSql(name, col, table, hybrid, hybridArgs, readers) : ''}`
  * rows matching any query word ranked by ts_rank_cd; the primary fuses the two short lists by
  * reciprocal rank fusion, as the pods' \`vecpods.text_search\` does.
  */
-function hybridSql(name: string, col: Collection, table: string, fn: string, args: string, readers: string): string {
+function hybridSql(col: Collection, table: string, fn: string, args: string, readers: string): string {
   const columns = Object.entries(col.columns)
   const distance = `t.embedding ${distanceOperator(col.measure)} $1`
   const arm = (rank: string, order: string, where: string) =>
