@@ -18,9 +18,14 @@ export interface StaticWeights {
   sif: number
   /** Extra vocabulary: the most frequent GloVe words (a–z) the word lists lack, up to this rank. */
   extraVocabRank: number
+  /**
+   * Principal components of the (centred) GloVe vectors removed from every word vector: the
+   * directions all words share, which mean pooling would otherwise let dominate ("all but the top").
+   */
+  removeComponents: number
 }
 
-export const STATIC_WEIGHTS: StaticWeights = { semantic: 1, sif: 1e-3, extraVocabRank: 30_000 }
+export const STATIC_WEIGHTS: StaticWeights = { semantic: 0.75, sif: 1e-3, extraVocabRank: 30_000, removeComponents: 5 }
 
 /** The lexical part takes the dimensions the GloVe part leaves. */
 const MODEL_DIMS = LEXICAL_DIMS
@@ -39,7 +44,7 @@ export const IDENTIFIER_SPLIT = [
 ]
 
 /** Bump when the generated output changes, so existing copies are regenerated. */
-export const STATIC_GENERATOR_VERSION = 1
+export const STATIC_GENERATOR_VERSION = 2
 
 /**
  * Builds the static word-vector model: the lexical model's vocabulary (plus the most frequent
@@ -53,7 +58,9 @@ export function buildStaticModel(glove: Glove, weights: StaticWeights = STATIC_W
   const semanticDims = glove.dims
   const lexicalDims = MODEL_DIMS - semanticDims
   const vocab = extendVocab(buildVocab(), glove, weights.extraVocabRank)
-  const centre = centreOf(glove, Math.min(CENTRE_WORDS, glove.words.length))
+  const sample = Math.min(CENTRE_WORDS, glove.words.length)
+  const centre = centreOf(glove, sample)
+  const components = topComponents(glove, centre, sample, weights.removeComponents)
   // Zipf: the word of rank r (from 1) has probability about 1 / (r × H), H the harmonic number of the list.
   const harmonic = Math.log(glove.words.length) + 0.5772
   const table = new Int8Array(vocab.length * MODEL_DIMS)
@@ -73,6 +80,11 @@ export function buildStaticModel(glove: Glove, weights: StaticWeights = STATIC_W
         const sif = weights.sif / (weights.sif + p)
         const v = new Float32Array(semanticDims)
         for (let d = 0; d < semanticDims; d++) v[d] = glove.vectors[rank * semanticDims + d]! - centre[d]!
+        for (const u of components) {
+          let p = 0
+          for (let d = 0; d < semanticDims; d++) p += v[d]! * u[d]!
+          for (let d = 0; d < semanticDims; d++) v[d]! -= p * u[d]!
+        }
         const vNorm = Math.hypot(...v) || 1
         // The semantic part weighs like the lexical part of the same token, scaled by SIF and the mix.
         const scale = (weights.semantic * sif * token.weight) / vNorm
@@ -112,6 +124,36 @@ function extendVocab(vocab: Token[], glove: Glove, upToRank: number): Token[] {
       have.add(word)
       out.push({ piece: word, seed: word, weight: EXTRA_WORD_WEIGHT })
     }
+  }
+  return out
+}
+
+/** The `count` leading principal components of the centred vectors of the first `words` words (power iteration, deflated). */
+function topComponents(glove: Glove, centre: Float32Array, words: number, count: number): Float64Array[] {
+  const n = glove.dims
+  const cov = new Float64Array(n * n)
+  const v = new Float64Array(n)
+  for (let i = 0; i < words; i++) {
+    for (let d = 0; d < n; d++) v[d] = glove.vectors[i * n + d]! - centre[d]!
+    for (let a = 0; a < n; a++) for (let b = a; b < n; b++) cov[a * n + b]! += v[a]! * v[b]!
+  }
+  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) cov[a * n + b] = cov[b * n + a]!
+  const out: Float64Array[] = []
+  for (let c = 0; c < count; c++) {
+    // Deterministic start; 200 iterations converge well past int8 precision for these spectra.
+    let u = Float64Array.from({ length: n }, (_, d) => 1 / Math.sqrt(n) + d * 1e-3)
+    for (let it = 0; it < 200; it++) {
+      const next = new Float64Array(n)
+      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) next[a]! += cov[a * n + b]! * u[b]!
+      for (const w of out) {
+        let p = 0
+        for (let d = 0; d < n; d++) p += next[d]! * w[d]!
+        for (let d = 0; d < n; d++) next[d]! -= p * w[d]!
+      }
+      const norm = Math.hypot(...next) || 1
+      u = next.map((x) => x / norm)
+    }
+    out.push(u)
   }
   return out
 }
