@@ -126,11 +126,44 @@ begin
 end
 $$;
 
--- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word,
--- ranked by ts_rank_cd) and, when a query vector is given, the vector arm (HNSW nearest
--- neighbours), each limited to `candidates` rows under the same filter, fused by reciprocal rank
--- fusion: score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
--- Without a vector the score is the full-text rank. Raises VPT01 for a collection without fullText.
+-- The BM25-like full-text score of a query over a table with an fts column, as an SQL
+-- expression over `t.fts`: for each query word, its ts_rank_cd (normalised by document length)
+-- times its inverse document frequency, ln(1 + (N − n + 0.5) / (n + 0.5)), n counted through the
+-- GIN index (capped at 10,000), N the table's row estimate. The words are constants in the
+-- expression, so a foreign table's query ships it to its pod whole.
+create or replace function vecpods.text_rank_sql(tbl regclass, lang regconfig, query_text text) returns text
+language plpgsql stable set search_path = '' as $$
+declare
+  total double precision := (select c.reltuples from pg_class c where c.oid = (tbl::text)::regclass);
+  word text;
+  q tsquery;
+  matching bigint;
+  parts text[] := '{}';
+  rank_sql text;
+begin
+  if total is null or total < 1 then
+    execute format('select count(*) from %s', tbl::text) into total;
+  end if;
+  foreach word in array tsvector_to_array(to_tsvector(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))) loop
+    q := quote_literal(word)::tsquery;
+    execute format('select count(*) from (select from %s where fts @@ $1 limit 10000) as m', tbl::text) into matching using q;
+    parts := parts || format('%s * ts_rank_cd(t.fts, %L::tsquery, 1)', ln(1 + (greatest(total, matching) - matching + 0.5) / (matching + 0.5)), q::text);
+  end loop;
+  rank_sql := coalesce(nullif(array_to_string(parts, ' + '), ''), '0');
+  return rank_sql;
+end
+$$;
+
+drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean);
+-- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word)
+-- and, when a query vector is given, the vector arm (HNSW nearest neighbours), each limited to
+-- `candidates` rows under the same filter, fused by reciprocal rank fusion:
+-- score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
+-- Without a vector the score is the full-text score. The full-text arm ranks by `text_ranking`:
+-- 'bm25' (default), each query word's ts_rank_cd (length-normalised) weighted by its inverse
+-- document frequency in the collection (BM25's idf, document frequencies counted through the GIN
+-- index, capped at 10,000), or 'cd', plain ts_rank_cd, which has no idf (pnpm eval compares them).
+-- Raises VPT01 for a collection without fullText.
 create or replace function vecpods.text_search(
   collection text,
   query_text text,
@@ -143,7 +176,8 @@ create or replace function vecpods.text_search(
   text_weight double precision default 1,
   candidates integer default 40,
   include_metadata boolean default true,
-  include_value boolean default false
+  include_value boolean default false,
+  text_ranking text default 'bm25'
 ) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
 language plpgsql volatile set search_path = '' as $$
 declare
@@ -151,11 +185,18 @@ declare
   lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
   tq tsquery;
   cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
+  rank_sql text;
 begin
   if lang is null then
     raise exception using errcode = 'VPT01', message = format('vecpods: collection "%s" has no full-text column (registry fullText)', collection);
   end if;
+  if text_ranking not in ('bm25', 'cd') then
+    raise exception using errcode = 'VPT02', message = format('vecpods: text_ranking is bm25 or cd, not "%s"', text_ranking);
+  end if;
   tq := nullif(replace(plainto_tsquery(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))::text, ' & ', ' | '), '')::tsquery;
+  rank_sql := case when text_ranking = 'bm25' and tq is not null
+    then vecpods.text_rank_sql(format('vecs.%I', collection)::regclass, lang, query_text)
+    else 'ts_rank_cd(t.fts, $2)' end;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
@@ -165,7 +206,7 @@ begin
              where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
      ), x as (
        select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id)::int as r
-       from (select t.id, ts_rank_cd(t.fts, $2)::float8 as s, t.metadata, t.vec from vecs.%2$I as t
+       from (select t.id, %4$s::float8 as s, t.metadata, t.vec from vecs.%2$I as t
              where t.fts @@ $2 %3$s order by 2 desc limit $4) as b
      )
      select coalesce(v.id, x.id),
@@ -175,7 +216,7 @@ begin
        case when $9 then coalesce(v.vec, x.vec)::text end
      from v full join x on v.id = x.id
      order by 2 desc, 1 limit $3',
-    op, collection, cond
+    op, collection, cond, rank_sql
   ) using query_embedding, tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
 end
 $$;
@@ -257,14 +298,14 @@ begin
 end
 $$;
 
-revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text),
+revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.text_rank_sql(regclass, regconfig, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() from public, anon, authenticated;
-grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text),
+grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.text_rank_sql(regclass, regconfig, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() to service_role;
 

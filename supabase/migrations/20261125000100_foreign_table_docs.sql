@@ -80,7 +80,8 @@ grant execute on function public."langchain_match_docs"(extensions.vector(384), 
 
 -- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
 -- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
--- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by ts_rank_cd.
+-- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked as the pods rank it
+-- (BM25-like: ts_rank_cd per word times its idf).
 create function public."hybrid_docs"(
   query_text text,
   query_embedding extensions.vector(384),
@@ -92,19 +93,36 @@ create function public."hybrid_docs"(
 ) returns table (id text, metadata jsonb, "url" text, "package" text, "version" text, "section" text, score double precision, vector_rank integer, text_rank integer)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare
-  tq tsquery := nullif(replace(plainto_tsquery('english'::regconfig, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))::text, ' & ', ' | '), '')::tsquery;
+  lang regconfig := 'english';
+  tq tsquery := nullif(replace(plainto_tsquery(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))::text, ' & ', ' | '), '')::tsquery;
   n integer := least(greatest(match_count, 1), 100);
+  total double precision := (select c.reltuples from pg_class c where c.oid = ('public."docs"')::regclass);
+  word text;
+  q tsquery;
+  matching bigint;
+  parts text[] := '{}';
+  rank_sql text;
 begin
-  return query execute
+  if total is null or total < 1 then
+    execute format('select count(*) from %s', 'public."docs"') into total;
+  end if;
+  foreach word in array tsvector_to_array(to_tsvector(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))) loop
+    q := quote_literal(word)::tsquery;
+    execute format('select count(*) from (select from %s where fts @@ $1 limit 10000) as m', 'public."docs"') into matching using q;
+    parts := parts || format('%s * ts_rank_cd(t.fts, %L::tsquery, 1)', ln(1 + (greatest(total, matching) - matching + 0.5) / (matching + 0.5)), q::text);
+  end loop;
+  rank_sql := coalesce(nullif(array_to_string(parts, ' + '), ''), '0');
+  return query execute format(
     'with v as (select a.id, a.metadata, row_number() over (order by a.o)::int as r from (
          select t.id, t.metadata, t.embedding operator(extensions.<=>) $1 as o from public."docs" as t where true and t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a),
      x as (select a.id, a.metadata, row_number() over (order by a.o desc, a.id)::int as r from (
-         select t.id, t.metadata, ts_rank_cd(t.fts, $2) as o from public."docs" as t where t.fts @@ $2 and t.metadata @> $3 order by ts_rank_cd(t.fts, $2) desc limit $4) as a),
+         select t.id, t.metadata, %1$s as o from public."docs" as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as a),
      f as (
        select coalesce(v.id, x.id) as id, coalesce(v.metadata, x.metadata) as metadata,
          coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) as score, v.r as vr, x.r as xr
        from v full join x on v.id = x.id)
-     select f.id, f.metadata, f.metadata ->> ''url'', f.metadata ->> ''package'', f.metadata ->> ''version'', f.metadata ->> ''section'', f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8'
+     select f.id, f.metadata, f.metadata ->> ''url'', f.metadata ->> ''package'', f.metadata ->> ''version'', f.metadata ->> ''section'', f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8',
+    rank_sql)
     using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n;
 end
 $$;

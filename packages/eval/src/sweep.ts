@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildCorpus } from '@vecpods/corpus'
 import { loadGlove } from '@vecpods/glove'
-import { buildStaticModel, STATIC_MODEL_ID, type StaticWeights, writeLexicalModel, writeModel, LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { buildStaticModel, LEXICAL_MODEL_ID, STATIC_MODEL_ID, type StaticWeights, writeLexicalModel, writeModel } from '@vecpods/lexical-model'
 import { repoRoot } from '@vecpods/registry/node'
 import { exactVectorQuality, loadExtractor } from './offline.ts'
 import { loadQueries } from './queries.ts'
@@ -42,4 +42,7 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true })
 }
-writeFileSync(join(repoRoot, 'benchmarks', 'quality-sweep.json'), `${JSON.stringify({ ran: new Date().toISOString(), queries: queries.length, chunks: corpus.length, rows }, null, 2)}\n`)
+writeFileSync(
+  join(repoRoot, 'benchmarks', 'quality-sweep.json'),
+  `${JSON.stringify({ ran: new Date().toISOString(), queries: queries.length, chunks: corpus.length, rows }, null, 2)}\n`,
+)

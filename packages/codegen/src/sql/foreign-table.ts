@@ -1,6 +1,6 @@
 import { type Collection, type ColumnType, distanceOperator, scoreSql } from '@vecpods/registry'
 import { columnExpression } from './collection.ts'
-import { orQuerySql } from './full-text.ts'
+import { orQuerySql, textRankPlpgsql } from './full-text.ts'
 import { ident, literal } from './quote.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', number: 'numeric', boolean: 'boolean', jsonb: 'jsonb' }
@@ -153,13 +153,15 @@ ${col.fullText ? hybridSql(col, table, hybrid, hybridArgs, readers) : ''}`
 function hybridSql(col: Collection, table: string, fn: string, args: string, readers: string): string {
   const columns = Object.entries(col.columns)
   const distance = `t.embedding ${distanceOperator(col.measure)} $1`
+  const textRank = textRankPlpgsql(literal(table))
   const arm = (rank: string, order: string, where: string) =>
     `select a.id, a.metadata, row_number() over (order by ${rank})::int as r from (
-         select t.id, t.metadata, ${order} as o from ${table} as t where ${where} and t.metadata @> $3 order by ${order}${order.startsWith('ts_rank') ? ' desc' : ''} limit $4) as a`
+         select t.id, t.metadata, ${order} as o from ${table} as t where ${where} and t.metadata @> $3 order by ${order}${order === '%1$s' ? ' desc' : ''} limit $4) as a`
   return `
 -- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
 -- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
--- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by ts_rank_cd.
+-- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked as the pods rank it
+-- (BM25-like: ts_rank_cd per word times its idf).
 create function ${fn}(
   query_text text,
   query_embedding extensions.vector(${col.dims}),
@@ -171,17 +173,21 @@ create function ${fn}(
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision, vector_rank integer, text_rank integer)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare
-  tq tsquery := ${orQuerySql(`${literal(col.fullText!.language)}::regconfig`, 'query_text')};
+  lang regconfig := ${literal(col.fullText!.language)};
+  tq tsquery := ${orQuerySql('lang', 'query_text')};
   n integer := least(greatest(match_count, 1), 100);
+${textRank.declare}
 begin
-  return query execute
+${textRank.body}
+  return query execute format(
     ${literal(`with v as (${arm('a.o', distance, 'true')}),
-     x as (${arm('a.o desc, a.id', 'ts_rank_cd(t.fts, $2)', 't.fts @@ $2')}),
+     x as (${arm('a.o desc, a.id', '%1$s', 't.fts @@ $2')}),
      f as (
        select coalesce(v.id, x.id) as id, coalesce(v.metadata, x.metadata) as metadata,
          coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) as score, v.r as vr, x.r as xr
        from v full join x on v.id = x.id)
-     select f.id, f.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'f.metadata')}, `).join('')}f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8`)}
+     select f.id, f.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'f.metadata')}, `).join('')}f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8`)},
+    rank_sql)
     using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n;
 end
 $$;
