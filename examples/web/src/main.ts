@@ -1,5 +1,5 @@
 import { createClient } from '@supabase/supabase-js'
-import { createVectorClient, type Filter, type SearchHit, type SearchMeta, type VecpodsError } from '@vecpods/sdk'
+import { createVectorClient, type Filter, type SearchHit, type SearchMeta, type SearchMode, type VecpodsError } from '@vecpods/sdk'
 import { html, nothing, render } from 'lit-html'
 import { COLLECTIONS, type Collections, type Name, snippet, titleOf } from './collections.ts'
 import './style.css'
@@ -17,9 +17,22 @@ interface Detail {
   error?: VecpodsError
 }
 
+/** The search modes the demo offers: meaning, exact words, or both fused. */
+const MODES: Array<[SearchMode, string]> = [
+  ['vector', 'Meaning (vector)'],
+  ['text', 'Words (full text)'],
+  ['hybrid', 'Hybrid (both, fused)'],
+]
+const SCORE_TITLE: Record<SearchMode, string> = {
+  vector: 'similarity score',
+  text: 'full-text score (BM25-like)',
+  hybrid: 'reciprocal rank fusion score',
+}
+
 const state = {
   query: '',
   collection: 'all' as 'all' | Name,
+  mode: 'vector' as SearchMode,
   pkg: '',
   yearFrom: '',
   status: 'idle' as 'idle' | 'loading' | 'done' | 'error',
@@ -56,7 +69,7 @@ async function search(): Promise<void> {
   const started = performance.now()
   const scope = state.collection === 'all' ? { collections: NAMES } : { collection: state.collection }
   const f = filters()
-  const { data, meta, error } = await vecpods.search(query, { ...scope, limit: 20, ...(f ? { filters: f } : {}), signal: controller.signal })
+  const { data, meta, error } = await vecpods.search(query, { ...scope, mode: state.mode, limit: 20, ...(f ? { filters: f } : {}), signal: controller.signal })
   if (controller.signal.aborted) return
   state.roundTripMs = performance.now() - started
   if (error) Object.assign(state, { status: 'error', error, hits: [], meta: null, selected: -1 })
@@ -142,6 +155,10 @@ function edit(field: 'query' | 'pkg' | 'yearFrom', e: Event): void {
   state[field] = (e.target as HTMLInputElement).value
   schedule()
 }
+function chooseMode(e: Event): void {
+  state.mode = (e.target as HTMLSelectElement).value as SearchMode
+  void search()
+}
 function chooseCollection(e: Event): void {
   state.collection = (e.target as HTMLSelectElement).value as Name
   void search()
@@ -169,7 +186,7 @@ function resultsView() {
               <span class="badges">
                 <span class="badge ${hit.collection}">${COLLECTIONS[hit.collection].label}</span>
                 <span class="badge pod">${hit.pod}</span>
-                <span class="score" title="similarity score">${hit.score.toFixed(3)}</span>
+                <span class="score" title=${SCORE_TITLE[state.mode]}>${hit.score.toFixed(3)}</span>
               </span>
               <span class="package">${String((hit.metadata as Record<string, unknown>).package ?? '')}</span>
               <span class="snippet">${snippet((hit.metadata as Record<string, unknown>).text)}</span>
@@ -241,6 +258,9 @@ function draw(): void {
           <option value="all" ?selected=${state.collection === 'all'}>All collections (fan-out)</option>
           ${NAMES.map((n) => html`<option value=${n} ?selected=${state.collection === n}>${COLLECTIONS[n].label} · ${COLLECTIONS[n].pod}</option>`)}
         </select>
+        <select id="mode" aria-label="Search mode" @change=${(e: Event) => chooseMode(e)}>
+          ${MODES.map(([value, label]) => html`<option value=${value} ?selected=${state.mode === value}>${label}</option>`)}
+        </select>
         <input id="package" type="text" placeholder="package, e.g. zod" aria-label="Filter by package" .value=${state.pkg}
           @input=${(e: Event) => edit('pkg', e)} />
         <input id="year" type="number" min="2000" max="2100" placeholder="year ≥" aria-label="Released in or after (release notes)" .value=${state.yearFrom}
@@ -249,7 +269,7 @@ function draw(): void {
       <p class="status" aria-live="polite">
         ${
           m && state.status !== 'error'
-            ? html`${state.hits.length} results · edge ${m.took_ms.toFixed(1)} ms · round trip ${state.roundTripMs.toFixed(0)} ms · pods ${m.pods.join(', ')}${m.partial ? html` · <span class="warn">partial: ${m.errors?.map((e) => `${e.collection} ${e.code}`).join(', ')}</span>` : nothing}`
+            ? html`${state.hits.length} results · ${m.mode} · edge ${m.took_ms.toFixed(1)} ms · round trip ${state.roundTripMs.toFixed(0)} ms · pods ${m.pods.join(', ')}${m.partial ? html` · <span class="warn">partial: ${m.errors?.map((e) => `${e.collection} ${e.code}`).join(', ')}</span>` : nothing}`
             : nothing
         }
       </p>

@@ -9,5 +9,18 @@ export { fetchInvoke, supabaseInvoke } from './invoke.ts'
 export type { ListOptions, Readable, ReadOptions, Row } from './reads.ts'
 export type { SearchContext } from './search.ts'
 export { search } from './search.ts'
-export type { Collections, Metadata, Outcome, Result, SearchHit, SearchHitOf, SearchMeta, SearchOptions, SearchResult, Success } from './types.ts'
+export type {
+  Collections,
+  HybridOptions,
+  Metadata,
+  Outcome,
+  Result,
+  SearchHit,
+  SearchHitOf,
+  SearchMeta,
+  SearchMode,
+  SearchOptions,
+  SearchResult,
+  Success,
+} from './types.ts'
 export type { DeleteWhat, UpsertOptions, UpsertProgress, UpsertRecord } from './writes.ts'

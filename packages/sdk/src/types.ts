@@ -1,8 +1,8 @@
-import type { Include, SearchMeta, SearchRequest, SearchHit as WireSearchHit } from '@vecpods/protocol'
+import type { HybridOptions, Include, SearchMeta, SearchMode, SearchRequest, SearchHit as WireSearchHit } from '@vecpods/protocol'
 import type { VecpodsError } from './errors.ts'
 import type { Filter } from './filters.ts'
 
-export type { SearchMeta }
+export type { HybridOptions, SearchMeta, SearchMode }
 
 /** A collection's metadata: its fields by name. */
 export type Metadata = Record<string, unknown>

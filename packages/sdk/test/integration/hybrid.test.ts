@@ -7,7 +7,7 @@ import { createVectorClient, type VectorClient } from '../../src/index.ts'
 // Full-text and hybrid search on the real stack: through the Deno function behind the gateway
 // (docs on pod_a over SQL, api on pod_c over PostgREST), a fan-out, the SDK, and the primary's
 // hybrid_<name> RPC, whose arms postgres_fdw must push down to the pod.
-type Cols = { docs: { run: string; text: string }; api: { run: string; text: string; symbol: string } }
+type Cols = { docs: { run: string; text: string; lang: string }; api: { run: string; text: string; symbol: string } }
 const run = `hyb-${Date.now().toString(36)}`
 let primary: ProjectEndpoints
 let service: VectorClient<Cols>
@@ -33,7 +33,7 @@ const api = [
 beforeAll(async () => {
   const eps = await stackEndpoints(stackOptions(process.env, () => {}))
   primary = eps.find((e) => e.project === 'primary')!
-  service = createVectorClient<Cols>({ url: primary.apiUrl, key: primary.keys.serviceRoleKey, throwOnError: false })
+  service = createVectorClient<Cols>({ url: primary.apiUrl, key: primary.keys.serviceRoleKey })
   anon = createVectorClient<Cols>({
     supabase: createClient(primary.apiUrl, primary.keys.anonKey, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } }),
   })
@@ -101,7 +101,8 @@ describe('full-text and hybrid search on the real stack', () => {
     const db = adminSql(primary.dbUrl)
     try {
       await analyzeForeignTables(db)
-      const [{ embedding }] = await db<{ embedding: string }[]>`select embedding::text from public.docs where id = ${`${run}-d1`}`
+      const [row] = await db<{ embedding: string }[]>`select embedding::text from public.docs where id = ${`${run}-d1`}`
+      const embedding = row!.embedding
       const client = createClient(primary.apiUrl, primary.keys.anonKey, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
       const { data, error } = await client.rpc('hybrid_docs', { query_text: 'marmalade quokkas', query_embedding: embedding, match_count: 3, filter: { run } })
       expect(error).toBeNull()
@@ -114,8 +115,9 @@ describe('full-text and hybrid search on the real stack', () => {
       // The text arm as the function runs it (enable_sort off), EXPLAINed: the full-text match,
       // the filter and the ORDER BY rank run on the pod, no Sort on the primary. (The LIMIT goes
       // along when the planner expects more matches than it, as for match_<name>.)
-      const [{ rank }] = await db<{ rank: string }[]>`
+      const [ranked] = await db<{ rank: string }[]>`
         select vecpods.text_rank_sql('public.docs'::regclass, 'english', 'marmalade quokkas') as rank`
+      const rank = ranked!.rank
       const plan = await db.begin(async (tx) => {
         await tx`set local enable_sort = off`
         return tx.unsafe(
