@@ -87,9 +87,9 @@ create function public."hybrid_docs"(
   query_embedding extensions.vector(384),
   match_count integer default 10,
   filter jsonb default '{}'::jsonb,
-  rrf_k integer default 60,
+  rrf_k integer default 20,
   vector_weight double precision default 1,
-  text_weight double precision default 1
+  text_weight double precision default 0.7
 ) returns table (id text, metadata jsonb, "url" text, "package" text, "version" text, "section" text, score double precision, vector_rank integer, text_rank integer)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadQueries } from '@vecpods/eval'
 import { distanceOperator, efSearchOf, PRIMARY } from '@vecpods/registry'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
 import { pgCli } from './pg-cli.ts'
@@ -87,10 +88,13 @@ function pgbench(collection: string, vectors: string[]): Figure {
   return { path: `SQL on the pod, ${collection} (${col.pod})`, tool: 'pgbench -c1 -M simple', requests: latencies.length, p50: s.p50, p99: s.p99, mean: s.mean }
 }
 
-/** wrk at concurrency 1, cycling through the query vectors as request bodies. */
-function wrk(label: string, url: string, headers: Record<string, string>, collection: string, vectors: string[]): Figure {
+/** Search bodies for wrk: one per query vector. */
+const vectorBodies = (collection: string, vectors: string[]) => vectors.map((v) => ({ collection, vector: JSON.parse(v) as number[], limit: 10 }))
+
+/** wrk at concurrency 1, cycling through the request bodies. */
+function wrk(label: string, url: string, headers: Record<string, string>, searches: object[]): Figure {
   const lua = join(dir, `${label.replace(/\W+/g, '-')}.lua`)
-  const bodies = vectors.map((v) => JSON.stringify(JSON.stringify({ collection, vector: JSON.parse(v) as number[], limit: 10 })))
+  const bodies = searches.map((b) => JSON.stringify(JSON.stringify(b)))
   writeFileSync(
     lua,
     `local bodies = {${bodies.join(',')}}
@@ -132,8 +136,7 @@ try {
         `Edge at the Deno port, ${collection} (${transport} transport)`,
         `http://127.0.0.1:${functionsPort}/vector-search/search`,
         { authorization: `Bearer ${key}` },
-        collection,
-        vectors,
+        vectorBodies(collection, vectors),
       ),
     )
     figures.push(
@@ -141,10 +144,23 @@ try {
         `Edge through the gateway, ${collection} (${transport} transport)`,
         `${primary.apiUrl}/functions/v1/vector-search/search`,
         { apikey: key, authorization: `Bearer ${key}` },
-        collection,
-        vectors,
+        vectorBodies(collection, vectors),
       ),
     )
+    // The three search modes on the same collection and the same questions (pnpm eval's), through
+    // the gateway: the query text is embedded once per distinct text (the edge's query cache), so
+    // vector and hybrid differ by the pod's work only.
+    const questions = loadQueries().filter((q) => q.collection === collection)
+    for (const mode of ['vector', 'text', 'hybrid']) {
+      figures.push(
+        wrk(
+          `Edge through the gateway, ${collection}, mode ${mode} (text questions)`,
+          `${primary.apiUrl}/functions/v1/vector-search/search`,
+          { apikey: key, authorization: `Bearer ${key}` },
+          questions.map((q) => ({ collection, query: q.q, mode, limit: 10 })),
+        ),
+      )
+    }
   }
   console.log(`\n| path | tool | requests | p50 ms | p99 ms | mean ms |\n|---|---|---|---|---|---|`)
   for (const f of figures) console.log(`| ${f.path} | ${f.tool} | ${f.requests} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.mean.toFixed(2)} |`)
@@ -153,6 +169,12 @@ try {
     const sqlP50 = figures.find((f) => f.path.startsWith('SQL') && f.path.includes(c))!.p50
     console.log(
       `${c}: edge ÷ SQL p50 = ${(by(`Edge at the Deno port, ${c}`).p50 / sqlP50).toFixed(2)}× at the Deno port, ${(by(`Edge through the gateway, ${c}`).p50 / sqlP50).toFixed(2)}× through the gateway`,
+    )
+  }
+  for (const c of ['docs', 'api']) {
+    const mode = (m: string) => by(`Edge through the gateway, ${c}, mode ${m}`).p50
+    console.log(
+      `${c}: hybrid ÷ vector p50 = ${(mode('hybrid') / mode('vector')).toFixed(2)}×, text ÷ vector ${(mode('text') / mode('vector')).toFixed(2)}× (through the gateway)`,
     )
   }
   console.log(

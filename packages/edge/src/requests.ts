@@ -1,6 +1,9 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { REQUEST_BOUNDS as B, type DeleteRequest, type SearchRequest, type UpsertRequest } from '../../protocol/src/index.ts'
+import { REQUEST_BOUNDS as B, type DeleteRequest, HYBRID_DEFAULTS, type SearchRequest, type UpsertRequest } from '../../protocol/src/index.ts'
+
+export { HYBRID_DEFAULTS }
+
 import { VecpodsError } from './errors.ts'
 import { guardJson } from './json-guard.ts'
 
@@ -15,11 +18,10 @@ const model = z.string().min(1).max(B.maxModelChars)
 
 /** Reciprocal rank fusion settings of a hybrid search (protocol `HybridOptions`). */
 const hybridOptions = z.strictObject({
-  k: z.int().min(1).max(1000).default(60),
-  vector_weight: z.number().min(0).max(100).default(1),
-  text_weight: z.number().min(0).max(100).default(1),
+  k: z.int().min(1).max(1000).default(HYBRID_DEFAULTS.k),
+  vector_weight: z.number().min(0).max(100).default(HYBRID_DEFAULTS.vector_weight),
+  text_weight: z.number().min(0).max(100).default(HYBRID_DEFAULTS.text_weight),
 })
-export const HYBRID_DEFAULTS = hybridOptions.parse({})
 
 export const searchRequest = z
   .strictObject({

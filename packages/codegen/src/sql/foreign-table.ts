@@ -1,3 +1,4 @@
+import { HYBRID_DEFAULTS } from '@vecpods/protocol'
 import { type Collection, type ColumnType, distanceOperator, scoreSql } from '@vecpods/registry'
 import { columnExpression } from './collection.ts'
 import { orQuerySql, textRankPlpgsql } from './full-text.ts'
@@ -167,9 +168,9 @@ create function ${fn}(
   query_embedding extensions.vector(${col.dims}),
   match_count integer default 10,
   filter jsonb default '{}'::jsonb,
-  rrf_k integer default 60,
-  vector_weight double precision default 1,
-  text_weight double precision default 1
+  rrf_k integer default ${HYBRID_DEFAULTS.k},
+  vector_weight double precision default ${HYBRID_DEFAULTS.vector_weight},
+  text_weight double precision default ${HYBRID_DEFAULTS.text_weight}
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision, vector_rank integer, text_rank integer)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare

@@ -1,3 +1,4 @@
+import { HYBRID_DEFAULTS } from '@vecpods/protocol'
 import { MEASURE_SQL, MEASURES } from '@vecpods/registry'
 import { orQuerySql, textRankPlpgsql } from './full-text.ts'
 import { literal } from './quote.ts'
@@ -180,9 +181,9 @@ create or replace function vecpods.text_search(
   match_count integer default 10,
   filter jsonb default null,
   ef_search integer default ${efSearch},
-  rrf_k integer default 60,
-  vector_weight double precision default 1,
-  text_weight double precision default 1,
+  rrf_k integer default ${HYBRID_DEFAULTS.k},
+  vector_weight double precision default ${HYBRID_DEFAULTS.vector_weight},
+  text_weight double precision default ${HYBRID_DEFAULTS.text_weight},
   candidates integer default 40,
   include_metadata boolean default true,
   include_value boolean default false,

@@ -19,7 +19,7 @@ describe('POST /search, modes text and hybrid (in process, fake pods)', () => {
     expect(body.meta.model).toBeUndefined()
     expect(embedder.calls).toEqual([])
     const sent = pods.pod_a.textSearches[0]!
-    expect(sent).toMatchObject({ collection: 'docs', query: 'cancel request', limit: 10, candidates: 40, rrf: { k: 60, vectorWeight: 1, textWeight: 1 } })
+    expect(sent).toMatchObject({ collection: 'docs', query: 'cancel request', limit: 10, candidates: 40, rrf: { k: 20, vectorWeight: 1, textWeight: 0.7 } })
     expect(sent.vector).toBeUndefined()
     expect(sent.filter).toBeDefined()
   })
