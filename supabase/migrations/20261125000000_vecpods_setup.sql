@@ -282,6 +282,15 @@ begin
 end
 $$;
 
+-- Refuses writes to a collection while `pnpm move` switches it to another pod (a statement trigger
+-- on its table during the pause): the edge answers 503 with Retry-After and the writer retries.
+create or replace function vecpods.refuse_writes() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  raise exception using errcode = 'VPW01', message = format('vecpods: collection "%s" is moving to another pod: retry in a moment', tg_table_name);
+end
+$$;
+
 -- Each collection's shape, model and row count.
 create or replace function vecpods.catalog()
 returns table (name text, dims integer, measure text, model text, rows bigint)
@@ -336,3 +345,27 @@ begin
 end
 $$;
 revoke all on function vecpods.connect_pod(text, text, integer, text, text, text) from public, anon, authenticated, service_role;
+
+-- Where each pod collection lives, read by the edge function at run time (with a short cache), so
+-- `pnpm move` can switch a collection to another pod without redeploying. Seeded from the
+-- registry by each collection's migration; the registry stays the declaration of record.
+create table if not exists vecpods.placements (
+  collection text primary key,
+  pod text not null,
+  updated_at timestamptz not null default now()
+);
+revoke all on vecpods.placements from public, anon, authenticated;
+grant select on vecpods.placements to service_role;
+
+-- An online move in progress (`pnpm move`): its phase, so an interrupted run resumes.
+create table if not exists vecpods.moves (
+  collection text primary key,
+  source text not null,
+  target text not null,
+  phase text not null,
+  started_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  paused_at timestamptz,
+  pause_ms double precision
+);
+revoke all on vecpods.moves from public, anon, authenticated, service_role;

@@ -10,6 +10,9 @@ begin
 end
 $$;
 
+insert into vecpods.placements (collection, pod) values ('drafts', 'pod_b')
+on conflict (collection) do update set pod = excluded.pod, updated_at = now() where vecpods.placements.pod is distinct from excluded.pod;
+
 drop function if exists public."match_drafts"(extensions.vector(384), integer, jsonb, jsonpath);
 drop function if exists public."langchain_match_drafts"(extensions.vector(384), integer, jsonb);
 drop function if exists public."hybrid_drafts"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision);

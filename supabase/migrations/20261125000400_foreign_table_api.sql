@@ -10,6 +10,9 @@ begin
 end
 $$;
 
+insert into vecpods.placements (collection, pod) values ('api', 'pod_c')
+on conflict (collection) do update set pod = excluded.pod, updated_at = now() where vecpods.placements.pod is distinct from excluded.pod;
+
 drop function if exists public."match_api"(extensions.vector(384), integer, jsonb, jsonpath);
 drop function if exists public."langchain_match_api"(extensions.vector(384), integer, jsonb);
 drop function if exists public."hybrid_api"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision);

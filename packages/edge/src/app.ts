@@ -57,7 +57,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.notFound((c) => c.json(new VecpodsError('not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404))
   app.onError((error, c) => {
-    if (error instanceof VecpodsError) return c.json(error.toJSON(), error.status)
+    if (error instanceof VecpodsError) {
+      // Moving collections and models still loading are worth a retry in a moment.
+      if (error.code === 'service_unavailable') c.header('Retry-After', '1')
+      return c.json(error.toJSON(), error.status)
+    }
     if (error instanceof HTTPException) {
       const code = error.status === 413 ? 'payload_too_large' : 'invalid_request'
       return c.json(new VecpodsError(code, error.message).toJSON(), code === 'payload_too_large' ? 413 : 400)

@@ -1,6 +1,7 @@
 import { applyOverlay, efSearchOf, PRIMARY, parseOverlay, projectEnvNames, type Registry } from '../../registry/src/index.ts'
 import { type EmbedderKit, selectEmbedder } from './embed/select.ts'
 import type { Embedder } from './embed/types.ts'
+import { type Placement, primaryPlacement } from './placement.ts'
 import { withBreaker } from './pods/breaker.ts'
 import { restPod } from './pods/rest-pod.ts'
 import { sqlPod } from './pods/sql-pod.ts'
@@ -23,6 +24,8 @@ export interface EdgeConfig {
   limits: Limits
   /** Embeds query text and text records; without one, requests must carry vectors. */
   embedder?: Embedder
+  /** Where collections live at run time (the primary's catalog); without one, the registry's placement. */
+  placement?: Placement
 }
 
 export type Env = Record<string, string | undefined>
@@ -67,6 +70,8 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
   const jwtSecret = env.VECPODS_JWT_SECRET ?? need('SUPABASE_JWT_SECRET')
   const pods = new Map<string, PodClient>()
   const used = new Set(Object.values(registry.collections).map((c) => c.pod))
+  // A pod no collection is on yet may receive one by a move: it gets a client when its settings are there.
+  const spare = Object.keys(registry.pods).filter((pod) => !used.has(pod))
   const timeouts = podTimeouts(env)
   const guarded = (client: PodClient) =>
     withBreaker(client, {
@@ -85,9 +90,23 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
       if (url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...timeouts })))
     }
   }
+  for (const pod of spare) {
+    const names = projectEnvNames(registry, pod)
+    const transport = registry.pods[pod]!.transport
+    const dbUrl = env[names.dbUrl]
+    const [url, serviceKey] = [env[names.restUrl], env[names.serviceKey]]
+    if (transport === 'sql' && dbUrl) pods.set(pod, guarded(sqlPod({ pod, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) })))
+    if (transport === 'rest' && url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...timeouts })))
+  }
   if (missing.length) throw new Error(`vector-search: missing environment variables ${missing.join(', ')}`)
   const embedder = selectEmbedder(registry, env, embedders)
-  return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS, ...(embedder ? { embedder } : {}) }
+  // The run-time placement catalog on the primary (VECPODS_PLACEMENT=registry turns it off).
+  const primaryDb = env[projectEnvNames(registry, PRIMARY).dbUrl]
+  const placement =
+    primaryDb && env.VECPODS_PLACEMENT !== 'registry'
+      ? primaryPlacement({ dbUrl: primaryDb, ttlMs: Number(env.VECPODS_PLACEMENT_TTL_MS ?? 2000), timeoutMs: timeouts.healthTimeoutMs })
+      : undefined
+  return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS, ...(embedder ? { embedder } : {}), ...(placement ? { placement } : {}) }
 }
 
 /**

@@ -89,9 +89,12 @@ export function deployment(config: EdgeConfig): Deployment {
     if (col.access === 'service' && role !== 'service_role') {
       throw new VecpodsError('forbidden', `collection "${name}" is readable by service_role only`)
     }
-    const pod = pods.get(col.pod)
-    if (!pod) throw new VecpodsError('pod_unavailable', `pod "${col.pod}" is not configured`)
-    return { name, col, pod }
+    // The placement catalog wins over the registry: a move switches a collection at run time.
+    const placed = config.placement?.podOf(name)
+    const where = placed && placed !== col.pod ? { ...col, pod: placed } : col
+    const pod = pods.get(where.pod)
+    if (!pod) throw new VecpodsError('pod_unavailable', `pod "${where.pod}" is not configured`)
+    return { name, col: where, pod }
   }
 
   return {
@@ -100,7 +103,13 @@ export function deployment(config: EdgeConfig): Deployment {
       if (role !== 'service_role') throw new VecpodsError('forbidden', 'writes need the service_role key')
       return target(name, role)
     },
-    visible: (role) => Object.entries(registry.collections).filter(([, col]) => col.access === 'public' || role === 'service_role'),
+    visible: (role) =>
+      Object.entries(registry.collections)
+        .filter(([, col]) => col.access === 'public' || role === 'service_role')
+        .map(([name, col]): [string, Collection] => {
+          const placed = config.placement?.podOf(name)
+          return [name, placed ? { ...col, pod: placed } : col]
+        }),
     model,
     embedderInfo: embedder ? { model: embedder.model, kind: embedder.kind } : null,
     offlineKind: (m) => (embedder && embedder.kind !== 'semantic' && m === embedder.model ? embedder.kind : undefined),

@@ -15,6 +15,12 @@ shared_buffers = 128MB
 log_min_messages = warning
 `
 
+/**
+ * Settings given at every start (so clusters made before them get them too): logical replication,
+ * which \`pnpm move\` uses to copy a collection between pods while it serves.
+ */
+const START_SETTINGS = '-c wal_level=logical -c max_replication_slots=16 -c max_wal_senders=16'
+
 function postgresUid(): { uid: number; gid: number } {
   const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim())
   return { uid: id('-u'), gid: id('-g') }
@@ -147,7 +153,7 @@ export function startCluster(opts: StackOptions, c: Cluster): void {
   while (old !== undefined && processState(old) === 'zombie' && Date.now() < deadline) sleepSync(100)
   for (;;) {
     try {
-      run(...asDbUser(bin(opts, 'pg_ctl'), ['start', '-D', c.dataDir, '-l', c.logFile, '-w', '-t', '60', '-o', `-p ${c.port}`]))
+      run(...asDbUser(bin(opts, 'pg_ctl'), ['start', '-D', c.dataDir, '-l', c.logFile, '-w', '-t', '60', '-o', `-p ${c.port} ${START_SETTINGS}`]))
       return
     } catch (error) {
       if (Date.now() < deadline && /lock file|shared memory block is still in use/.test(`${(error as Error).message}\n${tail(c.logFile, 5)}`)) {

@@ -45,6 +45,30 @@ begin
 end
 $$;
 revoke all on function vecpods.connect_pod(text, text, integer, text, text, text) from public, anon, authenticated, service_role;
+
+-- Where each pod collection lives, read by the edge function at run time (with a short cache), so
+-- \`pnpm move\` can switch a collection to another pod without redeploying. Seeded from the
+-- registry by each collection's migration; the registry stays the declaration of record.
+create table if not exists vecpods.placements (
+  collection text primary key,
+  pod text not null,
+  updated_at timestamptz not null default now()
+);
+revoke all on vecpods.placements from public, anon, authenticated;
+grant select on vecpods.placements to service_role;
+
+-- An online move in progress (\`pnpm move\`): its phase, so an interrupted run resumes.
+create table if not exists vecpods.moves (
+  collection text primary key,
+  source text not null,
+  target text not null,
+  phase text not null,
+  started_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  paused_at timestamptz,
+  pause_ms double precision
+);
+revoke all on vecpods.moves from public, anon, authenticated, service_role;
 `
 }
 
@@ -75,6 +99,9 @@ begin
   end if;
 end
 $$;
+
+insert into vecpods.placements (collection, pod) values (${literal(name)}, ${literal(col.pod)})
+on conflict (collection) do update set pod = excluded.pod, updated_at = now() where vecpods.placements.pod is distinct from excluded.pod;
 
 drop function if exists ${fn}(${args});
 drop function if exists ${lc}(${lcArgs});

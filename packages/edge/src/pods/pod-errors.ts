@@ -6,6 +6,7 @@ const SQLSTATE_CODES: Record<string, ErrorCode> = {
   VPM01: 'model_mismatch',
   VPF01: 'invalid_filter',
   VPT01: 'mode_unsupported',
+  VPW01: 'service_unavailable',
   '57014': 'timeout',
 }
 

@@ -282,6 +282,15 @@ begin
 end
 $$;
 
+-- Refuses writes to a collection while `pnpm move` switches it to another pod (a statement trigger
+-- on its table during the pause): the edge answers 503 with Retry-After and the writer retries.
+create or replace function vecpods.refuse_writes() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  raise exception using errcode = 'VPW01', message = format('vecpods: collection "%s" is moving to another pod: retry in a moment', tg_table_name);
+end
+$$;
+
 -- Each collection's shape, model and row count.
 create or replace function vecpods.catalog()
 returns table (name text, dims integer, measure text, model text, rows bigint)

@@ -1,0 +1,14 @@
+export {
+  abortMove,
+  FINISH_GRACE_MS,
+  finishMove,
+  type MoveContext,
+  type MoveOptions,
+  type MoveProgress,
+  type MoveResult,
+  moveCollection,
+  moveStatus,
+  PHASES,
+  type Phase,
+} from './move.ts'
+export { fingerprint } from './sql.ts'
