@@ -121,7 +121,13 @@ function load() {
     }
   }
   const running = Promise.all([searcher(), searcher(), writer()])
-  return { stats, stop: async () => ((stop = true), await running) }
+  return {
+    stats,
+    stop: async () => {
+      stop = true
+      await running
+    },
+  }
 }
 
 describe('pnpm move on the real stack', () => {
