@@ -63,6 +63,8 @@ export interface MoveResult {
   copy?: { rows: number; ms: number }
   /** The vector index build on the target after the copy. */
   indexBuildMs?: number
+  /** From the index built to the lag under the bound, and the lag then (WAL bytes). */
+  catchUp?: { lagBytes: number; ms: number }
   /** From the writes being refused on the source to the placement switch (edges follow within their placement interval). */
   pauseMs?: number
 }
@@ -152,10 +154,14 @@ export async function moveCollection(ctx: MoveContext, options: MoveOptions): Pr
           await tx.unsafe(collectionSql(collection, { ...col, pod: to }))
         })
         result.indexBuildMs = performance.now() - built
+        const catchUp = performance.now()
         for (;;) {
           const lag = await lagBytes(src, collection)
           options.onProgress?.({ phase: 'copying', lagBytes: lag ?? 0 })
-          if (lag !== null && lag <= (options.maxLagBytes ?? 1024 * 1024)) break
+          if (lag !== null && lag <= (options.maxLagBytes ?? 1024 * 1024)) {
+            result.catchUp = { lagBytes: lag, ms: performance.now() - catchUp }
+            break
+          }
           await sleep(100)
         }
         if (await advance('caught_up')) return result

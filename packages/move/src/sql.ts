@@ -7,12 +7,13 @@ const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 /**
  * Rows and an order-independent checksum of ids, vectors and metadata: the sum of a 60-bit slice
- * of each row's md5. Equal on both sides means the same rows with the same contents.
+ * of each row's md5 (over the vector's binary form, which is 3× faster than its text). Equal on
+ * both sides means the same rows with the same contents.
  */
 export async function fingerprint(sql: postgres.Sql, collection: string): Promise<{ rows: number; checksum: string }> {
   const [row] = await sql.unsafe<{ rows: string; checksum: string }[]>(
     `select count(*)::text as rows,
-       coalesce(sum(('x' || left(md5(id || ':' || vec::text || ':' || metadata::text), 15))::bit(60)::bigint), 0)::text as checksum
+       coalesce(sum(('x' || left(md5(convert_to(id || ':' || metadata::text || ':', 'UTF8') || extensions.vector_send(vec)), 15))::bit(60)::bigint), 0)::text as checksum
      from ${tableOf(collection)}`,
   )
   return { rows: Number(row!.rows), checksum: row!.checksum }

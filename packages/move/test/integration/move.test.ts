@@ -157,7 +157,7 @@ describe('pnpm move on the real stack', () => {
     // The overlay declaring move_probe names the new pod.
     expect(overlayText()).toContain(`"pod": "${target}"`)
     console.log(
-      `move: copy ${result.copy!.rows} rows in ${result.copy!.ms.toFixed(0)} ms, index ${result.indexBuildMs!.toFixed(0)} ms, writes refused on the source ${result.pauseMs!.toFixed(0)} ms; ` +
+      `move: copy ${result.copy!.rows} rows in ${result.copy!.ms.toFixed(0)} ms, index ${result.indexBuildMs!.toFixed(0)} ms, caught up in ${result.catchUp!.ms.toFixed(0)} ms (lag ${result.catchUp!.lagBytes} bytes), writes refused on the source ${result.pauseMs!.toFixed(0)} ms; ` +
         `load: ${stats.searches} searches (0 failed), ${stats.acked.length} upserts acknowledged, ${stats.refused} refusals (503, retried), longest ${stats.longestRefusalMs.toFixed(0)} ms`,
     )
 
