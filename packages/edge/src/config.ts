@@ -1,8 +1,9 @@
-import { applyOverlay, efSearchOf, PRIMARY, parseOverlay, projectEnvNames, type Registry } from '../../registry/src/index.ts'
+import { applyOverlay, efSearchOf, PRIMARY, parseOverlay, projectEnvNames, type Registry, replicaEnvName } from '../../registry/src/index.ts'
 import { type EmbedderKit, selectEmbedder } from './embed/select.ts'
 import type { Embedder } from './embed/types.ts'
 import { type Placement, primaryPlacement } from './placement.ts'
 import { withBreaker } from './pods/breaker.ts'
+import { type Replica, type ReplicaSet, replicaSet } from './pods/replicas.ts'
 import { restPod } from './pods/rest-pod.ts'
 import { sqlPod } from './pods/sql-pod.ts'
 import type { PodClient } from './pods/types.ts'
@@ -26,6 +27,8 @@ export interface EdgeConfig {
   embedder?: Embedder
   /** Where collections live at run time (the primary's catalog); without one, the registry's placement. */
   placement?: Placement
+  /** Read replicas by pod: searches go to them while they are healthy and close behind. */
+  replicas?: Map<string, ReplicaSet>
 }
 
 export type Env = Record<string, string | undefined>
@@ -98,6 +101,18 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
     if (transport === 'sql' && dbUrl) pods.set(pod, guarded(sqlPod({ pod, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) })))
     if (transport === 'rest' && url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...timeouts })))
   }
+  // Read replicas the registry declares and whose URL the environment gives.
+  const replicas = new Map<string, ReplicaSet>()
+  for (const [pod, spec] of Object.entries(registry.pods)) {
+    if (spec.transport !== 'sql' || !pods.has(pod)) continue
+    const members = spec.replicas.flatMap(({ name }): Replica[] => {
+      const dbUrl = env[replicaEnvName(registry, pod, name)]
+      return dbUrl
+        ? [{ name: `${pod}/${name}`, client: guarded(sqlPod({ pod: `${pod}/${name}`, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) })) }]
+        : []
+    })
+    if (members.length) replicas.set(pod, replicaSet(members, spec.maxReplicaLagMs))
+  }
   if (missing.length) throw new Error(`vector-search: missing environment variables ${missing.join(', ')}`)
   const embedder = selectEmbedder(registry, env, embedders)
   // The run-time placement catalog on the primary (VECPODS_PLACEMENT=registry turns it off).
@@ -106,7 +121,15 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
     primaryDb && env.VECPODS_PLACEMENT !== 'registry'
       ? primaryPlacement({ dbUrl: primaryDb, ttlMs: Number(env.VECPODS_PLACEMENT_TTL_MS ?? 2000), timeoutMs: timeouts.healthTimeoutMs })
       : undefined
-  return { registry, jwtSecret, pods, limits: DEFAULT_LIMITS, ...(embedder ? { embedder } : {}), ...(placement ? { placement } : {}) }
+  return {
+    registry,
+    jwtSecret,
+    pods,
+    limits: DEFAULT_LIMITS,
+    ...(embedder ? { embedder } : {}),
+    ...(placement ? { placement } : {}),
+    ...(replicas.size ? { replicas } : {}),
+  }
 }
 
 /**

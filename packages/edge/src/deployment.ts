@@ -37,6 +37,13 @@ export interface Deployment {
   readonly embedderInfo: { model: string; kind: string } | null
   /** Which generated offline model `model` is (static word vectors or lexical), if it is one. */
   offlineKind(model: string): OfflineKind | undefined
+  /**
+   * Runs a read on a healthy read replica of the target's pod when it has one close enough
+   * behind, else (and when the replica fails to answer) on the pod; says which served it. After
+   * this function wrote to a pod, its reads of that pod stay on the pod for the pod's
+   * `maxReplicaLagMs`, so a client reads its own writes.
+   */
+  read<T>(target: Target, work: (pod: PodClient) => Promise<T>): Promise<{ value: T; servedBy: string }>
   /** A vecs-style filter, validated and lowered once; undefined for none or `{}`. */
   filter(filters: Record<string, unknown> | undefined): Predicate | undefined
   /** The model of a request's vectors; text is always embedded by the deployment's model. */
@@ -59,6 +66,8 @@ export interface Deployment {
   maxBodyBytes(role: Role): number
   /** 409 `model_mismatch` when the collection holds another model's vectors. */
   checkModel(target: Target, model: string): Promise<void>
+  /** Records a write to the target's pod (reads of it then stay on the pod for a while). */
+  wrote(target: Target): void
   /** Remembers the model a successful write recorded. */
   filled(target: Target, model: string): void
   searchSettings(target: Target, requested: { ef_search?: number | undefined; exact: boolean }): SearchSettings
@@ -70,6 +79,8 @@ export function deployment(config: EdgeConfig): Deployment {
   const cachedQuery = embedder ? queryCache(embedder) : undefined
   /** The model each collection was filled with, once known (it never changes while it has rows). */
   const filledWith = new Map<string, string>()
+  /** When this function last wrote to each pod (read-your-writes with replicas). */
+  const lastWrite = new Map<string, number>()
 
   const limits = registry.publicLimits
   /** The model failing (not loading, say) is the service being unavailable, not the request's fault. */
@@ -112,6 +123,20 @@ export function deployment(config: EdgeConfig): Deployment {
         }),
     model,
     embedderInfo: embedder ? { model: embedder.model, kind: embedder.kind } : null,
+    wrote: (t) => void lastWrite.set(t.col.pod, performance.now()),
+    async read(t, work) {
+      const recent = performance.now() - (lastWrite.get(t.col.pod) ?? Number.NEGATIVE_INFINITY) < (registry.pods[t.col.pod]?.maxReplicaLagMs ?? 0)
+      const replica = recent ? undefined : config.replicas?.get(t.col.pod)?.pick()
+      if (replica) {
+        try {
+          return { value: await work(replica.client), servedBy: replica.name }
+        } catch (error) {
+          // A replica that is down or stuck: the pod answers instead, and the breaker keeps it out meanwhile.
+          if (!(error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout'))) throw error
+        }
+      }
+      return { value: await work(t.pod), servedBy: t.col.pod }
+    },
     offlineKind: (m) => (embedder && embedder.kind !== 'semantic' && m === embedder.model ? embedder.kind : undefined),
     filter: (filters) => (filters && Object.keys(filters).length > 0 ? lowerFilter(parseFilter(filters)) : undefined),
     modelOfRequest(requested, hasText) {

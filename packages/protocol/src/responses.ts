@@ -28,6 +28,8 @@ export interface SearchMeta {
   pods: string[]
   /** How the hits were ranked. */
   mode: SearchMode
+  /** Which pod (`pod_a`) or read replica (`pod_a/r1`) answered for each collection that answered. */
+  served_by: Record<string, string>
   /** The model of the query vector (absent in text mode, which uses none). */
   model?: string
   /** Time spent inside the function, in ms. */

@@ -23,3 +23,10 @@ export function projectEnvNames(registry: Registry, project: string): ProjectEnv
     anonKey: given?.anonKey ?? `${prefix}_ANON_KEY`,
   }
 }
+
+/** The variable holding a read replica's database URL: the registry's, else `VECPODS_<POD>_<REPLICA>_DB_URL`. */
+export function replicaEnvName(registry: Registry, pod: string, replica: string): string {
+  const entry = registry.pods[pod]?.replicas.find((r) => r.name === replica)
+  if (!entry) throw new Error(`pod "${pod}" has no replica "${replica}"`)
+  return entry.env?.dbUrl ?? `VECPODS_${pod.toUpperCase()}_${replica.toUpperCase()}_DB_URL`
+}

@@ -1,5 +1,5 @@
 export type { ProjectEnvNames } from './env-names.ts'
-export { projectEnvNames } from './env-names.ts'
+export { projectEnvNames, replicaEnvName } from './env-names.ts'
 export type { RegistryProblem } from './errors.ts'
 export { RegistryError } from './errors.ts'
 export { distanceOperator, MEASURE_SQL, opclassOf, PGVECTOR_EF_SEARCH, scoreOf, scoreSql } from './measures.ts'
@@ -7,7 +7,7 @@ export type { Overlay } from './overlay.ts'
 export { applyOverlay, overlaidCollections, overlaySchema, parseOverlay } from './overlay.ts'
 export { collectionsOn, efSearchOf, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
 export type { ProjectPorts } from './ports.ts'
-export { DEFAULT_PORT_BASE, localPorts } from './ports.ts'
+export { DEFAULT_PORT_BASE, localPorts, replicaDbPort } from './ports.ts'
 export type { Collection, ColumnType, FullText, IndexSpec, Measure, Pod, PublicLimits, Registry, RegistryInput } from './schema.ts'
 export {
   ACCESS,

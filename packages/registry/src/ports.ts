@@ -13,6 +13,9 @@ export interface ProjectPorts {
   functions: number
 }
 
+/** The port of a pod's read replica number `index` (0-based): its API port + 2 + index (the stack starts at most 4). */
+export const replicaDbPort = (ports: ProjectPorts, index: number) => ports.api + 2 + index
+
 /** Ports for every project, primary first: api = base + 100·i, db = api + 1, PostgREST = api + 8, functions = api + 9. */
 export function localPorts(registry: Registry, base = DEFAULT_PORT_BASE): Map<string, ProjectPorts> {
   return new Map(

@@ -66,6 +66,18 @@ const podSchema = z.strictObject({
   transport: z.enum(TRANSPORTS).default('sql'),
   /** HNSW candidate list size for this pod's searches (higher: better recall, slower). */
   efSearch,
+  /**
+   * Streaming read replicas of the pod (SQL transport): the edge sends searches to them and
+   * writes to the pod. Each replica's database URL is read from `env.dbUrl` (default
+   * `VECPODS_<POD>_<NAME>_DB_URL`); a replica whose variable is unset is not used.
+   */
+  replicas: z
+    .array(z.strictObject({ name: identifier, env: z.strictObject({ dbUrl: envVarName.optional() }).optional() }))
+    .max(4)
+    .default([])
+    .refine((rs) => new Set(rs.map((r) => r.name)).size === rs.length, { message: 'replica names must be unique' }),
+  /** A replica further behind than this (ms of unreplayed changes) serves no searches until it catches up. */
+  maxReplicaLagMs: z.int().min(0).max(600_000).default(1000),
 })
 
 const indexSchema = z.discriminatedUnion('method', [
@@ -149,6 +161,11 @@ export const registrySchema = z
   })
   .superRefine((reg, ctx) => {
     const pods = Object.keys(reg.pods)
+    for (const [name, pod] of Object.entries(reg.pods)) {
+      if (pod.replicas.length && pod.transport !== 'sql') {
+        ctx.addIssue({ code: 'custom', path: ['pods', name, 'replicas'], message: 'read replicas need the sql transport (the edge reaches them over SQL)' })
+      }
+    }
     for (const [name, col] of Object.entries(reg.collections)) {
       const at = (field: string) => ['collections', name, field]
       if (col.pod !== PRIMARY && !(col.pod in reg.pods)) {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { appendFileSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { replicaDbPort } from '@vecpods/registry'
 import type { StackOptions } from './options.ts'
 import { asDbUser, isRoot, run, tail } from './process.ts'
 
@@ -73,6 +74,46 @@ export function cluster(opts: StackOptions, project: string): Cluster {
     logFile: join(root, `${project}.log`),
     port: opts.ports.get(project)!.db,
   }
+}
+
+/** A pod's streaming read replica: its own data directory and port, a copy of the pod's cluster. */
+export function replicaCluster(opts: StackOptions, pod: string, replica: string): Cluster {
+  const root = dataRoot(opts)
+  const index = opts.registry.pods[pod]!.replicas.findIndex((r) => r.name === replica)
+  return {
+    project: `${pod}_${replica}`,
+    dataDir: join(root, `${pod}_${replica}`),
+    logFile: join(root, `${pod}_${replica}.log`),
+    port: replicaDbPort(opts.ports.get(pod)!, index),
+  }
+}
+
+/**
+ * Makes a replica's data directory by \`pg_basebackup\` from its running pod (\`-R\`: standby mode,
+ * streaming from the pod), unless it has one. The replica then starts like any cluster, read-only.
+ */
+export function initReplica(opts: StackOptions, replica: Cluster, pod: Cluster, password: string): boolean {
+  if (existsSync(join(replica.dataDir, 'PG_VERSION'))) return false
+  rmSync(replica.dataDir, { recursive: true, force: true })
+  run(
+    ...asDbUser(bin(opts, 'pg_basebackup'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pod.port),
+      '-U',
+      'postgres',
+      '-D',
+      replica.dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+    ]),
+    { env: { PGPASSWORD: password } },
+  )
+  return true
 }
 
 const bin = (opts: StackOptions, name: string) => join(opts.pgBin, name)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { migrationsDir, overlayMigrations } from '@vecpods/codegen'
 import { PRIMARY } from '@vecpods/registry'
 import { bootstrapProject } from './bootstrap.ts'
-import { cluster, initCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
+import { cluster, initCluster, initReplica, replicaCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { adminSql, httpOk } from './db.ts'
 import type { ProjectEndpoints } from './env-file.ts'
 import { analyzeForeignTables, connectPod, enableFdwLogin, fdwPods } from './fdw.ts'
@@ -183,6 +183,33 @@ function postgrestComponent(opts: StackOptions, project: string): Component {
   })
 }
 
+/**
+ * A pod's streaming read replica: \`pg_basebackup\` from the running pod on first start, then a
+ * read-only cluster on its own port that follows the pod (hot standby).
+ */
+function replicaComponent(opts: StackOptions, pod: string, replica: string): Component {
+  const c = replicaCluster(opts, pod, replica)
+  const label = `${pod}/${replica}`
+  return {
+    name: `${label} postgres`,
+    ports: [{ port: c.port, what: `${label} read replica` }],
+    running: () => runningPort(opts, c) !== undefined,
+    async start(ctx) {
+      if (initReplica(opts, c, cluster(opts, pod), ctx.secrets[pod]!.dbPassword)) opts.log(`  ${pad(label)} pg_basebackup from ${pod} into ${c.dataDir}`)
+      startCluster(opts, c)
+      opts.log(`  ${pad(label)} read replica on :${c.port}`)
+    },
+    stop: async () => stopCluster(opts, c),
+    async status(ctx) {
+      const port = runningPort(opts, c)
+      const url = endpointOf(ctx, pod)
+        .dbUrl.replace(/:[^:@/]+@/, ':****@')
+        .replace(/:\d+\//, `:${c.port}/`)
+      return [{ project: label, component: 'postgres', running: port !== undefined, url, detail: 'read replica' }]
+    },
+  }
+}
+
 /** One process serving every project's Supabase-shaped API URL (`/rest/v1`, and `/functions/v1` on the primary). */
 function gatewayComponent(opts: StackOptions): Component {
   const apiPort = (project: string) => opts.ports.get(project)!.api
@@ -297,6 +324,7 @@ export function stackComponents(opts: StackOptions): Component[] {
   const pods = opts.projects.filter((p) => p !== PRIMARY)
   return [
     ...[...pods, PRIMARY].map((p) => postgresComponent(opts, p)),
+    ...pods.flatMap((p) => opts.registry.pods[p]!.replicas.map((r) => replicaComponent(opts, p, r.name))),
     ...opts.projects.map((p) => postgrestComponent(opts, p)),
     gatewayComponent(opts),
     functionsComponent(opts),

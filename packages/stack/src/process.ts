@@ -10,8 +10,8 @@ export function asDbUser(command: string, args: string[]): [string, string[]] {
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
-export function run(command: string, args: string[], opts: { cwd?: string } = {}): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { encoding: 'utf8', cwd: opts.cwd })
+export function run(command: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { encoding: 'utf8', cwd: opts.cwd, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) })
   if (result.error) throw new Error(`${command}: ${result.error.message}`)
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr || result.stdout}`)

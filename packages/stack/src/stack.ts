@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { overlaidCollections, PRIMARY } from '@vecpods/registry'
-import { cluster, runningPort, startCluster, stopCluster } from './cluster.ts'
+import { cluster, replicaCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { type ComponentStatus, logDir, type StackContext, stackComponents } from './components.ts'
 import { endpoints, type ProjectEndpoints, stackEnv, writeEnvFile } from './env-file.ts'
 import { embedderEnv } from './functions.ts'
@@ -99,6 +99,16 @@ export function startDatabase(opts: StackOptions, project: string): void {
   if (runningPort(opts, c) === undefined) startCluster(opts, c)
 }
 
+/** Stops a pod's read replica (tests: the edge must fall back to the pod). */
+export function stopReplica(opts: StackOptions, pod: string, replica: string): boolean {
+  return stopCluster(opts, replicaCluster(opts, pod, replica))
+}
+
+export function startReplica(opts: StackOptions, pod: string, replica: string): void {
+  const c = replicaCluster(opts, pod, replica)
+  if (runningPort(opts, c) === undefined) startCluster(opts, c)
+}
+
 /** Stops the stack and deletes every project's database; secrets (and so the keys) are kept. */
 export async function reset(opts: StackOptions): Promise<ProjectEndpoints[]> {
   await down(opts)
@@ -107,6 +117,7 @@ export async function reset(opts: StackOptions): Promise<ProjectEndpoints[]> {
     rmSync(c.dataDir, { recursive: true, force: true })
     rmSync(c.logFile, { force: true })
     opts.log(`  ${p.padEnd(10)} deleted ${c.dataDir}`)
+    for (const r of opts.registry.pods[p]?.replicas ?? []) rmSync(replicaCluster(opts, p, r.name).dataDir, { recursive: true, force: true })
   }
   return up(opts)
 }

@@ -77,6 +77,7 @@ export function withBreaker(client: PodClient, options: BreakerOptions = {}): Gu
     catalog: () => call(() => client.catalog()),
     modelOf: (collection) => call(() => client.modelOf(collection)),
     ping: () => call(() => client.ping()),
+    ...(client.lagMs ? { lagMs: () => call(() => client.lagMs!()) } : {}),
     probe: () => client.probe(),
     state: () => ({ open, since, reason }),
     close: async () => {

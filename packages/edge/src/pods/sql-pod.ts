@@ -166,6 +166,16 @@ export function sqlPod(options: SqlPodOptions): PodClient {
         return row.model as string | null
       }),
 
+    lagMs: () =>
+      guard(async () => {
+        const [row] = await run(
+          sql.unsafe(`select case when not pg_is_in_recovery() or pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+            else extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000 end as lag`),
+          healthMs,
+        )
+        return Number(row!.lag)
+      }),
+
     ping: () =>
       guard(async () => {
         const started = performance.now()

@@ -78,6 +78,11 @@ export interface PodClient {
   catalog(): Promise<CatalogRow[]>
   /** The model recorded for a collection by its first write; null while it is empty. */
   modelOf(collection: string): Promise<string | null>
+  /**
+   * How far a read replica is behind its pod, in ms of changes received but not replayed (0 when
+   * it has replayed all it received, and for a pod that is not a replica). SQL transport only.
+   */
+  lagMs?(): Promise<number>
   /** Round-trip time of a trivial query, in milliseconds (bounded by the health deadline). */
   ping(): Promise<number>
   /**

@@ -38,12 +38,14 @@ export function recordRoutes(dep: Deployment, limits: Limits): Hono<AppEnv> {
       const records = req.records.map((r) => ({ id: r.id, metadata: r.metadata, vector: r.vector ?? embedded[next++]! }))
       const upserted = await target.pod.upsert(target.name, model, records)
       dep.filled(target, model)
+      dep.wrote(target)
       return c.json({ data: { upserted }, meta: { pod: target.col.pod, model } } satisfies UpsertResponse)
     })
     .delete('/collections/:name/records', async (c) => {
       const target = dep.writeTarget(c.req.param('name'), c.get('role'))
       const req = await readBody(c, deleteRequest)
       const deleted = req.ids ? await target.pod.deleteIds(target.name, req.ids) : await target.pod.deleteWhere(target.name, dep.filter(req.filters)!)
+      dep.wrote(target)
       return c.json({ data: { deleted }, meta: { pod: target.col.pod } } satisfies DeleteResponse)
     })
 }

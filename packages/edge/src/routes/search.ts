@@ -39,32 +39,40 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
 
     // MMR re-ranks more candidates than it returns, and needs their vectors.
     const fetch = req.mmr ? Math.max(req.limit, req.mmr.fetch_k ?? Math.min(req.limit * 4, REQUEST_BOUNDS.maxLimit)) : req.limit
+    /** Which pod or read replica answered for each collection. */
+    const served: Record<string, string> = {}
     const settled = await Promise.allSettled(
       targets.map(async (t): Promise<SearchHit[]> => {
         if (model) await dep.checkModel(t, model)
         const where = { collection: t.name, pod: t.col.pod }
         const shared = { collection: t.name, ...(filter ? { filter } : {}), includeMetadata: req.include.metadata }
         if (req.mode !== 'vector') {
-          const hits = await t.pod.textSearch({
-            ...shared,
-            query: req.query!,
-            ...(vector ? { vector } : {}),
-            limit: req.limit,
-            includeValue: req.include.value,
-            efSearch: dep.searchSettings(t, req).efSearch,
-            rrf: { k: rrf.k, vectorWeight: rrf.vector_weight, textWeight: rrf.text_weight },
-            candidates: candidatesFor(req.limit),
-          })
+          const { value: hits, servedBy } = await dep.read(t, (pod) =>
+            pod.textSearch({
+              ...shared,
+              query: req.query!,
+              ...(vector ? { vector } : {}),
+              limit: req.limit,
+              includeValue: req.include.value,
+              efSearch: dep.searchSettings(t, req).efSearch,
+              rrf: { k: rrf.k, vectorWeight: rrf.vector_weight, textWeight: rrf.text_weight },
+              candidates: candidatesFor(req.limit),
+            }),
+          )
+          served[t.name] = servedBy
           return hits.map(({ distance, score, ...hit }) => ({ ...hit, score: score ?? 0, ...where }))
         }
-        const hits = await t.pod.search({
-          ...shared,
-          measure: t.col.measure,
-          vector: vector!,
-          limit: fetch,
-          includeValue: req.include.value || req.mmr !== undefined,
-          ...dep.searchSettings(t, req),
-        })
+        const { value: hits, servedBy } = await dep.read(t, (pod) =>
+          pod.search({
+            ...shared,
+            measure: t.col.measure,
+            vector: vector!,
+            limit: fetch,
+            includeValue: req.include.value || req.mmr !== undefined,
+            ...dep.searchSettings(t, req),
+          }),
+        )
+        served[t.name] = servedBy
         return hits.map(({ distance, ...hit }) => ({ ...hit, score: scoreOf(t.col.measure, distance), ...where }))
       }),
     )
@@ -93,6 +101,7 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
       meta: {
         pods: [...new Set(targets.map((t) => t.col.pod))],
         mode: req.mode,
+        served_by: served,
         ...(model ? { model, ...offlineMeta(dep.offlineKind(model)) } : {}),
         took_ms: Math.round((performance.now() - started) * 100) / 100,
         ...(errors.length ? { partial: true, errors } : {}),
