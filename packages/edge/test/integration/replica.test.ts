@@ -64,7 +64,11 @@ describe('read replicas', () => {
     expect(res.status).toBe(200)
     const written = performance.now()
     // Read-your-writes: right after its write, this function reads pod_a itself, and finds it.
-    const own = await fetch(`${base}/search`, { method: 'POST', headers, body: JSON.stringify({ collection: 'docs', vector: query, limit: 3, filters: { run: { $eq: run } } }) })
+    const own = await fetch(`${base}/search`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ collection: 'docs', vector: query, limit: 3, filters: { run: { $eq: run } } }),
+    })
     const body = (await own.json()) as { data: Array<{ id: string }>; meta: { served_by: Record<string, string> } }
     expect(body.meta.served_by.docs).toBe('pod_a')
     expect(body.data.map((h) => h.id)).toEqual([id])
