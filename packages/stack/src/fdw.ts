@@ -28,12 +28,12 @@ export async function connectPod(primary: Sql, pod: string, port: number, secret
  * Autovacuum never analyzes foreign tables; without statistics the planner guesses how many rows
  * a filter matches, and it pushes a search's LIMIT to the pod only when it expects more.
  */
-export async function analyzeForeignTables(primary: Sql): Promise<string[]> {
+export async function analyzeForeignTables(primary: Sql, options: { onlyNeverAnalyzed?: boolean } = {}): Promise<string[]> {
   const tables = await primary<{ name: string }[]>`
     select format('%I.%I', n.nspname, c.relname) as name
     from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_foreign_table f on f.ftrelid = c.oid
     join pg_foreign_server s on s.oid = f.ftserver
-    where s.srvname like 'vecpods\_%' order by 1`
+    where s.srvname like 'vecpods\_%' and (not ${options.onlyNeverAnalyzed ?? false} or c.reltuples < 0) order by 1`
   for (const t of tables) await primary.unsafe(`analyze ${t.name}`)
   return tables.map((t) => t.name)
 }

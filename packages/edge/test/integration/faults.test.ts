@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadRegistry } from '@vecpods/registry/node'
-import { adminSql, functionsPid, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { adminSql, functionsPid, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions, startReplica, stopReplica } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type EdgeConfig, loadLocalConfig } from '../../src/index.ts'
 import { boundedLoad, round, type Sample } from '../faults/load.ts'
@@ -46,6 +46,8 @@ function stackUp(): Promise<void> {
 }
 
 beforeAll(async () => {
+  // Faults of the pods themselves: pod_a's read replica would answer for it (replica.test.ts covers that).
+  stopReplica(opts, 'pod_a', 'r1')
   const env = {
     ...(await stackEnvironment(opts)),
     VECPODS_POD_TIMEOUT_MS: String(TIMEOUT_MS),
@@ -67,6 +69,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  startReplica(opts, 'pod_a', 'r1')
   await stackUp()
   for (const collection of ['docs', 'posts', 'api']) {
     await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, primary.keys.serviceRoleKey)

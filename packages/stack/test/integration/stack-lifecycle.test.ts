@@ -49,6 +49,7 @@ describe('stack lifecycle', () => {
       'pod_b PostgREST',
       'pod_a PostgREST',
       'primary PostgREST',
+      'pod_a/r1 postgres',
       'primary postgres',
       'pod_c postgres',
       'pod_b postgres',
