@@ -1,131 +1,18 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { migrationsDir, overlayMigrations } from '@vecpods/codegen'
 import { PRIMARY } from '@vecpods/registry'
-import { bootstrapProject } from './bootstrap.ts'
-import { cluster, initCluster, initReplica, replicaCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
-import { adminSql, httpOk } from './db.ts'
-import type { ProjectEndpoints } from './env-file.ts'
-import { analyzeForeignTables, connectPod, enableFdwLogin, fdwPods } from './fdw.ts'
+import { type Component, type ComponentStatus, endpointOf, healthy, logDir, pad, runDir, type StackContext } from './component.ts'
+import { postgresComponent, replicaComponent } from './database-components.ts'
+import { httpOk } from './db.ts'
 import { FUNCTIONS_MARKER, prepareFunction } from './functions.ts'
 import type { GatewaySite } from './gateway/proxy.ts'
-import { migrate } from './migrate.ts'
 import type { StackOptions } from './options.ts'
-import { waitFor } from './ports.ts'
 import { postgrestBinary, postgrestConfig } from './postgrest.ts'
-import { readPid, spawnDetached, stopPid, tail } from './process.ts'
-import type { loadSecrets } from './secrets.ts'
+import { readPid, spawnDetached, stopPid } from './process.ts'
 
-export type ComponentKind = 'postgres' | 'postgrest' | 'api' | 'functions'
-
-export interface ComponentStatus {
-  project: string
-  component: ComponentKind
-  running: boolean
-  url: string
-  detail?: string
-}
-
-/** What the components of one stack share while it starts: secrets, URLs and keys, the env file's variables. */
-export interface StackContext {
-  opts: StackOptions
-  secrets: ReturnType<typeof loadSecrets>
-  endpoints: ProjectEndpoints[]
-  env: Record<string, string>
-}
-
-/** One process of the local stack: how to tell it runs, start it, stop it and report it. */
-export interface Component {
-  /** How `down` reports it: `pod_a postgres`, `gateway`, … */
-  name: string
-  /** The ports it listens on, checked free before anything starts. */
-  ports: { port: number; what: string }[]
-  running(): boolean
-  start(ctx: StackContext): Promise<void>
-  /** Work done on every `up` once it runs (a database's migrations). */
-  provision?(ctx: StackContext): Promise<void>
-  stop(): Promise<boolean>
-  status(ctx: StackContext): Promise<ComponentStatus[]>
-}
-
-const runDir = (opts: StackOptions) => join(opts.stateDir, 'run')
-export const logDir = (opts: StackOptions) => join(opts.stateDir, 'logs')
-const pad = (project: string) => project.padEnd(10)
-const endpointOf = (ctx: StackContext, project: string) => ctx.endpoints.find((e) => e.project === project)!
-
-/** Waits for a started process to answer, or fails with the last lines of its log. */
-const healthy = (what: string, logFile: string, check: () => Promise<boolean>, timeoutMs?: number) =>
-  waitFor(what, check, timeoutMs).catch((error) => {
-    throw new Error(`${(error as Error).message}\n${tail(logFile)}`)
-  })
-
-/** A project's PostgreSQL cluster: initdb on first start, then bootstrap and migrations on every `up`. */
-function postgresComponent(opts: StackOptions, project: string): Component {
-  const c = cluster(opts, project)
-  const fdw = fdwPods(opts.registry)
-  return {
-    name: `${project} postgres`,
-    ports: [{ port: c.port, what: `${project} database` }],
-    running() {
-      const port = runningPort(opts, c)
-      if (port !== undefined && port !== c.port)
-        throw new Error(`the ${project} database already runs on port ${port}, not ${c.port}: run \`pnpm stack down\` first`)
-      return port !== undefined
-    },
-    async start(ctx) {
-      if (initCluster(opts, c, ctx.secrets[project]!.dbPassword)) opts.log(`  ${pad(project)} initdb ${c.dataDir}`)
-      startCluster(opts, c)
-      opts.log(`  ${pad(project)} postgres on :${c.port}`)
-    },
-    async provision(ctx) {
-      const sql = adminSql(endpointOf(ctx, project).dbUrl)
-      try {
-        await bootstrapProject(sql, ctx.secrets[project]!)
-        const shipped = await migrate(sql, join(opts.root, migrationsDir(project)))
-        const overlaid = await migrate(sql, writeOverlayMigrations(opts, project))
-        const result = { applied: [...shipped.applied, ...overlaid.applied], reapplied: [...shipped.reapplied, ...overlaid.reapplied] }
-        for (const f of result.applied) opts.log(`  ${pad(project)} applied ${f}`)
-        for (const f of result.reapplied) opts.log(`  ${pad(project)} re-applied ${f} (generated file changed)`)
-        // The pod's migrations made the read-only role the primary's postgres_fdw logs in as.
-        if (fdw.includes(project)) await enableFdwLogin(sql, ctx.secrets[project]!)
-        // Pods start before the primary, so they are migrated by now: point its foreign servers at them.
-        if (project === PRIMARY && fdw.length) {
-          for (const pod of fdw) await connectPod(sql, pod, opts.ports.get(pod)!.db, ctx.secrets[pod]!)
-          // Statistics for foreign tables that have none (new or re-created), or all of them when
-          // migrations changed: an \`up\` of a running stack stays quick. After large loads, the
-          // seed and \`pnpm bench\` refresh them (after \`pnpm run import\`: \`analyze public.<name>\`).
-          await analyzeForeignTables(sql, { onlyNeverAnalyzed: result.applied.length + result.reapplied.length === 0 })
-        }
-      } finally {
-        await sql.end()
-      }
-    },
-    stop: async () => stopCluster(opts, c),
-    async status(ctx) {
-      const port = runningPort(opts, c)
-      const url = endpointOf(ctx, project).dbUrl.replace(/:[^:@/]+@/, ':****@')
-      return [
-        {
-          project,
-          component: 'postgres',
-          running: port !== undefined,
-          url,
-          ...(port !== undefined && port !== c.port ? { detail: `running on :${port}` } : {}),
-        },
-      ]
-    },
-  }
-}
-
-/** Writes the overlays' migrations of a project under the state directory (afresh each time); returns the directory. */
-function writeOverlayMigrations(opts: StackOptions, project: string): string {
-  const dir = join(opts.stateDir, 'overlay', project, 'migrations')
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
-  for (const file of overlayMigrations(opts.shipped, opts.registry, project)) writeFileSync(join(dir, file.path), file.content)
-  return dir
-}
+export type { Component, ComponentKind, ComponentStatus, StackContext } from './component.ts'
+export { logDir }
 
 /** A long-running process the stack spawns, known by its pid file and a marker in its command line. */
 function processComponent(
@@ -184,33 +71,6 @@ function postgrestComponent(opts: StackOptions, project: string): Component {
       },
     ],
   })
-}
-
-/**
- * A pod's streaming read replica: \`pg_basebackup\` from the running pod on first start, then a
- * read-only cluster on its own port that follows the pod (hot standby).
- */
-function replicaComponent(opts: StackOptions, pod: string, replica: string): Component {
-  const c = replicaCluster(opts, pod, replica)
-  const label = `${pod}/${replica}`
-  return {
-    name: `${label} postgres`,
-    ports: [{ port: c.port, what: `${label} read replica` }],
-    running: () => runningPort(opts, c) !== undefined,
-    async start(ctx) {
-      if (initReplica(opts, c, cluster(opts, pod), ctx.secrets[pod]!.dbPassword)) opts.log(`  ${pad(label)} pg_basebackup from ${pod} into ${c.dataDir}`)
-      startCluster(opts, c)
-      opts.log(`  ${pad(label)} read replica on :${c.port}`)
-    },
-    stop: async () => stopCluster(opts, c),
-    async status(ctx) {
-      const port = runningPort(opts, c)
-      const url = endpointOf(ctx, pod)
-        .dbUrl.replace(/:[^:@/]+@/, ':****@')
-        .replace(/:\d+\//, `:${c.port}/`)
-      return [{ project: label, component: 'postgres', running: port !== undefined, url, detail: 'read replica' }]
-    },
-  }
 }
 
 /** One process serving every project's Supabase-shaped API URL (`/rest/v1`, and `/functions/v1` on the primary). */

@@ -1,0 +1,93 @@
+import { HYBRID_DEFAULTS } from '@vecpods/protocol'
+import { orQuerySql, textRankPlpgsql } from './full-text.ts'
+
+/**
+ * The pods' full-text and hybrid search, part of every project's setup migration:
+ * \`vecpods.text_rank_sql\` (the BM25-like rank expression) and \`vecpods.text_search\`.
+ */
+export function textSearchSql(efSearch: number): string {
+  const textRank = textRankPlpgsql('tbl::text')
+  return `-- The BM25-like full-text score of a query over a table with an fts column, as an SQL
+-- expression over \`t.fts\`: for each query word, its ts_rank_cd (normalised by document length)
+-- times its inverse document frequency, ln(1 + (N − n + 0.5) / (n + 0.5)), n counted through the
+-- GIN index (capped at 10,000), N the table's row estimate. The words are constants in the
+-- expression, so a foreign table's query ships it to its pod whole.
+create or replace function vecpods.text_rank_sql(tbl regclass, lang regconfig, query_text text) returns text
+language plpgsql stable set search_path = '' as $$
+declare
+${textRank.declare}
+begin
+${textRank.body}
+  return rank_sql;
+end
+$$;
+
+drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean);
+-- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word)
+-- and, when a query vector is given, the vector arm (HNSW nearest neighbours), each limited to
+-- \`candidates\` rows under the same filter, fused by reciprocal rank fusion:
+-- score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
+-- Without a vector the score is the full-text score. The full-text arm ranks by \`text_ranking\`:
+-- 'bm25' (default), each query word's ts_rank_cd (length-normalised) weighted by its inverse
+-- document frequency in the collection (BM25's idf, document frequencies counted through the GIN
+-- index, capped at 10,000), or 'cd', plain ts_rank_cd, which has no idf (pnpm eval compares them).
+-- Raises VPT01 for a collection without fullText.
+create or replace function vecpods.text_search(
+  collection text,
+  query_text text,
+  query_embedding text default null,
+  match_count integer default 10,
+  filter jsonb default null,
+  ef_search integer default ${efSearch},
+  rrf_k integer default ${HYBRID_DEFAULTS.k},
+  vector_weight double precision default ${HYBRID_DEFAULTS.vector_weight},
+  text_weight double precision default ${HYBRID_DEFAULTS.text_weight},
+  candidates integer default 40,
+  include_metadata boolean default true,
+  include_value boolean default false,
+  text_ranking text default 'bm25'
+) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
+language plpgsql volatile set search_path = '' as $$
+declare
+  op text := vecpods.distance_operator(collection);
+  lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
+  tq tsquery;
+  cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
+  rank_sql text;
+begin
+  if lang is null then
+    raise exception using errcode = 'VPT01', message = format('vecpods: collection "%s" has no full-text column (registry fullText)', collection);
+  end if;
+  if text_ranking not in ('bm25', 'cd') then
+    raise exception using errcode = 'VPT02', message = format('vecpods: text_ranking is bm25 or cd, not "%s"', text_ranking);
+  end if;
+  tq := ${orQuerySql('lang', 'query_text')};
+  rank_sql := case when text_ranking = 'bm25' and tq is not null
+    then vecpods.text_rank_sql(format('vecs.%I', collection)::regclass, lang, query_text)
+    else 'ts_rank_cd(t.fts, $2)' end;
+  perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+  perform set_config('hnsw.ef_search', ef_search::text, true);
+  return query execute format(
+    'with v as (
+       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d)::int as r
+       from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d, t.metadata, t.vec from vecs.%2$I as t
+             where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
+     ), x as (
+       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id)::int as r
+       from (select t.id, %4$s::float8 as s, t.metadata, t.vec from vecs.%2$I as t
+             where t.fts @@ $2 %3$s order by 2 desc limit $4) as b
+     )
+     select coalesce(v.id, x.id),
+       case when $1 is null then x.s else coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) end as score,
+       v.r, x.r, v.d,
+       case when $8 then coalesce(v.metadata, x.metadata) end,
+       case when $9 then coalesce(v.vec, x.vec)::text end
+     from v full join x on v.id = x.id
+     order by 2 desc, 1 limit $3',
+    op, collection, cond, rank_sql
+  ) using query_embedding, tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
+end
+$$;
+
+`
+}
