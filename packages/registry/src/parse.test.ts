@@ -190,3 +190,14 @@ describe('overlays', () => {
     expect(() => parseOverlay({ pods: {} }, 'o.json')).toThrow(RegistryError)
   })
 })
+
+describe('pod replicas', () => {
+  it('need the sql transport, and foreignTablesFrom must name one of them', () => {
+    const rest = problemsOf(variant((r) => Object.assign(r.pods.pod_c, { replicas: [{ name: 'r1' }] })))
+    expect(rest).toEqual([{ path: 'pods.pod_c.replicas', message: expect.stringContaining('sql transport') }])
+    const unknown = problemsOf(variant((r) => Object.assign(r.pods.pod_a, { foreignTablesFrom: 'r9' })))
+    expect(unknown).toEqual([{ path: 'pods.pod_a.foreignTablesFrom', message: 'no replica "r9" on pod pod_a (replicas: r1)' }])
+    const ok = parseRegistry(variant((r) => Object.assign(r.pods.pod_a, { foreignTablesFrom: 'r1' })))
+    expect(ok.pods.pod_a).toMatchObject({ replicas: [{ name: 'r1' }], maxReplicaLagMs: 1000, foreignTablesFrom: 'r1' })
+  })
+})

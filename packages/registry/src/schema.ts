@@ -78,6 +78,11 @@ const podSchema = z.strictObject({
     .refine((rs) => new Set(rs.map((r) => r.name)).size === rs.length, { message: 'replica names must be unique' }),
   /** A replica further behind than this (ms of unreplayed changes) serves no searches until it catches up. */
   maxReplicaLagMs: z.int().min(0).max(600_000).default(1000),
+  /**
+   * The replica the primary's foreign tables (postgres_fdw) read instead of the pod: the primary's
+   * reads and \`match_<name>\` searches then load the replica. Reads through it may lag the pod.
+   */
+  foreignTablesFrom: identifier.optional(),
 })
 
 const indexSchema = z.discriminatedUnion('method', [
@@ -164,6 +169,13 @@ export const registrySchema = z
     for (const [name, pod] of Object.entries(reg.pods)) {
       if (pod.replicas.length && pod.transport !== 'sql') {
         ctx.addIssue({ code: 'custom', path: ['pods', name, 'replicas'], message: 'read replicas need the sql transport (the edge reaches them over SQL)' })
+      }
+      if (pod.foreignTablesFrom !== undefined && !pod.replicas.some((r) => r.name === pod.foreignTablesFrom)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pods', name, 'foreignTablesFrom'],
+          message: `no replica "${pod.foreignTablesFrom}" on pod ${name} (replicas: ${pod.replicas.map((r) => r.name).join(', ') || 'none'})`,
+        })
       }
     }
     for (const [name, col] of Object.entries(reg.collections)) {

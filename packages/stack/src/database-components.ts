@@ -41,7 +41,11 @@ export function postgresComponent(opts: StackOptions, project: string): Componen
         if (fdw.includes(project)) await enableFdwLogin(sql, ctx.secrets[project]!)
         // Pods start before the primary, so they are migrated by now: point its foreign servers at them.
         if (project === PRIMARY && fdw.length) {
-          for (const pod of fdw) await connectPod(sql, pod, opts.ports.get(pod)!.db, ctx.secrets[pod]!)
+          // A pod whose registry entry says so is read through one of its replicas (same roles, same password).
+          for (const pod of fdw) {
+            const from = opts.registry.pods[pod]?.foreignTablesFrom
+            await connectPod(sql, pod, from ? replicaCluster(opts, pod, from).port : opts.ports.get(pod)!.db, ctx.secrets[pod]!)
+          }
           // Statistics for foreign tables that have none (new or re-created), or all of them when
           // migrations changed: an \`up\` of a running stack stays quick. After large loads, the
           // seed and \`pnpm bench\` refresh them (after \`pnpm run import\`: \`analyze public.<name>\`).

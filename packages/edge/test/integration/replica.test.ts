@@ -1,5 +1,5 @@
 import { loadRegistry } from '@vecpods/registry/node'
-import { adminSql, stackEnvironment, stackOptions, startReplica, stopReplica } from '@vecpods/stack'
+import { adminSql, connectPod, loadSecrets, stackEnvironment, stackOptions, startReplica, stopReplica } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // A streaming read replica of pod_a (the registry gives pod_a one, r1; the local stack starts it
@@ -101,5 +101,25 @@ describe('read replicas', () => {
     startReplica(opts, 'pod_a', 'r1')
     const back = await servedBy('pod_a/r1', 15_000)
     console.log(`replica: stopped → 10 of 10 searches answered by pod_a; restarted → serving again after ${back.toFixed(0)} ms`)
+  })
+
+  it('can serve the primary’s foreign tables (registry foreignTablesFrom), through the same connect_pod the stack uses', async () => {
+    const secrets = loadSecrets(opts.stateDir, opts.projects).pod_a!
+    const primary = adminSql(env.SUPABASE_DB_URL!)
+    const replica = adminSql(env.VECPODS_POD_A_R1_DB_URL!)
+    const replicaPort = Number(new URL(env.VECPODS_POD_A_R1_DB_URL!).port)
+    try {
+      await connectPod(primary, 'pod_a', replicaPort, secrets)
+      const fresh = adminSql(env.SUPABASE_DB_URL!)
+      const [{ n }] = (await fresh`select count(*)::int as n, pg_backend_pid() as pid from public.docs`) as unknown as [{ n: number }]
+      expect(n).toBeGreaterThan(0)
+      // The foreign scan ran on the replica, as the read-only vecpods_fdw role.
+      const sessions = await replica`select count(*)::int as n from pg_stat_activity where usename = 'vecpods_fdw'`
+      expect(sessions[0]!.n).toBeGreaterThan(0)
+      await fresh.end()
+    } finally {
+      await connectPod(primary, 'pod_a', Number(new URL(env.VECPODS_POD_A_DB_URL!).port), secrets)
+      await Promise.all([primary.end(), replica.end()])
+    }
   })
 })
