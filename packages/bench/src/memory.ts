@@ -5,7 +5,7 @@
 // stack, reads VmRSS / VmHWM from /proc, and prints a Markdown table.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { denoBinary, stackEndpoints, stackEnvironment, stackOptions, status, up } from '@vecpods/stack'
+import { denoBinary, embedderEnv, stackEndpoints, stackEnvironment, stackOptions, status, up, writeOfflineModel } from '@vecpods/stack'
 import { processMemory } from './context.ts'
 
 const PORT = Number(process.env.VECPODS_MEMORY_PORT ?? 54391)
@@ -30,7 +30,7 @@ async function waitHealthy(base: string, key: string): Promise<void> {
 }
 
 /** One embedder's figures: RSS at rest, peak under load, peak through a large upsert. */
-async function measure(embedder: 'none' | 'lexical', serviceKey: string, heapMiB?: number): Promise<Record<string, string>> {
+async function measure(embedder: 'none' | 'lexical' | 'static', serviceKey: string, heapMiB?: number): Promise<Record<string, string>> {
   const env = {
     ...process.env,
     ...(await stackEnvironment(opts)),
@@ -39,6 +39,8 @@ async function measure(embedder: 'none' | 'lexical', serviceKey: string, heapMiB
     DENO_DIR: join(opts.stateDir, 'deno'),
     NO_COLOR: '1',
   }
+  // The offline model this run loads (the stack writes only its own).
+  await writeOfflineModel(embedderEnv(opts, env), () => {})
   const fn = join(opts.root, 'supabase', 'functions', 'vector-search')
   const v8 = heapMiB ? [`--v8-flags=--max-old-space-size=${heapMiB}`] : []
   const child = spawn(
@@ -113,6 +115,8 @@ const rows = [
   await measure('none', serviceKey, 64),
   await measure('lexical', serviceKey),
   await measure('lexical', serviceKey, 64),
+  await measure('static', serviceKey),
+  await measure('static', serviceKey, 64),
 ]
 const columns = Object.keys(rows[0]!)
 console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`)
