@@ -33,6 +33,15 @@ export interface EdgeConfig {
 
 export type Env = Record<string, string | undefined>
 
+/** A duration from the environment: a whole number of milliseconds, or `fallback` when unset. */
+function millisecondsFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of milliseconds, got "${raw}"`)
+  return value
+}
+
 /**
  * How long a pod may take, from the environment: `VECPODS_POD_TIMEOUT_MS` (every call; default
  * 5000; `VECPODS_STATEMENT_TIMEOUT_MS` is read as before), `VECPODS_HEALTH_TIMEOUT_MS` (`/health`
@@ -40,13 +49,7 @@ export type Env = Record<string, string | undefined>
  * probed; default 250).
  */
 export function podTimeouts(env: Env): { timeoutMs: number; healthTimeoutMs: number; probeIntervalMs: number } {
-  const ms = (name: string, fallback: number) => {
-    const raw = env[name]
-    if (raw === undefined || raw === '') return fallback
-    const value = Number(raw)
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of milliseconds, got "${raw}"`)
-    return value
-  }
+  const ms = (name: string, fallback: number) => millisecondsFrom(env, name, fallback)
   return {
     timeoutMs: ms('VECPODS_POD_TIMEOUT_MS', ms('VECPODS_STATEMENT_TIMEOUT_MS', 5000)),
     healthTimeoutMs: ms('VECPODS_HEALTH_TIMEOUT_MS', 1000),
@@ -81,25 +84,21 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
       probeIntervalMs: timeouts.probeIntervalMs,
       onChange: (pod, state, reason) => console.warn(`vector-search: pod ${pod} ${state === 'open' ? 'is down' : 'is back'}: ${reason}`),
     })
-  for (const pod of used) {
+  /** A SQL client for a pod or one of its replicas (named `pod_a/r1`), with the pod's search settings. */
+  const sqlClient = (name: string, pod: string, dbUrl: string) => guarded(sqlPod({ pod: name, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) }))
+  for (const pod of [...used, ...spare]) {
+    // A pod with collections must have its settings; a spare one is opened only when they are there.
+    const setting = used.has(pod) ? need : (name: string) => env[name] ?? ''
     const names = projectEnvNames(registry, pod)
     const transport = pod === PRIMARY ? 'sql' : registry.pods[pod]!.transport
     if (transport === 'sql') {
-      const dbUrl = need(names.dbUrl)
-      if (dbUrl) pods.set(pod, guarded(sqlPod({ pod, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) })))
+      const dbUrl = setting(names.dbUrl)
+      if (dbUrl) pods.set(pod, sqlClient(pod, pod, dbUrl))
     } else {
-      const url = need(names.restUrl)
-      const serviceKey = need(names.serviceKey)
+      const url = setting(names.restUrl)
+      const serviceKey = setting(names.serviceKey)
       if (url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...timeouts })))
     }
-  }
-  for (const pod of spare) {
-    const names = projectEnvNames(registry, pod)
-    const transport = registry.pods[pod]!.transport
-    const dbUrl = env[names.dbUrl]
-    const [url, serviceKey] = [env[names.restUrl], env[names.serviceKey]]
-    if (transport === 'sql' && dbUrl) pods.set(pod, guarded(sqlPod({ pod, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) })))
-    if (transport === 'rest' && url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...timeouts })))
   }
   // Read replicas the registry declares and whose URL the environment gives.
   const replicas = new Map<string, ReplicaSet>()
@@ -107,9 +106,7 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
     if (spec.transport !== 'sql' || !pods.has(pod)) continue
     const members = spec.replicas.flatMap(({ name }): Replica[] => {
       const dbUrl = env[replicaEnvName(registry, pod, name)]
-      return dbUrl
-        ? [{ name: `${pod}/${name}`, client: guarded(sqlPod({ pod: `${pod}/${name}`, dbUrl, ...timeouts, sessionEfSearch: efSearchOf(registry, pod) })) }]
-        : []
+      return dbUrl ? [{ name: `${pod}/${name}`, client: sqlClient(`${pod}/${name}`, pod, dbUrl) }] : []
     })
     if (members.length) replicas.set(pod, replicaSet(members, spec.maxReplicaLagMs))
   }
@@ -119,7 +116,7 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
   const primaryDb = env[projectEnvNames(registry, PRIMARY).dbUrl]
   const placement =
     primaryDb && env.VECPODS_PLACEMENT !== 'registry'
-      ? primaryPlacement({ dbUrl: primaryDb, ttlMs: Number(env.VECPODS_PLACEMENT_TTL_MS ?? 2000), timeoutMs: timeouts.healthTimeoutMs })
+      ? primaryPlacement({ dbUrl: primaryDb, ttlMs: millisecondsFrom(env, 'VECPODS_PLACEMENT_TTL_MS', 2000), timeoutMs: timeouts.healthTimeoutMs })
       : undefined
   return {
     registry,
