@@ -6,6 +6,7 @@ import { queryCache } from './embed/query-cache.ts'
 import type { OfflineKind } from './embed/types.ts'
 import { VecpodsError } from './errors.ts'
 import { lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
+import { isPodOutage } from './pods/pod-errors.ts'
 import type { PodClient } from './pods/types.ts'
 
 /** A collection a request may use, with the pod client that holds it. */
@@ -94,15 +95,18 @@ export function deployment(config: EdgeConfig): Deployment {
     if (!vector.every(Number.isFinite)) throw new VecpodsError('invalid_request', `${what}: the model gives no usable vector for this text`)
     return vector
   }
+  /** The collection on the pod the placement catalog names: it wins over the registry (a move switches a collection at run time). */
+  const placedAt = (name: string, col: Collection): Collection => {
+    const placed = config.placement?.podOf(name)
+    return placed && placed !== col.pod ? { ...col, pod: placed } : col
+  }
   const target = (name: string, role: Role): Target => {
     const col = Object.hasOwn(registry.collections, name) ? registry.collections[name] : undefined
     if (!col) throw new VecpodsError('unknown_collection', `no collection "${name}" (known: ${Object.keys(registry.collections).join(', ')})`)
     if (col.access === 'service' && role !== 'service_role') {
       throw new VecpodsError('forbidden', `collection "${name}" is readable by service_role only`)
     }
-    // The placement catalog wins over the registry: a move switches a collection at run time.
-    const placed = config.placement?.podOf(name)
-    const where = placed && placed !== col.pod ? { ...col, pod: placed } : col
+    const where = placedAt(name, col)
     const pod = pods.get(where.pod)
     if (!pod) throw new VecpodsError('pod_unavailable', `pod "${where.pod}" is not configured`)
     return { name, col: where, pod }
@@ -117,10 +121,7 @@ export function deployment(config: EdgeConfig): Deployment {
     visible: (role) =>
       Object.entries(registry.collections)
         .filter(([, col]) => col.access === 'public' || role === 'service_role')
-        .map(([name, col]): [string, Collection] => {
-          const placed = config.placement?.podOf(name)
-          return [name, placed ? { ...col, pod: placed } : col]
-        }),
+        .map(([name, col]): [string, Collection] => [name, placedAt(name, col)]),
     model,
     embedderInfo: embedder ? { model: embedder.model, kind: embedder.kind } : null,
     wrote: (t) => void lastWrite.set(t.col.pod, performance.now()),
@@ -132,7 +133,7 @@ export function deployment(config: EdgeConfig): Deployment {
           return { value: await work(replica.client), servedBy: replica.name }
         } catch (error) {
           // A replica that is down or stuck: the pod answers instead, and the breaker keeps it out meanwhile.
-          if (!(error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout'))) throw error
+          if (!isPodOutage(error)) throw error
         }
       }
       return { value: await work(t.pod), servedBy: t.col.pod }

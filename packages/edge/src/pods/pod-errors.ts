@@ -22,6 +22,9 @@ const REFUSED_DATA = /^(22[0-9A-Z]{3}|54000|PGRST1\d\d)$/
 const UNAVAILABLE =
   /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\d\d\d|PGRST00[0-3])$/
 
+/** A pod that is down or did not answer in time: what a fan-out survives and a read replica falls back from. */
+export const isPodOutage = (error: unknown): boolean => error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout')
+
 /**
  * Maps a pod failure to an API error: unreachable pods answer 503 `pod_unavailable`, statement
  * timeouts 504 `timeout`, refused data 400; anything else is rethrown as an internal error.

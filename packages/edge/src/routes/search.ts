@@ -5,11 +5,9 @@ import type { Deployment } from '../deployment.ts'
 import type { OfflineKind } from '../embed/types.ts'
 import { VecpodsError } from '../errors.ts'
 import { mmr } from '../mmr.ts'
+import { isPodOutage } from '../pods/pod-errors.ts'
 import { HYBRID_DEFAULTS, readBody, searchRequest } from '../requests.ts'
 import type { AppEnv } from './env.ts'
-
-/** Failures a fan-out survives: the other pods' results are returned with `meta.partial`. */
-const degradable = (error: unknown) => error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout')
 
 /** Rows each arm of a text or hybrid search contributes before fusion: enough for `limit`, bounded. */
 const candidatesFor = (limit: number) => Math.min(Math.max(limit * 4, 40), 400)
@@ -78,7 +76,8 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
     )
     const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ collection: names[i]!, error: s.reason as unknown }] : []))
     if (failures.length === settled.length) throw failures[0]!.error
-    const fatal = failures.find((f) => !degradable(f.error))
+    // A fan-out survives pods that are down: the others' results come with `meta.partial`.
+    const fatal = failures.find((f) => !isPodOutage(f.error))
     if (fatal) throw fatal.error
 
     const ranked = settled
