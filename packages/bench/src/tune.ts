@@ -3,10 +3,9 @@
 // against exact search on a sample of its own rows (each held out from its own answers), sweeps
 // hnsw.ef_search, and writes the smallest value that reaches the target into the registry file
 // that declares the collection (`collections.<name>.efSearch`), which the edge then uses.
-import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { distanceOperator } from '@vecpods/registry'
-import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
+import { declaringFile, defaultRegistryPath, loadRegistryWithOverlays, repoRoot, updateDeclaration } from '@vecpods/registry/node'
 import { adminSql, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { Command } from 'commander'
 import { summarize } from './stats.ts'
@@ -99,15 +98,10 @@ const program = new Command('vecpods-tune')
         process.exitCode = 3
         return
       }
-      const file = [defaultRegistryPath(), ...overlays].find((f) => {
-        const json = JSON.parse(readFileSync(f, 'utf8')) as { collections?: Record<string, unknown> }
-        return json.collections && Object.hasOwn(json.collections, collection)
-      })!
-      if (flags.dryRun) console.log(`tune: ef_search ${chosen} would be written to ${file} (dry run)`)
+      const files = [defaultRegistryPath(), ...overlays]
+      if (flags.dryRun) console.log(`tune: ef_search ${chosen} would be written to ${declaringFile(files, collection)} (dry run)`)
       else {
-        const json = JSON.parse(readFileSync(file, 'utf8')) as { collections: Record<string, Record<string, unknown>> }
-        json.collections[collection]!.efSearch = chosen
-        writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
+        const { file } = updateDeclaration(files, collection, { efSearch: chosen })!
         console.log(`tune: wrote efSearch ${chosen} for ${collection} to ${resolve(repoRoot, file)}; \`pnpm stack up\` restarts the function with it`)
       }
       console.log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs'
 import { collectionSql, foreignTableSql, generate, serverName, writeGenerated } from '@vecpods/codegen'
 import { type Collection, PRIMARY, parseRegistry, type Registry } from '@vecpods/registry'
+import { updateDeclaration } from '@vecpods/registry/node'
 import postgres from 'postgres'
 import {
   count,
@@ -76,6 +76,8 @@ interface MoveRow {
   paused_at: Date | null
 }
 
+/** One connection to the primary or a pod: a move's statements run one at a time. */
+const connect = (ctx: MoveContext, project: string) => postgres(ctx.dbUrl(project), { max: 1, onnotice: () => {} })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const reached = (row: MoveRow, phase: Phase) => row.phase !== 'started' && PHASES.indexOf(row.phase) >= PHASES.indexOf(phase)
 
@@ -95,7 +97,7 @@ export async function moveCollection(ctx: MoveContext, options: MoveOptions): Pr
   if (!col) throw new Error(`no collection "${collection}" in the registry`)
   if (col.pod === PRIMARY) throw new Error(`"${collection}" lives in the primary database, not on a pod`)
   if (!Object.hasOwn(ctx.registry.pods, to)) throw new Error(`no pod "${to}" in the registry (pods: ${Object.keys(ctx.registry.pods).join(', ')})`)
-  const primary = postgres(ctx.dbUrl(PRIMARY), { max: 1, onnotice: () => {} })
+  const primary = connect(ctx, PRIMARY)
   try {
     const [placed] = await primary<{ pod: string }[]>`select pod from vecpods.placements where collection = ${collection}`
     let row = (await primary<MoveRow[]>`select source, target, phase, paused_at from vecpods.moves where collection = ${collection}`)[0]
@@ -111,8 +113,8 @@ export async function moveCollection(ctx: MoveContext, options: MoveOptions): Pr
       row = { source, target: to, phase: 'started', paused_at: null }
     }
     const result: MoveResult = { collection, source, target: to, phase: row.phase === 'started' ? 'prepared' : row.phase }
-    const src = postgres(ctx.dbUrl(source), { max: 1, onnotice: () => {} })
-    const dst = postgres(ctx.dbUrl(to), { max: 1, onnotice: () => {} })
+    const src = connect(ctx, source)
+    const dst = connect(ctx, to)
     const advance = async (phase: Phase, extra: { paused_at?: Date; pause_ms?: number } = {}) => {
       await primary`update vecpods.moves set phase = ${phase}, updated_at = now(), paused_at = coalesce(${extra.paused_at ?? null}::timestamptz, paused_at), pause_ms = coalesce(${extra.pause_ms ?? null}::float8, pause_ms) where collection = ${collection}`
       row = { ...row!, phase, paused_at: extra.paused_at ?? row!.paused_at }
@@ -218,15 +220,15 @@ export const FINISH_GRACE_MS = 5000
 
 /** After the switch: drops the source copy and the move's record. */
 export async function finishMove(ctx: MoveContext, collection: string): Promise<{ source: string; target: string }> {
-  const primary = postgres(ctx.dbUrl(PRIMARY), { max: 1, onnotice: () => {} })
+  const primary = connect(ctx, PRIMARY)
   try {
     const [row] = await primary<(MoveRow & { since_ms: number })[]>`
       select source, target, phase, paused_at, extract(epoch from now() - updated_at) * 1000 as since_ms from vecpods.moves where collection = ${collection}`
     if (!row) throw new Error(`no move of "${collection}" in progress`)
     if (row.phase !== 'switched') throw new Error(`the move of "${collection}" is at "${row.phase}": run it to the switch first, or abort it`)
     if (row.since_ms < FINISH_GRACE_MS) await sleep(FINISH_GRACE_MS - row.since_ms)
-    const src = postgres(ctx.dbUrl(row.source), { max: 1, onnotice: () => {} })
-    const dst = postgres(ctx.dbUrl(row.target), { max: 1, onnotice: () => {} })
+    const src = connect(ctx, row.source)
+    const dst = connect(ctx, row.target)
     try {
       await unsubscribe(dst, src, collection)
       await dropCollection(src, collection)
@@ -246,15 +248,15 @@ export async function finishMove(ctx: MoveContext, collection: string): Promise<
  * undoing is a move back instead.
  */
 export async function abortMove(ctx: MoveContext, collection: string): Promise<{ phase: string } | undefined> {
-  const primary = postgres(ctx.dbUrl(PRIMARY), { max: 1, onnotice: () => {} })
+  const primary = connect(ctx, PRIMARY)
   try {
     const [row] = await primary<MoveRow[]>`select source, target, phase, paused_at from vecpods.moves where collection = ${collection}`
     if (!row) return undefined
     if (row.phase === 'switched') {
       throw new Error(`"${collection}" already switched to ${row.target} and takes writes there: move it back with --to ${row.source}, or --finish`)
     }
-    const src = postgres(ctx.dbUrl(row.source), { max: 1, onnotice: () => {} })
-    const dst = postgres(ctx.dbUrl(row.target), { max: 1, onnotice: () => {} })
+    const src = connect(ctx, row.source)
+    const dst = connect(ctx, row.target)
     try {
       await unsubscribe(dst, src, collection)
       await dropCollection(dst, collection)
@@ -270,7 +272,7 @@ export async function abortMove(ctx: MoveContext, collection: string): Promise<{
 }
 
 export async function moveStatus(ctx: MoveContext, collection: string) {
-  const primary = postgres(ctx.dbUrl(PRIMARY), { max: 1, onnotice: () => {} })
+  const primary = connect(ctx, PRIMARY)
   try {
     const [move] = await primary`select source, target, phase, started_at, updated_at, pause_ms from vecpods.moves where collection = ${collection}`
     const [placed] = await primary<{ pod: string }[]>`select pod from vecpods.placements where collection = ${collection}`
@@ -285,14 +287,6 @@ export async function moveStatus(ctx: MoveContext, collection: string) {
  * pod, and a shipped collection's generated files are rewritten (`pnpm gen --check` passes).
  */
 function recordPlacement(ctx: MoveContext, collection: string, pod: string): void {
-  const [shipped] = ctx.registryFiles
-  for (const file of ctx.registryFiles) {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { collections?: Record<string, { pod: string }> }
-    const entry = json.collections?.[collection]
-    if (!entry) continue
-    entry.pod = pod
-    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
-    if (file === shipped) writeGenerated(ctx.root, generate(parseRegistry(json)))
-    return
-  }
+  const updated = updateDeclaration(ctx.registryFiles, collection, { pod })
+  if (updated && updated.file === ctx.registryFiles[0]) writeGenerated(ctx.root, generate(parseRegistry(updated.json)))
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { RegistryError } from './errors.ts'
@@ -42,4 +42,27 @@ export function loadOverlay(path: string): Overlay {
 /** A registry with overlay files applied in order. */
 export function loadRegistryWithOverlays(path: string, overlays: string[]): Registry {
   return overlays.reduce((registry, file) => applyOverlay(registry, loadOverlay(file), file), loadRegistry(path))
+}
+
+type RegistryJson = { collections?: Record<string, Record<string, unknown>> }
+
+/** The file (the shipped registry or one of the overlays) that declares a collection. */
+export function declaringFile(files: string[], collection: string): string | undefined {
+  return files.find((f) => {
+    const json = JSON.parse(readFileSync(f, 'utf8')) as RegistryJson
+    return json.collections !== undefined && Object.hasOwn(json.collections, collection)
+  })
+}
+
+/**
+ * Sets fields of a collection where it is declared (\`pnpm tune\` its efSearch, \`pnpm move\` its
+ * pod): returns that file and its new content, or undefined when no file declares it.
+ */
+export function updateDeclaration(files: string[], collection: string, fields: Record<string, unknown>): { file: string; json: unknown } | undefined {
+  const file = declaringFile(files, collection)
+  if (!file) return undefined
+  const json = JSON.parse(readFileSync(file, 'utf8')) as RegistryJson
+  Object.assign(json.collections![collection]!, fields)
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
+  return { file, json }
 }
