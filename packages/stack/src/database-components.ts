@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { migrationsDir, overlayMigrations } from '@vecpods/codegen'
-import { PRIMARY } from '@vecpods/registry'
+import { PRIMARY, replicaEnvName } from '@vecpods/registry'
 import { bootstrapProject } from './bootstrap.ts'
 import { cluster, initCluster, initReplica, replicaCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { type Component, endpointOf, pad } from './component.ts'
@@ -100,9 +100,7 @@ export function replicaComponent(opts: StackOptions, pod: string, replica: strin
     stop: async () => stopCluster(opts, c),
     async status(ctx) {
       const port = runningPort(opts, c)
-      const url = endpointOf(ctx, pod)
-        .dbUrl.replace(/:[^:@/]+@/, ':****@')
-        .replace(/:\d+\//, `:${c.port}/`)
+      const url = ctx.env[replicaEnvName(opts.registry, pod, replica)]!.replace(/:[^:@/]+@/, ':****@')
       return [{ project: label, component: 'postgres', running: port !== undefined, url, detail: 'read replica' }]
     },
   }

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { PRIMARY, projectEnvNames, type Registry, replicaDbPort, replicaEnvName } from '@vecpods/registry'
+import { PRIMARY, projectEnvNames, type Registry } from '@vecpods/registry'
 import type { ProjectKeys, ProjectSecrets } from './secrets.ts'
 
 export interface ProjectEndpoints {
@@ -27,11 +27,6 @@ export function stackEnv(registry: Registry, projects: ProjectEndpoints[], jwtSe
     env[names.anonKey] = p.keys.anonKey
     env[names.serviceKey] = p.keys.serviceRoleKey
     env[names.dbUrl] = p.dbUrl
-    // A pod's read replicas: copies of its cluster (same password), each on its own port.
-    registry.pods[p.project]?.replicas.forEach((r, i) => {
-      const port = replicaDbPort({ api: Number(new URL(p.apiUrl).port), db: 0, postgrest: 0, functions: 0 }, i)
-      env[replicaEnvName(registry, p.project, r.name)] = p.dbUrl.replace(/@127\.0\.0\.1:\d+\//, `@127.0.0.1:${port}/`)
-    })
   }
   const primary = projects.find((p) => p.project === PRIMARY)
   if (primary) {

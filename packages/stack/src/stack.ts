@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { overlaidCollections, PRIMARY } from '@vecpods/registry'
+import { overlaidCollections, PRIMARY, replicaEnvName } from '@vecpods/registry'
 import { cluster, replicaCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { type ComponentStatus, logDir, type StackContext, stackComponents } from './components.ts'
 import { endpoints, type ProjectEndpoints, stackEnv, writeEnvFile } from './env-file.ts'
@@ -24,8 +24,21 @@ function endpointsOf(opts: StackOptions, secrets: ReturnType<typeof loadSecrets>
 async function context(opts: StackOptions): Promise<StackContext> {
   const secrets = loadSecrets(opts.stateDir, opts.projects)
   const all = await endpointsOf(opts, secrets)
-  const env = { ...stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret), ...embedderEnv(opts), ...overlayEnv(opts) }
+  const env = { ...stackEnv(opts.registry, all, secrets[PRIMARY]!.jwtSecret), ...replicaEnv(opts, all), ...embedderEnv(opts), ...overlayEnv(opts) }
   return { opts, secrets, endpoints: all, env }
+}
+
+/** Each pod replica's database URL: its pod's (the copy keeps the password) on the replica's own port. */
+function replicaEnv(opts: StackOptions, projects: ProjectEndpoints[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const p of projects) {
+    for (const r of opts.registry.pods[p.project]?.replicas ?? []) {
+      const url = new URL(p.dbUrl)
+      url.port = String(replicaCluster(opts, p.project, r.name).port)
+      env[replicaEnvName(opts.registry, p.project, r.name)] = url.toString()
+    }
+  }
+  return env
 }
 
 /**
