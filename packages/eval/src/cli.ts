@@ -147,13 +147,19 @@ async function measure(base: string, key: string, model: string, mode: Mode, que
  */
 async function compareTextRankings(opts: ReturnType<typeof stackOptions>, queries: EvalQuery[], totals: number[]) {
   const endpoints = await stackEndpoints(opts)
-  const out: Array<RankingMetrics & { ranking: string }> = []
-  for (const ranking of ['cd', 'bm25']) {
-    const per: RankingMetrics[] = []
-    for (const [i, q] of queries.entries()) {
-      const pod = opts.registry.collections[q.collection]!.pod
-      const sql = adminSql(endpoints.find((e) => e.project === pod)!.dbUrl)
-      try {
+  // One connection per pod for every question and both rankings.
+  const pods = new Map(
+    [...new Set(queries.map((q) => opts.registry.collections[q.collection]!.pod))].map((pod) => [
+      pod,
+      adminSql(endpoints.find((e) => e.project === pod)!.dbUrl),
+    ]),
+  )
+  try {
+    const out: Array<RankingMetrics & { ranking: string }> = []
+    for (const ranking of ['cd', 'bm25']) {
+      const per: RankingMetrics[] = []
+      for (const [i, q] of queries.entries()) {
+        const sql = pods.get(opts.registry.collections[q.collection]!.pod)!
         const rows = await sql<{ metadata: Record<string, unknown> }[]>`
           select metadata from vecpods.text_search(${q.collection}, ${q.q}, null, 10, null, 40, 60, 1, 1, 40, true, false, ${ranking})`
         per.push(
@@ -162,13 +168,13 @@ async function compareTextRankings(opts: ReturnType<typeof stackOptions>, querie
             totals[i]!,
           ),
         )
-      } finally {
-        await sql.end()
       }
+      out.push({ ranking, ...meanMetrics(per) })
     }
-    out.push({ ranking, ...meanMetrics(per) })
+    return out
+  } finally {
+    await Promise.all([...pods.values()].map((sql) => sql.end()))
   }
-  return out
 }
 
 function table(rows: Row[], base: Row | undefined): string {
