@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { LEXICAL_MODEL_ID, STATIC_MODEL_ID } from '@vecpods/lexical-model'
+import { isOfflineChoice, OFFLINE_MODELS } from '@vecpods/lexical-model'
 
 /**
  * A worker running `embed-worker.ts`. Workers do not inherit the `--import tsx` loader, so the
@@ -77,9 +77,9 @@ export interface DeploymentEmbedder {
  */
 export function deploymentEmbedder(model: { id: string; dims: number }, env: Record<string, string | undefined>, workers?: number): DeploymentEmbedder {
   const choice = env.VECPODS_EMBEDDER
-  const kind = choice === 'static' || choice === 'lexical' ? choice : 'semantic'
+  const kind = isOfflineChoice(choice) ? choice : 'semantic'
   const modelPath = env.VECPODS_MODEL_PATH
-  const id = kind === 'static' ? STATIC_MODEL_ID : kind === 'lexical' ? LEXICAL_MODEL_ID : model.id
+  const id = kind === 'semantic' ? model.id : OFFLINE_MODELS[kind]
   let pool: EmbedPool | undefined
   return {
     model: id,

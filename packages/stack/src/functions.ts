@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { writeLexicalModel, writeStaticModel } from '@vecpods/lexical-model'
+import { isOfflineChoice, writeLexicalModel, writeStaticModel } from '@vecpods/lexical-model'
 import type { StackOptions } from './options.ts'
 
 /** What `ps` shows of the function's command line: how its pid file is checked. */
@@ -27,15 +27,13 @@ export function denoBinary(opts: StackOptions): string {
 export function embedderEnv(opts: StackOptions, env: Record<string, string | undefined> = process.env): Record<string, string> {
   const choice = env.VECPODS_EMBEDDER ?? 'static'
   const modelPath = env.VECPODS_MODEL_PATH ?? join(opts.stateDir, 'models')
-  return isOffline(choice) || env.VECPODS_MODEL_PATH ? { VECPODS_EMBEDDER: choice, VECPODS_MODEL_PATH: modelPath } : { VECPODS_EMBEDDER: choice }
+  return isOfflineChoice(choice) || env.VECPODS_MODEL_PATH ? { VECPODS_EMBEDDER: choice, VECPODS_MODEL_PATH: modelPath } : { VECPODS_EMBEDDER: choice }
 }
-
-const isOffline = (choice: string) => choice === 'static' || choice === 'lexical'
 
 /** Writes the generated offline model an embedder choice needs, unless an up-to-date copy is there. */
 export async function writeOfflineModel(env: Record<string, string>, log: (line: string) => void): Promise<void> {
-  const choice = env.VECPODS_EMBEDDER ?? ''
-  if (!isOffline(choice)) return
+  const choice = env.VECPODS_EMBEDDER
+  if (!isOfflineChoice(choice)) return
   const started = performance.now()
   const model = await (choice === 'static' ? writeStaticModel : writeLexicalModel)(env.VECPODS_MODEL_PATH!)
   if (model.written) {

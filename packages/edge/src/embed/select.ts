@@ -1,4 +1,4 @@
-import { LEXICAL_DIMS, LEXICAL_MODEL_ID, STATIC_MODEL_ID } from '../../../lexical-model/src/id.ts'
+import { LEXICAL_DIMS, OFFLINE_MODELS } from '../../../lexical-model/src/id.ts'
 import type { Registry } from '../../../registry/src/index.ts'
 import { SUPABASE_GTE_SMALL, supabaseAi, supabaseAiEmbedder } from './supabase-ai.ts'
 import type { Embedder, TransformersFactory } from './types.ts'
@@ -51,8 +51,7 @@ export function selectEmbedder(registry: Registry, env: Record<string, string | 
     case 'lexical': {
       if (!modelPath) throw new Error(`VECPODS_EMBEDDER=${choice} needs VECPODS_MODEL_PATH (the directory \`pnpm model\` writes to)`)
       if (dims !== LEXICAL_DIMS) throw new Error(`the ${choice} model has ${LEXICAL_DIMS} dimensions; the registry's model has ${dims}`)
-      const model = choice === 'static' ? STATIC_MODEL_ID : LEXICAL_MODEL_ID
-      return transformers(`VECPODS_EMBEDDER=${choice}`)({ model, dims, kind: choice, localModelPath: modelPath })
+      return transformers(`VECPODS_EMBEDDER=${choice}`)({ model: OFFLINE_MODELS[choice], dims, kind: choice, localModelPath: modelPath })
     }
     case 'auto':
     case 'transformers':
