@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system parts vecpods' local stack needs: PostgreSQL 15 with its server headers,
 # pgvector (>= 0.8), with --browser Debian's Chromium for the real-browser tests, and with --bench
-# the neutral load generators the benchmarks use (wrk; pgbench comes with PostgreSQL).
+# the neutral load generators the benchmarks use (wrk; pgbench comes with PostgreSQL) and
+# stress-ng, the CPU hog `pnpm test:busy` runs the timing-sensitive suites beside.
 # Idempotent: every step checks first and returns at once when it is already done.
 set -euo pipefail
 
@@ -117,6 +118,12 @@ if [ "$want_bench" -eq 1 ]; then
   else
     say wrk "installing Debian wrk"
     apt_install wrk
+  fi
+  if command -v stress-ng >/dev/null 2>&1; then
+    say stress-ng "$(stress-ng --version 2>&1 | head -n1 | awk '{print $1, $3}')"
+  else
+    say stress-ng "installing Debian stress-ng"
+    apt_install stress-ng
   fi
   command -v pgbench >/dev/null 2>&1 && say pgbench "$(pgbench --version)" || die "pgbench not found (it ships with PostgreSQL's packages)"
 fi

@@ -173,5 +173,5 @@ describe('a second, isolated stack', () => {
       rmSync(realpathSync(join(stateDir, 'data')), { recursive: true, force: true })
       rmSync(stateDir, { recursive: true, force: true })
     }
-  })
+  }, 240_000) // two whole stacks' worth of initdb, migrations and starts: slow, not timed, on a busy machine
 })

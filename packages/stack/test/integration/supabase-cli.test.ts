@@ -55,6 +55,9 @@ describe('the Supabase CLI applies the generated migrations', () => {
     created.push({ adminUrl: endpoint.dbUrl, db })
     const dbUrl = endpoint.dbUrl.replace(/\/postgres$/, `/${db}`)
     const fresh = adminSql(dbUrl)
+    // The CLI takes 127.0.0.1 for its own local database only on its default port; on any other
+    // port it says "remote" and insists on TLS, which a local cluster does not offer.
+    const cliUrl = `${dbUrl}?sslmode=disable`
     try {
       await fresh.unsafe(SUPABASE_BASELINE)
       const files = readdirSync(join(repoRoot, migrationsDir(project)))
@@ -63,7 +66,7 @@ describe('the Supabase CLI applies the generated migrations', () => {
       // The primary is the repository's own project; each pod is a project under supabase/pods/<pod>.
       const workdir = project === PRIMARY ? repoRoot : join(repoRoot, 'supabase', 'pods', project)
 
-      const first = push(workdir, dbUrl)
+      const first = push(workdir, cliUrl)
       expect(first.status, first.output).toBe(0)
       for (const f of files) expect(first.output).toContain(`Applying migration ${f}...`)
       const versions = await fresh<{ version: string }[]>`select version from supabase_migrations.schema_migrations order by version`
@@ -78,7 +81,7 @@ describe('the Supabase CLI applies the generated migrations', () => {
         .sort()
       expect(relations.map((r) => r.name)).toEqual(expected)
 
-      const second = push(workdir, dbUrl)
+      const second = push(workdir, cliUrl)
       expect(second.status, second.output).toBe(0)
       expect(second.output).toMatch(/database is up to date/)
       expect(second.output).not.toContain('Applying migration')
