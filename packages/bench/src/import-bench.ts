@@ -8,7 +8,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { importFile } from '@vecpods/import'
-import { LEXICAL_MODEL_ID } from '@vecpods/lexical-model'
+import { LEXICAL_MODEL_ID } from '@vecpods/offline-models'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
 import { pgCli } from './pg-cli.ts'
 

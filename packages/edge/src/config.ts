@@ -1,4 +1,4 @@
-import { applyOverlay, efSearchOf, PRIMARY, parseOverlay, projectEnvNames, type Registry, replicaEnvName } from '../../registry/src/index.ts'
+import { applyOverlay, efSearchOf, PRIMARY, parseOverlay, projectEnvNames, type Registry, replicaEnvName } from '@vecpods/registry'
 import { type EmbedderKit, selectEmbedder } from './embed/select.ts'
 import type { Embedder } from './embed/types.ts'
 import { type Placement, primaryPlacement } from './placement.ts'

@@ -1,5 +1,5 @@
-import type { Collection } from '../../registry/src/index.ts'
-import { efSearchOf } from '../../registry/src/index.ts'
+import type { Collection } from '@vecpods/registry'
+import { efSearchOf } from '@vecpods/registry'
 import type { Role } from './auth.ts'
 import type { EdgeConfig } from './config.ts'
 import { queryCache } from './embed/query-cache.ts'

@@ -1,5 +1,5 @@
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@vecpods/protocol'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../protocol/src/index.ts'
 
 export type { ErrorCode }
 export { ERROR_STATUS }

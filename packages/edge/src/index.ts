@@ -1,4 +1,4 @@
-export type { SearchHit } from '../../protocol/src/index.ts'
+export type { SearchHit } from '@vecpods/protocol'
 export type { AppOptions } from './app.ts'
 export { createApp } from './app.ts'
 export type { EdgeConfig, Env, Limits } from './config.ts'

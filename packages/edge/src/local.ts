@@ -1,4 +1,4 @@
-import type { Registry } from '../../registry/src/index.ts'
+import type { Registry } from '@vecpods/registry'
 import { type EdgeConfig, type Env, loadConfig } from './config.ts'
 import type { EmbedderKit } from './embed/select.ts'
 import { transformersEmbedder } from './embed/transformers.ts'

@@ -1,6 +1,6 @@
+import { REQUEST_BOUNDS as B, type DeleteRequest, HYBRID_DEFAULTS, type SearchRequest, type UpsertRequest } from '@vecpods/protocol'
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { REQUEST_BOUNDS as B, type DeleteRequest, HYBRID_DEFAULTS, type SearchRequest, type UpsertRequest } from '../../protocol/src/index.ts'
 
 export { HYBRID_DEFAULTS }
 

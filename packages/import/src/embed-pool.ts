@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { isOfflineChoice, OFFLINE_MODELS } from '@vecpods/lexical-model'
+import { isOfflineChoice, OFFLINE_MODELS } from '@vecpods/offline-models'
 
 /**
  * A worker running `embed-worker.ts`. Workers do not inherit the `--import tsx` loader, so the

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { isOfflineChoice, writeLexicalModel, writeStaticModel } from '@vecpods/lexical-model'
+import { isOfflineChoice, writeLexicalModel, writeStaticModel } from '@vecpods/offline-models'
 import type { StackOptions } from './options.ts'
 
 /** What `ps` shows of the function's command line: how its pid file is checked. */

@@ -1,9 +1,9 @@
 // The vector-search Supabase Edge Function as deployed: the vecpods Hono app under /vector-search,
 // embedding with the runtime's built-in gte-small (Supabase.ai). It imports no local-only embedder,
 // so its bundle stays within Supabase's 20 MB (the local stack serves local.ts, which adds them).
-import { createApp } from '../../../packages/edge/src/app.ts'
-import { loadConfig, warmUp } from '../../../packages/edge/src/config.ts'
-import { parseRegistry } from '../../../packages/registry/src/index.ts'
+// Package names resolve through this folder's deno.json.
+import { createApp, loadConfig, warmUp } from '@vecpods/edge/function'
+import { parseRegistry } from '@vecpods/registry'
 import registryJson from '../../../vecpods.config.json' with { type: 'json' }
 
 const config = loadConfig(parseRegistry(registryJson), Deno.env.toObject())

@@ -1,5 +1,5 @@
+import { parseRegistry } from '@vecpods/registry'
 import { describe, expect, it } from 'vitest'
-import { parseRegistry } from '../../../registry/src/index.ts'
 import { selectEmbedder } from './select.ts'
 import { transformersEmbedder } from './transformers.ts'
 

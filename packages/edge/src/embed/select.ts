@@ -1,5 +1,5 @@
-import { LEXICAL_DIMS, OFFLINE_MODELS } from '../../../lexical-model/src/id.ts'
-import type { Registry } from '../../../registry/src/index.ts'
+import { LEXICAL_DIMS, OFFLINE_MODELS } from '@vecpods/offline-models/id'
+import type { Registry } from '@vecpods/registry'
 import { SUPABASE_GTE_SMALL, supabaseAi, supabaseAiEmbedder } from './supabase-ai.ts'
 import type { Embedder, TransformersFactory } from './types.ts'
 

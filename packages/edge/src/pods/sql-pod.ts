@@ -1,5 +1,5 @@
+import { distanceOperator } from '@vecpods/registry'
 import postgres from 'postgres'
-import { distanceOperator } from '../../../registry/src/index.ts'
 import { VecpodsError } from '../errors.ts'
 import { type CompiledFilter, type Predicate, renderPredicate } from '../filters/index.ts'
 import { withDeadline } from './deadline.ts'

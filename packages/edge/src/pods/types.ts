@@ -1,4 +1,4 @@
-import type { Measure } from '../../../registry/src/index.ts'
+import type { Measure } from '@vecpods/registry'
 import type { Predicate } from '../filters/index.ts'
 
 /**

@@ -1,5 +1,5 @@
+import type { CollectionInfo, CollectionsResponse, HealthResponse } from '@vecpods/protocol'
 import { Hono } from 'hono'
-import type { CollectionInfo, CollectionsResponse, HealthResponse } from '../../../protocol/src/index.ts'
 import type { Deployment } from '../deployment.ts'
 import { VecpodsError } from '../errors.ts'
 import type { CatalogRow, PodClient } from '../pods/types.ts'

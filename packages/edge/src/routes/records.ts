@@ -1,5 +1,5 @@
+import type { DeleteResponse, UpsertResponse } from '@vecpods/protocol'
 import { Hono } from 'hono'
-import type { DeleteResponse, UpsertResponse } from '../../../protocol/src/index.ts'
 import type { Limits } from '../config.ts'
 import type { Deployment } from '../deployment.ts'
 import { VecpodsError } from '../errors.ts'

@@ -1,6 +1,6 @@
+import { type PartialError, REQUEST_BOUNDS, type SearchHit, type SearchMeta, type SearchResponse } from '@vecpods/protocol'
+import { scoreOf } from '@vecpods/registry'
 import { Hono } from 'hono'
-import { type PartialError, REQUEST_BOUNDS, type SearchHit, type SearchMeta, type SearchResponse } from '../../../protocol/src/index.ts'
-import { scoreOf } from '../../../registry/src/index.ts'
 import type { Deployment } from '../deployment.ts'
 import type { OfflineKind } from '../embed/types.ts'
 import { VecpodsError } from '../errors.ts'

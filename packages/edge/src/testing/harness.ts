@@ -1,5 +1,5 @@
+import { parseRegistry } from '@vecpods/registry'
 import { SignJWT } from 'jose'
-import { parseRegistry } from '../../../registry/src/index.ts'
 import { createApp } from '../app.ts'
 import { DEFAULT_LIMITS, type Limits } from '../config.ts'
 import type { Embedder } from '../embed/types.ts'

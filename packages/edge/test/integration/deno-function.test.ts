@@ -1,5 +1,5 @@
 import { createClient } from '@supabase/supabase-js'
-import { STATIC_MODEL_ID } from '@vecpods/lexical-model'
+import { STATIC_MODEL_ID } from '@vecpods/offline-models'
 import { type ProjectEndpoints, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'

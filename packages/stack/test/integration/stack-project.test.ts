@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { STATIC_MODEL_ID } from '@vecpods/lexical-model'
+import { STATIC_MODEL_ID } from '@vecpods/offline-models'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { adminSql, type ProjectEndpoints, stackEndpoints, stackOptions } from '../../src/index.ts'

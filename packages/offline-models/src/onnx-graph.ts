@@ -57,7 +57,7 @@ export function buildOnnxModel(table: Int8Array, weights: Float32Array, dims: nu
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 13 }],
-    producerName: 'vecpods-lexical-model',
+    producerName: 'vecpods-offline-models',
     docString,
     graph,
   })

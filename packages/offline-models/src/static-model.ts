@@ -103,7 +103,7 @@ export function buildStaticModel(glove: Glove, weights: StaticWeights = STATIC_W
   )
   const config = modelConfig(vocab.length, MODEL_DIMS, {
     kind: 'static',
-    note: 'Generated offline by @vecpods/lexical-model: static word vectors (GloVe 100d, smooth-inverse-frequency weighted) plus a lexical bag of words, mean-pooled. Not gte-small: no word order, no context.',
+    note: 'Generated offline by @vecpods/offline-models: static word vectors (GloVe 100d, smooth-inverse-frequency weighted) plus a lexical bag of words, mean-pooled. Not gte-small: no word order, no context.',
   })
   const files: Record<string, string | Uint8Array> = {
     'config.json': json({ ...config, vecpods_generator: STATIC_GENERATOR_VERSION, vecpods_weights: weights }),

@@ -9,7 +9,7 @@ import { buildVocab } from './vocab.ts'
 
 const LEXICAL_NOTE = {
   kind: 'lexical',
-  note: 'Generated offline by @vecpods/lexical-model: a weighted bag of words (random projection), not a semantic model.',
+  note: 'Generated offline by @vecpods/offline-models: a weighted bag of words (random projection), not a semantic model.',
 }
 
 /** Bump when the generated output changes, so existing copies are regenerated. */
