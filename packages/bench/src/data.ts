@@ -1,3 +1,4 @@
+import { vecsTable } from '@vecpods/registry'
 import type postgres from 'postgres'
 
 /**
@@ -97,8 +98,8 @@ export async function loadTable(
       select indexname, indexdef from pg_indexes where schemaname = 'vecs' and tablename = ${table} and indexdef like '%USING hnsw%'`
     if (!index) throw new Error(`vecs.${table} has no HNSW index: apply the pod's migrations (\`pnpm stack up\`)`)
     await createCentres(sql, spec)
-    await sql.unsafe(`truncate vecs."${table}"`)
-    await sql.unsafe(`drop index vecs."${index.indexname}"`)
+    await sql.unsafe(`truncate ${vecsTable(table)}`)
+    await sql.unsafe(`drop index ${vecsTable(index.indexname)}`)
     await sql`select setseed(${spec.seed})`
     const started = performance.now()
     for (let from = 1; from <= spec.rows; from += LOAD_CHUNK) {
@@ -107,7 +108,7 @@ export async function loadTable(
         with r as materialized (
           select i, floor(random() * ${spec.clusters})::int as k, random() as s from generate_series(${from}, ${to}) i
         )
-        insert into vecs."${table}" (id, vec, metadata)
+        insert into ${vecsTable(table)} (id, vec, metadata)
         select '${table}-' || r.i,
           (select array_agg(c.centre[d] + ${spec.noise} * ${NORMAL} order by d) from generate_series(1, ${spec.dims}) d)::extensions.vector,
           jsonb_build_object('cluster', r.k, 's50', r.s < 0.5, 's10', r.s < 0.1, 's1', r.s < 0.01)
@@ -151,7 +152,7 @@ export async function loadedWith(db: postgres.Sql, table: string, spec: DataSpec
 
 /** Empties a bench table and forgets its fingerprint (`pnpm bench --clean`). */
 export async function emptyTable(db: postgres.Sql, table: string): Promise<void> {
-  await db.unsafe(`truncate vecs."${table}"`)
+  await db.unsafe(`truncate ${vecsTable(table)}`)
   await db.unsafe(`comment on table vecs."${table}" is null`)
   await db`update vecpods.collections set model = null, filled_at = null where name = ${table}`
 }

@@ -5,14 +5,16 @@
 // HNSW m 16 / ef_construction 64), then runs `pnpm tune bench_glove --all --dry-run`: recall@10
 // against exact search over the whole ef_search sweep, and the value tune would store.
 import { spawnSync } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadGlove } from '@vecpods/glove'
 import { importFile } from '@vecpods/import'
+import { vecsTable } from '@vecpods/registry'
 import { repoRoot } from '@vecpods/registry/node'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
+import { writeLines } from './lines-file.ts'
 
 const COLLECTION = 'bench_glove'
 const { values } = parseArgs({ options: { words: { type: 'string' }, queries: { type: 'string', default: '200' } } })
@@ -30,15 +32,13 @@ try {
   console.log(`bench:glove: ${glove.words.length.toLocaleString('en')} words × ${glove.dims} dims read in ${seconds(performance.now() - t)}`)
   t = performance.now()
   const file = join(dir, 'glove.ndjson')
-  const out = createWriteStream(file)
-  for (const [rank, word] of glove.words.entries()) {
+  await writeLines(file, glove.words.entries(), ([rank, word]) => {
     const vector = Array.from(glove.vectors.subarray(rank * glove.dims, (rank + 1) * glove.dims), (x) => Math.round(x * 1e5) / 1e5)
-    if (!out.write(`${JSON.stringify({ id: `g${rank}`, vector, metadata: { word, rank } })}\n`)) await new Promise<void>((r) => out.once('drain', () => r()))
-  }
-  await new Promise<void>((r) => out.end(() => r()))
+    return JSON.stringify({ id: `g${rank}`, vector, metadata: { word, rank } })
+  })
   console.log(`  NDJSON written in ${seconds(performance.now() - t)}`)
 
-  await sql.unsafe(`truncate vecs.${COLLECTION}`)
+  await sql.unsafe(`truncate ${vecsTable(COLLECTION)}`)
   let phase = ''
   const result = await importFile({
     file,

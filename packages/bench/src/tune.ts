@@ -4,7 +4,7 @@
 // hnsw.ef_search, and writes the smallest value that reaches the target into the registry file
 // that declares the collection (`collections.<name>.efSearch`), which the edge then uses.
 import { resolve } from 'node:path'
-import { distanceOperator } from '@vecpods/registry'
+import { distanceOperator, vecsTable } from '@vecpods/registry'
 import { declaringFile, defaultRegistryPath, loadRegistryWithOverlays, repoRoot, updateDeclaration } from '@vecpods/registry/node'
 import { adminSql, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { Command } from 'commander'
@@ -37,7 +37,7 @@ const program = new Command('vecpods-tune')
     if (col.index.method !== 'hnsw') throw new Error(`"${collection}" has no HNSW index (${col.index.method}): nothing to tune`)
     const target = Number(flags.recall)
     const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl)
-    const table = `vecs."${collection}"`
+    const table = vecsTable(collection)
     const op = distanceOperator(col.measure)
     try {
       const [{ n }] = (await sql.unsafe(`select count(*)::int as n from ${table}`)) as unknown as [{ n: number }]
@@ -45,7 +45,7 @@ const program = new Command('vecpods-tune')
       // The index as built (it may differ from the registry's declaration until a migration rebuilds it).
       const [built] = await sql<{ options: string[] | null }[]>`
         select c.reloptions as options from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
-        where i.indrelid = ${`vecs.${collection}`}::regclass and am.amname = 'hnsw'`
+        where i.indrelid = ${table}::regclass and am.amname = 'hnsw'`
       if (!built) throw new Error(`"${collection}" has no HNSW index on its pod: apply its migrations`)
       const option = (key: string, fallback: number) => Number((built.options ?? []).find((o) => o.startsWith(`${key}=`))?.split('=')[1] ?? fallback)
       const [m, efc] = [option('m', 16), option('ef_construction', 64)]

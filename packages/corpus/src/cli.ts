@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { deploymentEmbedder, importFile } from '@vecpods/import'
-import { projectEnvNames } from '@vecpods/registry'
+import { projectEnvNames, vecsTable } from '@vecpods/registry'
 import { defaultRegistryPath, loadRegistry, repoRoot } from '@vecpods/registry/node'
 import { createVectorClient } from '@vecpods/sdk'
 import { analyzeForeignTables } from '@vecpods/stack'
@@ -72,7 +72,7 @@ for (const collection of new Set(chunks.map((c) => c.collection))) {
   try {
     const [catalog] = await pod<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
     if (!catalog?.model || catalog.model === embedder.model) continue
-    const table = `vecs."${collection}"`
+    const table = vecsTable(collection)
     const [counted] = await pod.unsafe<{ foreign: number }[]>(`select count(*)::int as foreign from ${table} where not metadata @> $1::text::jsonb`, [
       JSON.stringify(SEED_MARK),
     ])

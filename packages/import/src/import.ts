@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { appendFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import type { Collection } from '@vecpods/registry'
+import { type Collection, vecsTable } from '@vecpods/registry'
 import postgres from 'postgres'
 import { COPY_HEADER, COPY_TRAILER, copyRow } from './copy.ts'
 import { type Format, readLines } from './records.ts'
@@ -103,7 +103,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
   const state: ImportState = resumed ?? { file, sha256: facts.sha256, collection, model, committedLine: 0, rows: 0, rejected: 0 }
   if (!resumed) writeFileSync(rejectsPath, '')
 
-  const table = `vecs."${collection.replaceAll('"', '""')}"`
+  const table = vecsTable(collection)
   // One connection for the load (the staging table is per connection), one to watch the index build.
   const sql = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
   const watch = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
@@ -130,7 +130,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
         // Remembered before it is dropped, so that a resumed run still builds it.
         state.indexDdl = index.indexdef
         saveState(statePath, state)
-        await sql.unsafe(`drop index vecs."${index.indexname}"`)
+        await sql.unsafe(`drop index ${vecsTable(index.indexname)}`)
       }
     }
 

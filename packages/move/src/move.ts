@@ -1,5 +1,5 @@
 import { collectionSql, foreignTableSql, generate, serverName, writeGenerated } from '@vecpods/codegen'
-import { type Collection, PRIMARY, parseRegistry, type Registry } from '@vecpods/registry'
+import { type Collection, PRIMARY, parseRegistry, type Registry, vecsTable } from '@vecpods/registry'
 import { updateDeclaration } from '@vecpods/registry/node'
 import postgres from 'postgres'
 import {
@@ -13,7 +13,6 @@ import {
   publish,
   resumeWrites,
   subscribe,
-  tableOf,
   unsubscribe,
 } from './sql.ts'
 
@@ -127,7 +126,7 @@ export async function moveCollection(ctx: MoveContext, options: MoveOptions): Pr
       if (!reached(row, 'prepared')) {
         // The collection on the target, as its pod's migration would create it, empty, with the source's model.
         await dst.unsafe(collectionSql(collection, { ...col, pod: to }))
-        await dst.unsafe(`delete from ${tableOf(collection)}`)
+        await dst.unsafe(`delete from ${vecsTable(collection)}`)
         // The initial copy inserts every row: without the vector index, then one index build (as the importer loads).
         await dropVectorIndex(dst, collection)
         const [model] = await src<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`

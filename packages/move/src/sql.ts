@@ -1,9 +1,8 @@
+import { quoteIdent, vecsTable } from '@vecpods/registry'
 import type postgres from 'postgres'
 
 /** Names of a move's replication objects, from the collection's name. */
 export const replicationName = (collection: string) => `vecpods_move_${collection}`
-export const tableOf = (collection: string) => `vecs."${collection.replaceAll('"', '""')}"`
-const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 /**
  * Rows and an order-independent checksum of ids, vectors and metadata: the sum of a 60-bit slice
@@ -14,13 +13,13 @@ export async function fingerprint(sql: postgres.Sql, collection: string): Promis
   const [row] = await sql.unsafe<{ rows: string; checksum: string }[]>(
     `select count(*)::text as rows,
        coalesce(sum(('x' || left(md5(convert_to(id || ':' || metadata::text || ':', 'UTF8') || extensions.vector_send(vec)), 15))::bit(60)::bigint), 0)::text as checksum
-     from ${tableOf(collection)}`,
+     from ${vecsTable(collection)}`,
   )
   return { rows: Number(row!.rows), checksum: row!.checksum }
 }
 
 export async function count(sql: postgres.Sql, collection: string): Promise<number> {
-  const [row] = await sql.unsafe<{ n: string }[]>(`select count(*)::text as n from ${tableOf(collection)}`)
+  const [row] = await sql.unsafe<{ n: string }[]>(`select count(*)::text as n from ${vecsTable(collection)}`)
   return Number(row!.n)
 }
 
@@ -28,7 +27,7 @@ export async function count(sql: postgres.Sql, collection: string): Promise<numb
 export async function publish(source: postgres.Sql, collection: string): Promise<void> {
   const name = replicationName(collection)
   const [exists] = await source`select 1 from pg_publication where pubname = ${name}`
-  if (!exists) await source.unsafe(`create publication ${quoted(name)} for table ${tableOf(collection)}`)
+  if (!exists) await source.unsafe(`create publication ${quoteIdent(name)} for table ${vecsTable(collection)}`)
 }
 
 /** The subscription on the target (once): copies the rows, then streams changes. */
@@ -37,7 +36,7 @@ export async function subscribe(target: postgres.Sql, collection: string, source
   const [exists] = await target`select 1 from pg_subscription where subname = ${name}`
   if (exists) return
   const conninfo = sourceUrl.replaceAll("'", "''")
-  await target.unsafe(`create subscription ${quoted(name)} connection '${conninfo}' publication ${quoted(name)} with (slot_name = '${name}')`)
+  await target.unsafe(`create subscription ${quoteIdent(name)} connection '${conninfo}' publication ${quoteIdent(name)} with (slot_name = '${name}')`)
 }
 
 /** Whether the subscription's initial copy of the table is done (state ready or synchronised). */
@@ -56,34 +55,34 @@ export async function lagBytes(source: postgres.Sql, collection: string): Promis
 
 /** Writes to the source table refused (VPW01 → 503 with Retry-After at the edge) while the move switches. */
 export async function pauseWrites(source: postgres.Sql, collection: string): Promise<void> {
-  const [exists] = await source`select 1 from pg_trigger where tgname = 'vecpods_move_pause' and tgrelid = ${`vecs.${collection}`}::regclass`
+  const [exists] = await source`select 1 from pg_trigger where tgname = 'vecpods_move_pause' and tgrelid = ${vecsTable(collection)}::regclass`
   if (!exists) {
     await source.unsafe(
-      `create trigger vecpods_move_pause before insert or update or delete or truncate on ${tableOf(collection)} for each statement execute function vecpods.refuse_writes()`,
+      `create trigger vecpods_move_pause before insert or update or delete or truncate on ${vecsTable(collection)} for each statement execute function vecpods.refuse_writes()`,
     )
   }
 }
 
 export async function resumeWrites(source: postgres.Sql, collection: string): Promise<void> {
-  const [table] = await source`select to_regclass(${`vecs.${collection}`}) as t`
-  if (table?.t) await source.unsafe(`drop trigger if exists vecpods_move_pause on ${tableOf(collection)}`)
+  const [table] = await source`select to_regclass(${vecsTable(collection)}) as t`
+  if (table?.t) await source.unsafe(`drop trigger if exists vecpods_move_pause on ${vecsTable(collection)}`)
 }
 
 /** Stops replication: the subscription (and with it the slot on the source), then the publication. */
 export async function unsubscribe(target: postgres.Sql, source: postgres.Sql, collection: string): Promise<void> {
   const name = replicationName(collection)
   const [exists] = await target`select 1 from pg_subscription where subname = ${name}`
-  if (exists) await target.unsafe(`drop subscription ${quoted(name)}`)
+  if (exists) await target.unsafe(`drop subscription ${quoteIdent(name)}`)
   // A slot left behind (the subscription could not reach the source when dropped) holds WAL forever.
   await source`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${name} and not active`
-  await source.unsafe(`drop publication if exists ${quoted(name)}`)
+  await source.unsafe(`drop publication if exists ${quoteIdent(name)}`)
 }
 
 /** Removes a collection's table, view and catalog row from one pod. */
 export async function dropCollection(sql: postgres.Sql, collection: string): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx.unsafe(`drop view if exists public.${quoted(collection)}`)
-    await tx.unsafe(`drop table if exists ${tableOf(collection)}`)
+    await tx.unsafe(`drop view if exists public.${quoteIdent(collection)}`)
+    await tx.unsafe(`drop table if exists ${vecsTable(collection)}`)
     await tx`delete from vecpods.collections where name = ${collection}`
   })
 }
@@ -92,6 +91,6 @@ export async function dropCollection(sql: postgres.Sql, collection: string): Pro
 export async function dropVectorIndex(sql: postgres.Sql, collection: string): Promise<void> {
   const rows = await sql<{ name: string }[]>`
     select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
-    where i.indrelid = ${`vecs.${collection}`}::regclass and am.amname in ('hnsw', 'ivfflat')`
-  for (const r of rows) await sql.unsafe(`drop index vecs.${quoted(r.name)}`)
+    where i.indrelid = ${vecsTable(collection)}::regclass and am.amname in ('hnsw', 'ivfflat')`
+  for (const r of rows) await sql.unsafe(`drop index ${vecsTable(r.name)}`)
 }

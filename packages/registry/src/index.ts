@@ -22,3 +22,4 @@ export {
   registrySchema,
   TRANSPORTS,
 } from './schema.ts'
+export { COLLECTION_SCHEMA, quoteIdent, vecsTable } from './tables.ts'

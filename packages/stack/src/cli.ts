@@ -2,7 +2,7 @@
 import { RegistryError } from '@vecpods/registry'
 import { Command } from 'commander'
 import type { ProjectEndpoints } from './env-file.ts'
-import { stackOptions } from './options.ts'
+import { shownPath, stackOptions } from './options.ts'
 import { PortInUseError } from './ports.ts'
 import { down, reset, status, up } from './stack.ts'
 
@@ -30,7 +30,7 @@ program
     const opts = stackOptions(process.env, o.quiet ? () => {} : undefined)
     console.log('vecpods stack: starting')
     const all = await up(opts)
-    printEndpoints(all, opts.envFile)
+    printEndpoints(all, shownPath(opts, opts.envFile))
     console.log('vecpods stack: up')
   })
 
@@ -63,7 +63,7 @@ program
   .action(async () => {
     const opts = stackOptions()
     const all = await reset(opts)
-    printEndpoints(all, opts.envFile)
+    printEndpoints(all, shownPath(opts, opts.envFile))
     console.log('vecpods stack: reset and up')
   })
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { appendFileSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { replicaDbPort } from '@vecpods/registry'
-import type { StackOptions } from './options.ts'
+import { type StackOptions, shownPath } from './options.ts'
 import { asDbUser, isRoot, run, tail } from './process.ts'
 
 /** PostgreSQL settings every cluster of the stack gets at initdb time. */
@@ -48,7 +48,7 @@ export function dataRoot(opts: StackOptions): string {
     mkdirSync(dir, { recursive: true })
     if (lstatSync(link, { throwIfNoEntry: false })) rmSync(link, { force: true })
     symlinkSync(dir, link)
-    opts.log(`  data       the postgres user cannot reach ${opts.stateDir}; data lives in ${dir}`)
+    opts.log(`  data       the postgres user cannot reach ${shownPath(opts, opts.stateDir)}; data lives in ${dir}`)
   } else {
     mkdirSync(dir, { recursive: true })
   }

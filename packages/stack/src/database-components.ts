@@ -8,7 +8,7 @@ import { type Component, endpointOf, pad } from './component.ts'
 import { adminSql } from './db.ts'
 import { analyzeForeignTables, connectPod, enableFdwLogin, fdwPods } from './fdw.ts'
 import { migrate } from './migrate.ts'
-import type { StackOptions } from './options.ts'
+import { type StackOptions, shownPath } from './options.ts'
 
 /** A project's PostgreSQL cluster: initdb on first start, then bootstrap and migrations on every `up`. */
 export function postgresComponent(opts: StackOptions, project: string): Component {
@@ -24,7 +24,7 @@ export function postgresComponent(opts: StackOptions, project: string): Componen
       return port !== undefined
     },
     async start(ctx) {
-      if (initCluster(opts, c, ctx.secrets[project]!.dbPassword)) opts.log(`  ${pad(project)} initdb ${c.dataDir}`)
+      if (initCluster(opts, c, ctx.secrets[project]!.dbPassword)) opts.log(`  ${pad(project)} initdb ${shownPath(opts, c.dataDir)}`)
       startCluster(opts, c)
       opts.log(`  ${pad(project)} postgres on :${c.port}`)
     },
@@ -93,7 +93,8 @@ export function replicaComponent(opts: StackOptions, pod: string, replica: strin
     ports: [{ port: c.port, what: `${label} read replica` }],
     running: () => runningPort(opts, c) !== undefined,
     async start(ctx) {
-      if (initReplica(opts, c, cluster(opts, pod), ctx.secrets[pod]!.dbPassword)) opts.log(`  ${pad(label)} pg_basebackup from ${pod} into ${c.dataDir}`)
+      if (initReplica(opts, c, cluster(opts, pod), ctx.secrets[pod]!.dbPassword))
+        opts.log(`  ${pad(label)} pg_basebackup from ${pod} into ${shownPath(opts, c.dataDir)}`)
       startCluster(opts, c)
       opts.log(`  ${pad(label)} read replica on :${c.port}`)
     },

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { isOfflineChoice, writeLexicalModel, writeStaticModel } from '@vecpods/offline-models'
-import type { StackOptions } from './options.ts'
+import { type StackOptions, shownPath } from './options.ts'
 
 /** What `ps` shows of the function's command line: how its pid file is checked. */
 export const FUNCTIONS_MARKER = 'vector-search/local.ts'
@@ -65,7 +65,8 @@ export async function prepareFunction(opts: StackOptions, env: Record<string, st
   const denoEnv = { ...process.env, ...env, PORT: String(port), DENO_DIR: join(opts.stateDir, 'deno'), NO_COLOR: '1' }
   const config = ['--config', join(fnDir, 'deno.json')]
   const entry = join(fnDir, 'local.ts')
-  if (!existsSync(denoEnv.DENO_DIR)) opts.log(`  functions  fetching the function's npm dependencies into ${denoEnv.DENO_DIR} (first run only)`)
+  if (!existsSync(denoEnv.DENO_DIR))
+    opts.log(`  functions  fetching the function's npm dependencies into ${shownPath(opts, denoEnv.DENO_DIR)} (first run only)`)
   const deno = denoBinary(opts)
   const cached = spawnSync(deno, ['install', ...config, '--entrypoint', entry], {
     cwd: opts.root,

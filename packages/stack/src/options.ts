@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { DEFAULT_PORT_BASE, localPorts, type ProjectPorts, projectNames, type Registry } from '@vecpods/registry'
 import { defaultRegistryPath, loadRegistry, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
 
@@ -65,4 +65,10 @@ export function stackOptions(env: NodeJS.ProcessEnv = process.env, log = (line: 
     pgBin: pgBinDir(env),
     log,
   }
+}
+
+/** A path as the stack prints it: relative to the project when inside it (no machine's absolute paths in output), else whole. */
+export function shownPath(opts: Pick<StackOptions, 'root'>, path: string): string {
+  const rel = relative(opts.root, path)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
 }

@@ -5,7 +5,7 @@ import { cluster, replicaCluster, runningPort, startCluster, stopCluster } from 
 import { type ComponentStatus, logDir, type StackContext, stackComponents } from './components.ts'
 import { endpoints, type ProjectEndpoints, stackEnv, writeEnvFile } from './env-file.ts'
 import { embedderEnv } from './functions.ts'
-import type { StackOptions } from './options.ts'
+import { type StackOptions, shownPath } from './options.ts'
 import { assertPortsFree } from './ports.ts'
 import { loadSecrets, projectKeys } from './secrets.ts'
 
@@ -129,7 +129,7 @@ export async function reset(opts: StackOptions): Promise<ProjectEndpoints[]> {
     const c = cluster(opts, p)
     rmSync(c.dataDir, { recursive: true, force: true })
     rmSync(c.logFile, { force: true })
-    opts.log(`  ${p.padEnd(10)} deleted ${c.dataDir}`)
+    opts.log(`  ${p.padEnd(10)} deleted ${shownPath(opts, c.dataDir)}`)
     for (const r of opts.registry.pods[p]?.replicas ?? []) rmSync(replicaCluster(opts, p, r.name).dataDir, { recursive: true, force: true })
   }
   return up(opts)

@@ -1,4 +1,4 @@
-import { type Collection, type ColumnType, type IndexSpec, MEASURE_SQL, type Measure, opclassOf } from '@vecpods/registry'
+import { type Collection, type ColumnType, type IndexSpec, MEASURE_SQL, type Measure, opclassOf, vecsTable } from '@vecpods/registry'
 import { fullTextColumnSql } from './full-text.ts'
 import { ident, literal } from './quote.ts'
 
@@ -123,7 +123,7 @@ function metadataIndexSql(name: string, table: string): string {
  * catalog row, the `public.<name>` view (security_invoker) and grants and RLS by access level.
  */
 export function collectionSql(name: string, col: Collection): string {
-  const table = `vecs.${ident(name)}`
+  const table = vecsTable(name)
   const view = `public.${ident(name)}`
   const columns = Object.entries(col.columns)
   const readers = col.access === 'public' ? 'anon, authenticated' : null

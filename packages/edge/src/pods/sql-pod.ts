@@ -1,4 +1,4 @@
-import { distanceOperator } from '@vecpods/registry'
+import { distanceOperator, vecsTable } from '@vecpods/registry'
 import postgres from 'postgres'
 import { VecpodsError } from '../errors.ts'
 import { type CompiledFilter, type Predicate, renderPredicate } from '../filters/index.ts'
@@ -41,7 +41,7 @@ function directSearch(q: PodSearch): [string, unknown[]] {
   if (q.includeMetadata) columns.push('metadata')
   if (q.includeValue) columns.push('vec::text as value')
   const text =
-    `select ${columns.join(', ')} from ${table(q.collection)}` +
+    `select ${columns.join(', ')} from ${vecsTable(q.collection)}` +
     (filter ? ` where ${filter.sql}` : '') +
     ` order by vec ${op} $1::extensions.vector limit ${Math.trunc(q.limit)}`
   return [text, [vectorText(q.vector), ...(filter ? bind(filter) : [])]]
@@ -49,8 +49,6 @@ function directSearch(q: PodSearch): [string, unknown[]] {
 
 /** What a pooled connection to a pod that restarted reports on its next use. */
 const STALE_CONNECTION = /^(CONNECTION_CLOSED|ECONNRESET|EPIPE|57P01|57P02|57P03)$/
-
-const table = (collection: string) => `vecs."${collection.replaceAll('"', '""')}"`
 
 /**
  * Reaches a pod over SQL with postgres.js: a bounded pool, no prepared statements (so it works

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { vecsTable } from '@vecpods/registry'
 import { loadRegistry } from '@vecpods/registry/node'
 import { adminSql, functionsPid, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions, startReplica, stopReplica } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -77,7 +78,7 @@ afterAll(async () => {
     await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, primary.keys.serviceRoleKey)
     // Thousands of rows came and went: vacuum, so the HNSW graph the next tests search is clean.
     const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === opts.registry.collections[collection]!.pod)!.dbUrl)
-    await sql`vacuum ${sql(`vecs.${collection}`)}`.finally(() => sql.end())
+    await sql.unsafe(`vacuum ${vecsTable(collection)}`).finally(() => sql.end())
   }
   await Promise.all([...config.pods.values()].map((p) => p.close()))
   mkdirSync(join(opts.root, 'test-results'), { recursive: true })

@@ -4,6 +4,7 @@
 // test-results/fuzz.json.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { vecsTable } from '@vecpods/registry'
 import { loadRegistry } from '@vecpods/registry/node'
 import { adminSql, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
 import fc from 'fast-check'
@@ -250,7 +251,7 @@ afterAll(async () => {
     const pod = opts.registry.collections[collection]!.pod
     const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === pod)!.dbUrl)
     await sql`delete from vecs.${sql(collection)} where metadata @> ${sql.json({ fuzz: run })}`
-    await sql`vacuum ${sql(`vecs.${collection}`)}`.finally(() => sql.end())
+    await sql.unsafe(`vacuum ${vecsTable(collection)}`).finally(() => sql.end())
   }
   await Promise.all([...config.pods.values()].map((p) => p.close()))
 })

@@ -3,6 +3,7 @@
 // `build_filters` does (`metadata -> key` compared with jsonb's own equality and ordering,
 // containment for scalar `$eq`), runs it on the pod, and compares with vecpods' edge in exact mode,
 // on both transports, over generated mixed-type metadata with missing keys, nulls, arrays and objects.
+import { vecsTable } from '@vecpods/registry'
 import { loadRegistry } from '@vecpods/registry/node'
 import { adminSql, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
 import fc from 'fast-check'
@@ -152,7 +153,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const t of TARGETS) {
     await call('DELETE', `/collections/${t.collection}/records`, { filters: { run: { $eq: run } } })
-    await podSql(t.collection, (sql) => sql`vacuum ${sql(`vecs.${t.collection}`)}`)
+    await podSql(t.collection, (sql) => sql.unsafe(`vacuum ${vecsTable(t.collection)}`))
   }
   await Promise.all([...config.pods.values()].map((p) => p.close()))
 })
@@ -168,7 +169,7 @@ describe.each(TARGETS)('vecs conformance on $collection ($transport transport)',
         const where = vecsSql(f, params)
         const expected = (
           await sql.unsafe<{ id: string }[]>(
-            `select id from vecs."${collection}" where metadata @> $1::text::jsonb and ${where} order by id`,
+            `select id from ${vecsTable(collection)} where metadata @> $1::text::jsonb and ${where} order by id`,
             params as string[],
           )
         ).map((r) => r.id)
