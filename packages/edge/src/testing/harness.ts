@@ -2,6 +2,7 @@ import { parseRegistry } from '@vecpods/registry'
 import { SignJWT } from 'jose'
 import { createApp } from '../app.ts'
 import { DEFAULT_LIMITS, type Limits } from '../config.ts'
+import { type Deployment, deployment } from '../deployment.ts'
 import type { Embedder } from '../embed/types.ts'
 import { type FakePod, fakePod } from './fake-pod.ts'
 
@@ -44,6 +45,19 @@ export function brokenEmbedder(): Embedder {
     kind: 'semantic',
     embed: () => Promise.reject(new Error('model files not found')),
   }
+}
+
+/** The deployment the routes share, on the test registry and fake pods: for testing one step of a route without HTTP. */
+export function testDeployment(options: { embedder?: Embedder } = {}): { dep: Deployment; pods: { pod_a: FakePod; pod_b: FakePod } } {
+  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts', 'notes']) }
+  const dep = deployment({
+    registry: testRegistry(),
+    jwtSecret: SECRET,
+    pods: new Map<string, FakePod>(Object.entries(pods)),
+    limits: DEFAULT_LIMITS,
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+  })
+  return { dep, pods }
 }
 
 /** The app on fake pods, with tokens for each role and a JSON request helper. */

@@ -1,0 +1,6 @@
+export { type Merged, mergeResults } from './merge.ts'
+export { candidatesFor, type Fusion, planSearch, type SearchInput, type SearchPlan, withQueryVector } from './plan.ts'
+export { type PodQuery, podQuery, toSearchHits } from './pod-query.ts'
+export { queryTargets, type TargetResult } from './query.ts'
+export { rerank } from './rerank.ts'
+export { searchResponse } from './respond.ts'
