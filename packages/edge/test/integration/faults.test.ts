@@ -11,6 +11,7 @@ import { loadRegistry } from '@vecpods/registry/node'
 import { adminSql, functionsPid, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions, startReplica, stopReplica } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type EdgeConfig, loadLocalConfig } from '../../src/index.ts'
+import { type FaultEdge, faultEdge, markedRows } from '../faults/edge.ts'
 import { boundedLoad, round, type Sample } from '../faults/load.ts'
 import { postmasterPid, runPid, signalTree, sleep } from '../faults/processes.ts'
 
@@ -26,17 +27,10 @@ const TIMEOUT_MS = 1500
 const BOUND_MS = TIMEOUT_MS + 250 + 1000 // the pod deadline (+ the client's 250 ms grace) + 1 s
 /** How long the load goes on after a fault ends: long enough to see the recovery on a busy machine. */
 const OBSERVE_AFTER_MS = 4000
-let config: EdgeConfig
-let app: ReturnType<typeof createApp>
-let primary: ProjectEndpoints
+let edge: FaultEdge
 const figures: Record<string, unknown> = {}
 
-const call = (method: string, path: string, body?: unknown, key = primary.keys.anonKey) =>
-  app.request(path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
+const call = (method: string, path: string, body?: unknown, key?: string) => edge.call(method, path, body, key)
 const search = (collections: string[]) => () => call('POST', '/search', { collections, vector, limit: 3, filters: { run: { $eq: run } } })
 const health = () => call('GET', '/health')
 
@@ -51,36 +45,20 @@ function stackUp(): Promise<void> {
 beforeAll(async () => {
   // Faults of the pods themselves: pod_a's read replica would answer for it (replica.test.ts covers that).
   stopReplica(opts, 'pod_a', 'r1')
-  const env = {
-    ...(await stackEnvironment(opts)),
-    VECPODS_POD_TIMEOUT_MS: String(TIMEOUT_MS),
-    VECPODS_HEALTH_TIMEOUT_MS: '500',
-    VECPODS_PROBE_INTERVAL_MS: '100',
-  }
-  config = loadLocalConfig(loadRegistry(), env)
-  app = createApp(config)
-  primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
-  for (const collection of ['docs', 'posts', 'api']) {
-    const res = await call(
-      'POST',
-      `/collections/${collection}/records`,
-      { records: [{ id: `${run}-${collection}`, vector, metadata: { run } }] },
-      primary.keys.serviceRoleKey,
-    )
-    expect(res.status).toBe(200)
-  }
+  edge = await faultEdge(opts, { VECPODS_POD_TIMEOUT_MS: String(TIMEOUT_MS), VECPODS_HEALTH_TIMEOUT_MS: '500', VECPODS_PROBE_INTERVAL_MS: '100' })
+  expect(await markedRows(edge, run, vector, ['docs', 'posts', 'api'])).toEqual([200, 200, 200])
 })
 
 afterAll(async () => {
   startReplica(opts, 'pod_a', 'r1')
   await stackUp()
   for (const collection of ['docs', 'posts', 'api']) {
-    await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, primary.keys.serviceRoleKey)
+    await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, edge.primary.keys.serviceRoleKey)
     // Thousands of rows came and went: vacuum, so the HNSW graph the next tests search is clean.
     const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === opts.registry.collections[collection]!.pod)!.dbUrl)
     await sql.unsafe(`vacuum ${vecsTable(collection)}`).finally(() => sql.end())
   }
-  await Promise.all([...config.pods.values()].map((p) => p.close()))
+  await Promise.all([...edge.config.pods.values()].map((p) => p.close()))
   mkdirSync(join(opts.root, 'test-results'), { recursive: true })
   writeFileSync(join(opts.root, 'test-results', process.env.VECPODS_RELIABILITY_FILE ?? 'reliability.json'), `${JSON.stringify(figures, null, 2)}\n`)
 })
@@ -160,7 +138,7 @@ describe.each([
       batch++
       // Distinct vectors: thousands of identical ones would leave HNSW a graph of duplicates.
       const records = ids.map((id) => ({ id, vector: randomUnit(), metadata: { run } }))
-      const res = await call('POST', `/collections/${collection}/records`, { records }, primary.keys.serviceRoleKey)
+      const res = await call('POST', `/collections/${collection}/records`, { records }, edge.primary.keys.serviceRoleKey)
       ;(res.status === 200 ? acknowledged : refused).push(ids)
       return res
     }
@@ -197,9 +175,9 @@ describe.each([
     expect([lost, partial]).toEqual([0, 0])
     // The Deno function saw none of this traffic: its pooled connections to the pod died with it.
     // Its first search after the pod's return still succeeds whole (a dead pooled connection is retried).
-    const deno = await fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {
+    const deno = await fetch(`${edge.primary.apiUrl}/functions/v1/vector-search/search`, {
       method: 'POST',
-      headers: { apikey: primary.keys.anonKey, 'content-type': 'application/json' },
+      headers: { apikey: edge.primary.keys.anonKey, 'content-type': 'application/json' },
       body: JSON.stringify({ collections: [collection, other], vector, limit: 3, filters: { run: { $eq: run } } }),
     })
     expect(deno.status).toBe(200)
@@ -235,9 +213,9 @@ async function idsOn(collection: string): Promise<Set<string>> {
 describe('the Deno function killed', () => {
   it('is restarted by its supervisor; meanwhile the gateway answers 503 in the edge’s error shape', async () => {
     const viaGateway = () =>
-      fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {
+      fetch(`${edge.primary.apiUrl}/functions/v1/vector-search/search`, {
         method: 'POST',
-        headers: { apikey: primary.keys.anonKey, 'content-type': 'application/json' },
+        headers: { apikey: edge.primary.keys.anonKey, 'content-type': 'application/json' },
         body: JSON.stringify({ collection: 'docs', vector, limit: 3, filters: { run: { $eq: run } } }),
       })
     const before = functionsPid(opts)!

@@ -1,58 +1,40 @@
 import { loadRegistry } from '@vecpods/registry/node'
 import { type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions, startDatabase, stopDatabase } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type EdgeConfig, loadLocalConfig } from '../../src/index.ts'
+import { type FaultEdge, faultEdge, markedRows } from '../faults/edge.ts'
 
 // One pod's database goes away while the edge keeps running: its collection answers 503, the
 // others keep answering, fan-out degrades to the healthy pods, and it all recovers in place.
 const opts = stackOptions(process.env, () => {})
 const run = `fail-${Date.now().toString(36)}`
 const vector = Array.from({ length: 384 }, (_, i) => (i === 5 ? 1 : 0))
-let config: EdgeConfig
-let app: ReturnType<typeof createApp>
-let primary: ProjectEndpoints
+let edge: FaultEdge
 
 type Body = { data: Array<{ id: string; collection: string }>; meta: { partial?: boolean; errors?: Array<{ collection: string; code: string }> } }
 type ErrorBody = { error: { code: string; message: string } }
 
-function call(method: string, path: string, body?: unknown, key = primary.keys.anonKey) {
-  return app.request(path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-}
+const call = (method: string, path: string, body?: unknown, key?: string) => edge.call(method, path, body, key)
 const search = (collections: string[]) =>
   call('POST', '/search', { collections, vector, limit: 5, filters: { run: { $eq: run } }, include: { metadata: false } })
 /** The same request through the Deno-served function behind the primary's gateway. */
 const viaDeno = (collections: string[]) =>
-  fetch(`${primary.apiUrl}/functions/v1/vector-search/search`, {
+  fetch(`${edge.primary.apiUrl}/functions/v1/vector-search/search`, {
     method: 'POST',
-    headers: { apikey: primary.keys.anonKey, authorization: `Bearer ${primary.keys.anonKey}`, 'content-type': 'application/json' },
+    headers: { apikey: edge.primary.keys.anonKey, authorization: `Bearer ${edge.primary.keys.anonKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ collections, vector, limit: 5, filters: { run: { $eq: run } }, include: { metadata: false } }),
   })
 
 beforeAll(async () => {
-  config = loadLocalConfig(loadRegistry(), await stackEnvironment(opts))
-  app = createApp(config)
-  primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
-  for (const collection of ['docs', 'posts', 'api']) {
-    const res = await call(
-      'POST',
-      `/collections/${collection}/records`,
-      { records: [{ id: `${run}-${collection}`, vector, metadata: { run } }] },
-      primary.keys.serviceRoleKey,
-    )
-    expect(res.status).toBe(200)
-  }
+  edge = await faultEdge(opts)
+  expect(await markedRows(edge, run, vector, ['docs', 'posts', 'api'])).toEqual([200, 200, 200])
 })
 
 afterAll(async () => {
   for (const pod of ['pod_b', 'pod_c']) startDatabase(opts, pod)
   for (const collection of ['docs', 'posts', 'api']) {
-    await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, primary.keys.serviceRoleKey)
+    await call('DELETE', `/collections/${collection}/records`, { filters: { run: { $eq: run } } }, edge.primary.keys.serviceRoleKey)
   }
-  await Promise.all([...config.pods.values()].map((p) => p.close()))
+  await Promise.all([...edge.config.pods.values()].map((p) => p.close()))
 })
 
 describe.each([
@@ -60,7 +42,7 @@ describe.each([
   { pod: 'pod_c', collection: 'api', transport: 'rest' },
 ])('with $pod stopped ($collection, $transport transport)', ({ pod, collection, transport }) => {
   beforeAll(() => {
-    expect(config.registry.pods[pod]!.transport).toBe(transport)
+    expect(edge.config.registry.pods[pod]!.transport).toBe(transport)
     expect(stopDatabase(opts, pod)).toBe(true)
   })
   afterAll(() => startDatabase(opts, pod))
