@@ -1,5 +1,4 @@
-import { loadRegistry } from '@vecpods/registry/node'
-import { type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions, startDatabase, stopDatabase } from '@vecpods/stack'
+import { stackOptions, startDatabase, stopDatabase } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FaultEdge, faultEdge, markedRows } from '../faults/edge.ts'
 
