@@ -9,6 +9,12 @@ begin
   end if;
 end
 $$;
+-- The pod's BM25 statistics, read by each collection's vecpods.bm25_<name> (one lookup for all of a query's words).
+create foreign table if not exists vecpods."text_stats_pod_a" (collection text, docs bigint, tokens bigint)
+  server "vecpods_pod_a" options (schema_name 'vecpods', table_name 'text_stats');
+create foreign table if not exists vecpods."text_terms_pod_a" (collection text, lexeme text, df bigint)
+  server "vecpods_pod_a" options (schema_name 'vecpods', table_name 'text_terms');
+revoke all on vecpods."text_stats_pod_a", vecpods."text_terms_pod_a" from public, anon, authenticated, service_role;
 
 insert into vecpods.placements (collection, pod) values ('docs', 'pod_a')
 on conflict (collection) do update set pod = excluded.pod, updated_at = now() where vecpods.placements.pod is distinct from excluded.pod;
@@ -25,7 +31,8 @@ create foreign table public."docs" (
   "package" text,
   "version" text,
   "section" text,
-  fts tsvector
+  fts tsvector,
+  fts_len integer
 ) server "vecpods_pod_a" options (schema_name 'public', table_name 'docs');
 comment on foreign table public."docs" is 'Collection "docs" on pod pod_a, through postgres_fdw. Nearest-neighbour search: rpc match_docs.';
 revoke all on public."docs" from public, anon, authenticated, service_role;
@@ -81,10 +88,44 @@ $$;
 revoke all on function public."langchain_match_docs"(extensions.vector(384), integer, jsonb) from public, anon, authenticated, service_role;
 grant execute on function public."langchain_match_docs"(extensions.vector(384), integer, jsonb) to anon, authenticated, service_role;
 
+-- The BM25 rank expression of a query over this collection (see the pods' vecpods.bm25_sql), from
+-- the pod's statistics. Security definer: callers read the statistics of this collection only.
+drop function if exists vecpods."bm25_docs"(text[]);
+create function vecpods."bm25_docs"(lexemes text[], out rank_sql text, out tq tsquery)
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  n_docs double precision;
+  avg_len double precision;
+  term record;
+  parts text[] := '{}';
+  words text[] := '{}';
+begin
+  rank_sql := '0';
+  tq := null;
+  select s.docs, s.tokens::double precision / nullif(s.docs, 0) into n_docs, avg_len from vecpods."text_stats_pod_a" as s where s.collection = 'docs';
+  for term in
+    select t.lexeme, t.df from vecpods."text_terms_pod_a" as t where t.collection = 'docs' and t.lexeme = any(lexemes) and t.df > 0 order by t.lexeme
+  loop
+    words := words || quote_literal(term.lexeme);
+    parts := parts || format('%s * (1 - %s / (ts_rank_cd(''{1,1,1,1}''::real[], t.fts, %L::tsquery, 0) + %s))',
+      ln(1 + (greatest(n_docs, term.df) - term.df + 0.5) / (term.df + 0.5)) * (1.2 + 1),
+      format('(%s * (%s + %s * t.fts_len / %s))', 1.2, 1 - 0.75, 0.75, coalesce(avg_len, 1)),
+      quote_literal(term.lexeme),
+      format('(%s * (%s + %s * t.fts_len / %s))', 1.2, 1 - 0.75, 0.75, coalesce(avg_len, 1)));
+  end loop;
+  if array_length(parts, 1) > 0 then
+    rank_sql := array_to_string(parts, ' + ');
+    tq := array_to_string(words, ' | ')::tsquery;
+  end if;
+end
+$$;
+revoke all on function vecpods."bm25_docs"(text[]) from public, anon, authenticated, service_role;
+grant execute on function vecpods."bm25_docs"(text[]) to anon, authenticated, service_role;
+
 -- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
 -- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
--- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked as the pods rank it
--- (BM25-like: ts_rank_cd per word times its idf).
+-- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by Okapi BM25 as the
+-- pods rank it, with the pod's statistics (one remote lookup for all the query's words).
 create function public."hybrid_docs"(
   query_text text,
   query_embedding extensions.vector(384),
@@ -97,24 +138,11 @@ create function public."hybrid_docs"(
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare
   lang regconfig := 'english';
-  tq tsquery := nullif(replace(plainto_tsquery(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))::text, ' & ', ' | '), '')::tsquery;
   n integer := least(greatest(match_count, 1), 100);
-  total double precision := (select c.reltuples from pg_class c where c.oid = ('public."docs"')::regclass);
-  word text;
-  q tsquery;
-  matching bigint;
-  parts text[] := '{}';
   rank_sql text;
+  tq tsquery;
 begin
-  if total is null or total < 1 then
-    execute format('select count(*) from %s', 'public."docs"') into total;
-  end if;
-  foreach word in array tsvector_to_array(to_tsvector(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))) loop
-    q := quote_literal(word)::tsquery;
-    execute format('select count(*) from (select from %s where fts @@ $1 limit 10000) as m', 'public."docs"') into matching using q;
-    parts := parts || format('%s * ts_rank_cd(t.fts, %L::tsquery, 1)', ln(1 + (greatest(total, matching) - matching + 0.5) / (matching + 0.5)), q::text);
-  end loop;
-  rank_sql := coalesce(nullif(array_to_string(parts, ' + '), ''), '0');
+  select r.rank_sql, r.tq into rank_sql, tq from vecpods."bm25_docs"(tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text)))) as r;
   return query execute format(
     'with v as (select a.id, a.metadata, row_number() over (order by a.o)::int as r from (
          select t.id, t.metadata, t.embedding operator(extensions.<=>) $1 as o from public."docs" as t where true and t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a),

@@ -3,6 +3,7 @@ export { generate, overlayMigrations, projectConfigToml, projectMigrations, regi
 export { GENERATED_MARK, migrationsDir, OVERLAY_EPOCH, projectDir } from './layout.ts'
 export { collectionSql, columnExpression } from './sql/collection.ts'
 export { foreignTableSql, serverName } from './sql/foreign-table.ts'
+export { BM25 } from './sql/full-text.ts'
 export { setupSql } from './sql/setup.ts'
 export type { Drift } from './write.ts'
 export { findDrift, hasDrift, writeGenerated } from './write.ts'

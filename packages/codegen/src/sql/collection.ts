@@ -133,7 +133,7 @@ export function collectionSql(name: string, col: Collection): string {
     'vec as embedding',
     'metadata',
     ...columns.map(([field, type]) => `${columnExpression(field, type)} as ${ident(field)}`),
-    ...(col.fullText ? ['fts'] : []),
+    ...(col.fullText ? ['fts', 'fts_len'] : []),
   ]
   const columnIndexes = columns
     .filter(([, type]) => type === 'text' || type === 'number')

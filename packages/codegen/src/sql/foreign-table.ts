@@ -1,7 +1,7 @@
 import { HYBRID_DEFAULTS } from '@vecpods/protocol'
 import { type Collection, type ColumnType, distanceOperator, scoreSql } from '@vecpods/registry'
 import { columnExpression } from './collection.ts'
-import { orQuerySql, textRankPlpgsql } from './full-text.ts'
+import { bm25Plpgsql, queryLexemesSql } from './full-text.ts'
 import { ident, literal } from './quote.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', number: 'numeric', boolean: 'boolean', jsonb: 'jsonb' }
@@ -99,7 +99,7 @@ begin
   end if;
 end
 $$;
-
+${col.fullText ? statsTablesSql(col.pod) : ''}
 insert into vecpods.placements (collection, pod) values (${literal(name)}, ${literal(col.pod)})
 on conflict (collection) do update set pod = excluded.pod, updated_at = now() where vecpods.placements.pod is distinct from excluded.pod;
 
@@ -113,7 +113,7 @@ create foreign table ${table} (
     `embedding extensions.vector(${col.dims})`,
     'metadata jsonb',
     ...columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}`),
-    ...(col.fullText ? ['fts tsvector'] : []),
+    ...(col.fullText ? ['fts tsvector', 'fts_len integer'] : []),
   ].join(',\n  ')}
 ) server ${server} options (schema_name 'public', table_name ${literal(name)});
 comment on foreign table ${table} is ${literal(`Collection "${name}" on pod ${col.pod}, through postgres_fdw. Nearest-neighbour search: rpc match_${name}.`)};
@@ -169,27 +169,43 @@ end
 $$;
 revoke all on function ${lc}(${lcArgs}) from public, anon, authenticated, service_role;
 grant execute on function ${lc}(${lcArgs}) to ${readers};
-${col.fullText ? hybridSql(col, table, hybrid, hybridArgs, readers) : ''}`
+${col.fullText ? hybridSql(name, col, table, hybrid, hybridArgs, readers) : ''}`
 }
 
 /**
  * \`public.hybrid_<name>\`: hybrid search from the primary. Each arm is one query postgres_fdw
  * pushes down to the pod (filter, ORDER BY, LIMIT): the nearest rows to the query vector, and the
- * rows matching any query word ranked by ts_rank_cd; the primary fuses the two short lists by
+ * rows matching any query word ranked by BM25; the primary fuses the two short lists by
  * reciprocal rank fusion, as the pods' \`vecpods.text_search\` does.
  */
-function hybridSql(col: Collection, table: string, fn: string, args: string, readers: string): string {
+function hybridSql(name: string, col: Collection, table: string, fn: string, args: string, readers: string): string {
   const columns = Object.entries(col.columns)
   const distance = `t.embedding ${distanceOperator(col.measure)} $1`
-  const textRank = textRankPlpgsql(literal(table))
+  const stats = statsTables(col.pod)
+  const bm25 = bm25Plpgsql({ stats: stats.stats, terms: stats.terms, collection: literal(name) })
+  const rank = `vecpods.${ident(`bm25_${name}`)}`
   const arm = (rank: string, order: string, where: string) =>
     `select a.id, a.metadata, row_number() over (order by ${rank})::int as r from (
          select t.id, t.metadata, ${order} as o from ${table} as t where ${where} and t.metadata @> $3 order by ${order}${order === '%1$s' ? ' desc' : ''} limit $4) as a`
   return `
+-- The BM25 rank expression of a query over this collection (see the pods' vecpods.bm25_sql), from
+-- the pod's statistics. Security definer: callers read the statistics of this collection only.
+drop function if exists ${rank}(text[]);
+create function ${rank}(lexemes text[], out rank_sql text, out tq tsquery)
+language plpgsql stable security definer set search_path = '' as $$
+declare
+${bm25.declare}
+begin
+${bm25.body}
+end
+$$;
+revoke all on function ${rank}(text[]) from public, anon, authenticated, service_role;
+grant execute on function ${rank}(text[]) to ${readers};
+
 -- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
 -- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
--- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked as the pods rank it
--- (BM25-like: ts_rank_cd per word times its idf).
+-- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by Okapi BM25 as the
+-- pods rank it, with the pod's statistics (one remote lookup for all the query's words).
 create function ${fn}(
   query_text text,
   query_embedding extensions.vector(${col.dims}),
@@ -202,11 +218,11 @@ create function ${fn}(
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare
   lang regconfig := ${literal(col.fullText!.language)};
-  tq tsquery := ${orQuerySql('lang', 'query_text')};
   n integer := least(greatest(match_count, 1), 100);
-${textRank.declare}
+  rank_sql text;
+  tq tsquery;
 begin
-${textRank.body}
+  select r.rank_sql, r.tq into rank_sql, tq from ${rank}(${queryLexemesSql('lang', 'query_text')}) as r;
   return query execute format(
     ${literal(`with v as (${arm('a.o', distance, 'true')}),
      x as (${arm('a.o desc, a.id', '%1$s', 't.fts @@ $2')}),
@@ -221,5 +237,20 @@ end
 $$;
 revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;
 grant execute on function ${fn}(${args}) to ${readers};
+`
+}
+
+/** The primary's foreign tables onto a pod's BM25 statistics (one pair per pod). */
+const statsTables = (pod: string) => ({ stats: `vecpods.${ident(`text_stats_${pod}`)}`, terms: `vecpods.${ident(`text_terms_${pod}`)}` })
+
+function statsTablesSql(pod: string): string {
+  const { stats, terms } = statsTables(pod)
+  const server = ident(serverName(pod))
+  return `-- The pod's BM25 statistics, read by each collection's vecpods.bm25_<name> (one lookup for all of a query's words).
+create foreign table if not exists ${stats} (collection text, docs bigint, tokens bigint)
+  server ${server} options (schema_name 'vecpods', table_name 'text_stats');
+create foreign table if not exists ${terms} (collection text, lexeme text, df bigint)
+  server ${server} options (schema_name 'vecpods', table_name 'text_terms');
+revoke all on ${stats}, ${terms} from public, anon, authenticated, service_role;
 `
 }

@@ -2,57 +2,139 @@ import { type Collection, fullTextFields } from '@vecpods/registry'
 import { ident, literal } from './quote.ts'
 
 /**
- * Code identifiers split before the text search parser sees them (`readFileSync` → `read File
- * Sync`), the same for documents (the generated column) and queries (the search functions), as
- * the offline model's tokenizer does.
+ * Okapi BM25's free parameters: term-frequency saturation (k1) and document-length normalisation
+ * (b), the usual values (Robertson & Zaragoza; Lucene's defaults).
  */
-export const splitIdentifiersSql = (text: string) => `regexp_replace(${text}, '([a-z0-9])([A-Z])', '\\1 \\2', 'g')`
+export const BM25 = { k1: 1.2, b: 0.75 } as const
 
 /**
- * A query's words with OR semantics: any word may match and `ts_rank_cd` rewards rows matching
- * more of them (`plainto_tsquery` and `websearch_to_tsquery` require every word). Null when the
- * query has no searchable word.
+ * Bumped whenever the generated `fts` / `fts_len` expressions change: a collection whose columns
+ * carry another version gets them rebuilt (the version is the columns' comment).
  */
-export const orQuerySql = (language: string, text: string) =>
-  `nullif(replace(plainto_tsquery(${language}, ${splitIdentifiersSql(text)})::text, ' & ', ' | '), '')::tsquery`
+const FTS_VERSION = 'vecpods fts 3: text + identifier parts (dotted, camelCase)'
 
-/** The generated `fts` column of a collection with `fullText`, its GIN index and its catalog language. */
+/**
+ * The functions full text needs on every project (pods and the primary), in the setup migration:
+ * `vecpods.search_text` (a text followed by the parts of its code identifiers) and
+ * `vecpods.token_count` (a tsvector's length in tokens, BM25's document length). Both immutable,
+ * so generated columns may use them.
+ */
+export function fullTextFunctionsSql(): string {
+  return `-- A text as full text indexes it: the text itself, then the parts of each code identifier in it:
+-- the components of a dotted name (fs.readFileSync → fs readFileSync) and the words of a camelCase
+-- one (readFileSync → read File Sync). The whole identifier stays a token of its own, so a query
+-- naming it outranks rows that only share a common part ("sync", "get").
+create or replace function vecpods.search_text(t text) returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select coalesce(t, '') || coalesce(' ' || (
+    select string_agg(
+      case when m[1] like '%.%' then c else '' end
+      || case when c ~ '[a-z0-9][A-Z]' then ' ' || regexp_replace(c, '([a-z0-9])([A-Z])', '\\1 \\2', 'g') else '' end, ' ')
+    from regexp_matches(coalesce(t, ''), '([A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)+|[A-Za-z0-9_$]*[a-z0-9][A-Z][A-Za-z0-9_$]*)', 'g') as m,
+      unnest(string_to_array(m[1], '.')) as c
+  ), '')
+$$;
+
+-- A tsvector's length in tokens (positions of every lexeme; one for a lexeme without positions).
+create or replace function vecpods.token_count(v tsvector) returns integer
+language sql immutable parallel safe set search_path = '' as $$
+  select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0)::integer from unnest(v) as u
+$$;
+grant execute on function vecpods.search_text(text), vecpods.token_count(tsvector) to anon, authenticated, service_role, vecpods_fdw;
+`
+}
+
+/** The distinct lexemes of a query, as documents are indexed (identifier parts included), as an SQL text[]. */
+export const queryLexemesSql = (language: string, text: string) => `tsvector_to_array(to_tsvector(${language}, vecpods.search_text(${text})))`
+
+/**
+ * The generated columns of a collection with `fullText`: `fts` (the tsvector of its metadata
+ * fields and their identifier parts) and `fts_len` (its length in tokens), the GIN index, the
+ * catalog's language, and the BM25 statistics (kept by triggers, rebuilt here).
+ */
 export function fullTextColumnSql(name: string, table: string, col: Collection): string {
   if (!col.fullText) return ''
   const language = `${literal(col.fullText.language)}::regconfig`
   const text = fullTextFields(col)
     .map((f) => `coalesce(metadata ->> ${literal(f)}, '')`)
     .join(` || ' ' || `)
-  return `-- Full text (mode "text" and "hybrid"): metadata ${fullTextFields(col).join(', ')} in ${col.fullText.language}.
-alter table ${table} add column if not exists fts tsvector generated always as (to_tsvector(${language}, ${splitIdentifiersSql(text)})) stored;
+  const vector = `to_tsvector(${language}, vecpods.search_text(${text}))`
+  return `-- Full text (mode "text" and "hybrid"): metadata ${fullTextFields(col).join(', ')} in ${col.fullText.language}, with
+-- the parts of code identifiers; fts_len is the document's length in tokens (BM25).
+do $$
+begin
+  if exists (select from pg_attribute where attrelid = '${table}'::regclass and attname = 'fts' and not attisdropped)
+     and col_description('${table}'::regclass, (select attnum from pg_attribute where attrelid = '${table}'::regclass and attname = 'fts')) is distinct from ${literal(FTS_VERSION)} then
+    drop view if exists public.${ident(name)};
+    alter table ${table} drop column if exists fts_len, drop column fts;
+  end if;
+end
+$$;
+alter table ${table} add column if not exists fts tsvector generated always as (${vector}) stored;
+alter table ${table} add column if not exists fts_len integer generated always as (vecpods.token_count(${vector})) stored;
+comment on column ${table}.fts is ${literal(FTS_VERSION)};
 create index if not exists ${ident(`ix_fts_${name}`)} on ${table} using gin (fts);
 update vecpods.collections set text_language = ${literal(col.fullText.language)} where name = ${literal(name)};
+${textStatsTriggersSql(name, table)}`
+}
+
+/** The triggers that keep a collection's BM25 statistics current, and a rebuild of them from its rows. */
+function textStatsTriggersSql(name: string, table: string): string {
+  const arg = literal(name)
+  return `drop trigger if exists vecpods_text_stats_insert on ${table};
+drop trigger if exists vecpods_text_stats_update on ${table};
+drop trigger if exists vecpods_text_stats_delete on ${table};
+drop trigger if exists vecpods_text_stats_truncate on ${table};
+create trigger vecpods_text_stats_insert after insert on ${table} referencing new table as new_rows
+  for each statement execute function vecpods.text_stats_changed(${arg});
+create trigger vecpods_text_stats_update after update on ${table} referencing old table as old_rows new table as new_rows
+  for each statement execute function vecpods.text_stats_changed(${arg});
+create trigger vecpods_text_stats_delete after delete on ${table} referencing old table as old_rows
+  for each statement execute function vecpods.text_stats_changed(${arg});
+create trigger vecpods_text_stats_truncate after truncate on ${table}
+  for each statement execute function vecpods.text_stats_changed(${arg});
+select vecpods.refresh_text_stats(${arg});
 `
 }
 
 /**
- * The plpgsql (declarations and body) of a BM25-like rank expression over \`t.fts\` for \`query_text\`
- * in configuration \`lang\`, on the table named by the SQL text expression \`table\`: each query
- * word's ts_rank_cd (normalised by document length) times its inverse document frequency
- * ln(1 + (N − n + 0.5) / (n + 0.5)), n counted through the GIN index (capped at 10,000). The
- * words and weights are constants in the expression, so a foreign table ships it to its pod.
+ * The plpgsql (declarations and body) that turns a query's lexemes (\`lexemes text[]\`) into
+ * \`tq\` (any of the lexemes the collection holds, OR: the GIN index finds the candidates) and
+ * \`rank_sql\` (both declared by the caller), the Okapi BM25 score of \`t\` as an SQL expression of built-in functions and
+ * constants only, so that a foreign table's query ships it to its pod whole:
+ *
+ *   Σ idf(w) · tf(w) · (k1 + 1) / (tf(w) + k1 · (1 − b + b · fts_len / avgdl)),
+ *   idf(w) = ln(1 + (N − n(w) + 0.5) / (n(w) + 0.5))
+ *
+ * tf(w) is \`ts_rank_cd\` of the one-lexeme query with every weight 1 and no normalisation: the
+ * number of positions of w in the row's tsvector. N, avgdl and n(w) come from the statistics
+ * tables named here (one lookup for all the query's words: no per-word query).
  */
-export function textRankPlpgsql(table: string): { declare: string; body: string } {
+export function bm25Plpgsql(p: { stats: string; terms: string; collection: string; k1?: string; b?: string }): { declare: string; body: string } {
+  const k1 = p.k1 ?? String(BM25.k1)
+  const b = p.b ?? String(BM25.b)
   return {
-    declare: `  total double precision := (select c.reltuples from pg_class c where c.oid = (${table})::regclass);
-  word text;
-  q tsquery;
-  matching bigint;
+    declare: `  n_docs double precision;
+  avg_len double precision;
+  term record;
   parts text[] := '{}';
-  rank_sql text;`,
-    body: `  if total is null or total < 1 then
-    execute format('select count(*) from %s', ${table}) into total;
-  end if;
-  foreach word in array tsvector_to_array(to_tsvector(lang, ${splitIdentifiersSql('query_text')})) loop
-    q := quote_literal(word)::tsquery;
-    execute format('select count(*) from (select from %s where fts @@ $1 limit 10000) as m', ${table}) into matching using q;
-    parts := parts || format('%s * ts_rank_cd(t.fts, %L::tsquery, 1)', ln(1 + (greatest(total, matching) - matching + 0.5) / (matching + 0.5)), q::text);
+  words text[] := '{}';`,
+    body: `  rank_sql := '0';
+  tq := null;
+  select s.docs, s.tokens::double precision / nullif(s.docs, 0) into n_docs, avg_len from ${p.stats} as s where s.collection = ${p.collection};
+  for term in
+    select t.lexeme, t.df from ${p.terms} as t where t.collection = ${p.collection} and t.lexeme = any(lexemes) and t.df > 0 order by t.lexeme
+  loop
+    words := words || quote_literal(term.lexeme);
+    parts := parts || format('%s * (1 - %s / (ts_rank_cd(''{1,1,1,1}''::real[], t.fts, %L::tsquery, 0) + %s))',
+      ln(1 + (greatest(n_docs, term.df) - term.df + 0.5) / (term.df + 0.5)) * (${k1} + 1),
+      format('(%s * (%s + %s * t.fts_len / %s))', ${k1}, 1 - ${b}, ${b}, coalesce(avg_len, 1)),
+      quote_literal(term.lexeme),
+      format('(%s * (%s + %s * t.fts_len / %s))', ${k1}, 1 - ${b}, ${b}, coalesce(avg_len, 1)));
   end loop;
-  rank_sql := coalesce(nullif(array_to_string(parts, ' + '), ''), '0');`,
+  if array_length(parts, 1) > 0 then
+    rank_sql := array_to_string(parts, ' + ');
+    tq := array_to_string(words, ' | ')::tsquery;
+  end if;`,
   }
 }

@@ -1,6 +1,8 @@
 import { MEASURE_SQL, MEASURES } from '@vecpods/registry'
+import { fullTextFunctionsSql } from './full-text.ts'
 import { literal } from './quote.ts'
 import { textSearchSql } from './text-search.ts'
+import { textStatsSql } from './text-stats.ts'
 
 /** Minimum pgvector version: 0.8 brings HNSW iterative index scans, which filtered search relies on. */
 export const PGVECTOR_MIN = [0, 8, 0] as const
@@ -29,7 +31,9 @@ grant usage on schema vecs to anon, authenticated, service_role;
 
 create schema if not exists vecpods;
 revoke all on schema vecpods from public;
-grant usage on schema vecpods to service_role;
+-- Everything in it is revoked from anon and authenticated but the few functions granted to them
+-- by name (full-text helpers that security-invoker RPCs such as hybrid_<name> call).
+grant usage on schema vecpods to anon, authenticated, service_role;
 
 -- One row per collection: its shape, and the embedding model that filled it (set by the first
 -- write, then enforced, so vectors from two models are never mixed in one collection).
@@ -147,6 +151,8 @@ begin
 end
 $$;
 
+${fullTextFunctionsSql()}
+${textStatsSql()}
 ${textSearchSql(efSearch)}-- Upserts a batch ([{id, vec, metadata}]) in the caller's transaction. The first write to an
 -- empty collection records the model; another model is refused (VPM01) until it is empty again.
 create or replace function vecpods.upsert(collection text, model text, records jsonb) returns integer
@@ -233,12 +239,12 @@ begin
 end
 $$;
 
-revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.text_rank_sql(regclass, regconfig, text),
+revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
   vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() from public, anon, authenticated;
-grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.text_rank_sql(regclass, regconfig, text),
+grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
   vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),

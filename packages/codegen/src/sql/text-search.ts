@@ -1,37 +1,33 @@
 import { HYBRID_DEFAULTS } from '@vecpods/protocol'
-import { orQuerySql, textRankPlpgsql } from './full-text.ts'
+import { BM25, bm25Plpgsql, queryLexemesSql } from './full-text.ts'
 
 /**
  * The pods' full-text and hybrid search, part of every project's setup migration:
- * \`vecpods.text_rank_sql\` (the BM25-like rank expression) and \`vecpods.text_search\`.
+ * \`vecpods.bm25_sql\` (the BM25 rank expression of a query) and \`vecpods.text_search\`.
  */
 export function textSearchSql(efSearch: number): string {
-  const textRank = textRankPlpgsql('tbl::text')
-  return `-- The BM25-like full-text score of a query over a table with an fts column, as an SQL
--- expression over \`t.fts\`: for each query word, its ts_rank_cd (normalised by document length)
--- times its inverse document frequency, ln(1 + (N − n + 0.5) / (n + 0.5)), n counted through the
--- GIN index (capped at 10,000), N the table's row estimate. The words are constants in the
--- expression, so a foreign table's query ships it to its pod whole.
-create or replace function vecpods.text_rank_sql(tbl regclass, lang regconfig, query_text text) returns text
+  const bm25 = bm25Plpgsql({ stats: 'vecpods.text_stats', terms: 'vecpods.text_terms', collection: 'bm25_sql.collection', k1: 'k1', b: 'b' })
+  return `drop function if exists vecpods.text_rank_sql(regclass, regconfig, text);
+-- The Okapi BM25 score of a query over a collection, as an SQL expression over \`t.fts\` and
+-- \`t.fts_len\` (rank_sql), and the OR of the query's lexemes the collection holds (tq, null when
+-- none). N, avgdl and each word's document frequency come from the collection's statistics.
+create or replace function vecpods.bm25_sql(collection text, lexemes text[], k1 double precision default ${BM25.k1}, b double precision default ${BM25.b}, out rank_sql text, out tq tsquery)
 language plpgsql stable set search_path = '' as $$
 declare
-${textRank.declare}
+${bm25.declare}
 begin
-${textRank.body}
-  return rank_sql;
+${bm25.body}
 end
 $$;
 
-drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean);
--- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word)
--- and, when a query vector is given, the vector arm (HNSW nearest neighbours), each limited to
--- \`candidates\` rows under the same filter, fused by reciprocal rank fusion:
--- score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
--- Without a vector the score is the full-text score. The full-text arm ranks by \`text_ranking\`:
--- 'bm25' (default), each query word's ts_rank_cd (length-normalised) weighted by its inverse
--- document frequency in the collection (BM25's idf, document frequencies counted through the GIN
--- index, capped at 10,000), or 'cd', plain ts_rank_cd, which has no idf (pnpm eval compares them).
--- Raises VPT01 for a collection without fullText.
+drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text);
+-- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word,
+-- ranked by Okapi BM25) and, when a query vector is given, the vector arm (HNSW nearest
+-- neighbours), each limited to \`candidates\` rows under the same filter, fused by reciprocal rank
+-- fusion: score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
+-- Without a vector the score is the BM25 score. \`text_ranking\` 'cd' ranks by plain ts_rank_cd
+-- instead (no idf, no saturation: pnpm eval compares them). Raises VPT01 for a collection
+-- without fullText.
 create or replace function vecpods.text_search(
   collection text,
   query_text text,
@@ -51,9 +47,8 @@ language plpgsql volatile set search_path = '' as $$
 declare
   op text := vecpods.distance_operator(collection);
   lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
-  tq tsquery;
   cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
-  rank_sql text;
+  ranked record;
 begin
   if lang is null then
     raise exception using errcode = 'VPT01', message = format('vecpods: collection "%s" has no full-text column (registry fullText)', collection);
@@ -61,10 +56,7 @@ begin
   if text_ranking not in ('bm25', 'cd') then
     raise exception using errcode = 'VPT02', message = format('vecpods: text_ranking is bm25 or cd, not "%s"', text_ranking);
   end if;
-  tq := ${orQuerySql('lang', 'query_text')};
-  rank_sql := case when text_ranking = 'bm25' and tq is not null
-    then vecpods.text_rank_sql(format('vecs.%I', collection)::regclass, lang, query_text)
-    else 'ts_rank_cd(t.fts, $2)' end;
+  ranked := vecpods.bm25_sql(collection, ${queryLexemesSql('lang', 'query_text')});
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
@@ -84,8 +76,8 @@ begin
        case when $9 then coalesce(v.vec, x.vec)::text end
      from v full join x on v.id = x.id
      order by 2 desc, 1 limit $3',
-    op, collection, cond, rank_sql
-  ) using query_embedding, tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
+    op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end
+  ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
 end
 $$;
 

@@ -19,7 +19,9 @@ grant usage on schema vecs to anon, authenticated, service_role;
 
 create schema if not exists vecpods;
 revoke all on schema vecpods from public;
-grant usage on schema vecpods to service_role;
+-- Everything in it is revoked from anon and authenticated but the few functions granted to them
+-- by name (full-text helpers that security-invoker RPCs such as hybrid_<name> call).
+grant usage on schema vecpods to anon, authenticated, service_role;
 
 -- One row per collection: its shape, and the embedding model that filled it (set by the first
 -- write, then enforced, so vectors from two models are never mixed in one collection).
@@ -126,44 +128,159 @@ begin
 end
 $$;
 
--- The BM25-like full-text score of a query over a table with an fts column, as an SQL
--- expression over `t.fts`: for each query word, its ts_rank_cd (normalised by document length)
--- times its inverse document frequency, ln(1 + (N − n + 0.5) / (n + 0.5)), n counted through the
--- GIN index (capped at 10,000), N the table's row estimate. The words are constants in the
--- expression, so a foreign table's query ships it to its pod whole.
-create or replace function vecpods.text_rank_sql(tbl regclass, lang regconfig, query_text text) returns text
+-- A text as full text indexes it: the text itself, then the parts of each code identifier in it:
+-- the components of a dotted name (fs.readFileSync → fs readFileSync) and the words of a camelCase
+-- one (readFileSync → read File Sync). The whole identifier stays a token of its own, so a query
+-- naming it outranks rows that only share a common part ("sync", "get").
+create or replace function vecpods.search_text(t text) returns text
+language sql immutable parallel safe set search_path = '' as $$
+  select coalesce(t, '') || coalesce(' ' || (
+    select string_agg(
+      case when m[1] like '%.%' then c else '' end
+      || case when c ~ '[a-z0-9][A-Z]' then ' ' || regexp_replace(c, '([a-z0-9])([A-Z])', '\1 \2', 'g') else '' end, ' ')
+    from regexp_matches(coalesce(t, ''), '([A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+|[A-Za-z0-9_$]*[a-z0-9][A-Z][A-Za-z0-9_$]*)', 'g') as m,
+      unnest(string_to_array(m[1], '.')) as c
+  ), '')
+$$;
+
+-- A tsvector's length in tokens (positions of every lexeme; one for a lexeme without positions).
+create or replace function vecpods.token_count(v tsvector) returns integer
+language sql immutable parallel safe set search_path = '' as $$
+  select coalesce(sum(coalesce(array_length(u.positions, 1), 1)), 0)::integer from unnest(v) as u
+$$;
+grant execute on function vecpods.search_text(text), vecpods.token_count(tsvector) to anon, authenticated, service_role, vecpods_fdw;
+
+create table if not exists vecpods.text_stats (
+  collection text primary key,
+  docs bigint not null default 0,
+  tokens bigint not null default 0
+);
+create table if not exists vecpods.text_terms (
+  collection text not null,
+  lexeme text not null,
+  df bigint not null,
+  primary key (collection, lexeme)
+);
+revoke all on vecpods.text_stats, vecpods.text_terms from public, anon, authenticated;
+grant select on vecpods.text_stats, vecpods.text_terms to service_role, vecpods_fdw;
+grant usage on schema vecpods to vecpods_fdw;
+
+-- Applies one write statement's rows to the statistics of collection tg_argv[0]: +1 per lexeme of
+-- each new row, −1 per lexeme of each old one. The collection's stats row is updated first, so
+-- concurrent writers of one collection queue there and never deadlock on the terms (taken in
+-- lexeme order besides).
+create or replace function vecpods.text_stats_changed() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  c text := tg_argv[0];
+  d_docs bigint := 0;
+  d_tokens bigint := 0;
+  lexemes text[];
+  counts bigint[];
+  gone text[];
+begin
+  if tg_op = 'TRUNCATE' then
+    update vecpods.text_stats as s set docs = 0, tokens = 0 where s.collection = c;
+    delete from vecpods.text_terms as t where t.collection = c;
+    return null;
+  elsif tg_op = 'INSERT' then
+    select count(*), coalesce(sum(r.fts_len), 0) into d_docs, d_tokens from new_rows as r;
+    select array_agg(x.l order by x.l), array_agg(x.n order by x.l) into lexemes, counts
+      from (select l, count(*) as n from new_rows as r, unnest(tsvector_to_array(r.fts)) as l group by l) as x;
+  elsif tg_op = 'DELETE' then
+    select -count(*), -coalesce(sum(r.fts_len), 0) into d_docs, d_tokens from old_rows as r;
+    select array_agg(x.l order by x.l), array_agg(-x.n order by x.l) into lexemes, counts
+      from (select l, count(*) as n from old_rows as r, unnest(tsvector_to_array(r.fts)) as l group by l) as x;
+  else
+    -- UPDATE: only rows whose text changed move the statistics.
+    d_tokens := (select coalesce(sum(r.fts_len), 0) from new_rows as r) - (select coalesce(sum(r.fts_len), 0) from old_rows as r);
+    select array_agg(x.l order by x.l), array_agg(x.n order by x.l) into lexemes, counts from (
+      select l, sum(n) as n from (
+        select l, 1 as n from new_rows as r, unnest(tsvector_to_array(r.fts)) as l
+        union all
+        select l, -1 from old_rows as r, unnest(tsvector_to_array(r.fts)) as l
+      ) as y group by l having sum(n) <> 0
+    ) as x;
+  end if;
+  update vecpods.text_stats as s set docs = s.docs + d_docs, tokens = s.tokens + d_tokens where s.collection = c;
+  if lexemes is null then
+    return null;
+  end if;
+  with changed as (
+    insert into vecpods.text_terms as t (collection, lexeme, df)
+      select c, u.l, u.n from unnest(lexemes, counts) as u(l, n) order by u.l
+      on conflict (collection, lexeme) do update set df = t.df + excluded.df
+      returning t.lexeme, t.df
+  )
+  select array_agg(changed.lexeme) into gone from changed where changed.df <= 0;
+  if gone is not null then
+    delete from vecpods.text_terms as t where t.collection = c and t.lexeme = any(gone);
+  end if;
+  return null;
+end
+$$;
+revoke all on function vecpods.text_stats_changed() from public, anon, authenticated;
+
+-- Rebuilds a collection's statistics from its rows (the collection locked against writes meanwhile).
+create or replace function vecpods.refresh_text_stats(collection text) returns void
+language plpgsql security definer set search_path = '' as $$
+begin
+  execute format('lock table vecs.%I in share mode', collection);
+  insert into vecpods.text_stats as s (collection) values (refresh_text_stats.collection) on conflict do nothing;
+  perform from vecpods.text_stats as s where s.collection = refresh_text_stats.collection for update;
+  delete from vecpods.text_terms as t where t.collection = refresh_text_stats.collection;
+  execute format(
+    'insert into vecpods.text_terms (collection, lexeme, df) select $1, l, count(*) from vecs.%I as r, unnest(tsvector_to_array(r.fts)) as l group by l',
+    collection) using collection;
+  execute format(
+    'update vecpods.text_stats as s set docs = d.n, tokens = d.len from (select count(*) as n, coalesce(sum(fts_len), 0) as len from vecs.%I) as d where s.collection = $1',
+    collection) using collection;
+end
+$$;
+revoke all on function vecpods.refresh_text_stats(text) from public, anon, authenticated;
+grant execute on function vecpods.refresh_text_stats(text) to service_role;
+
+drop function if exists vecpods.text_rank_sql(regclass, regconfig, text);
+-- The Okapi BM25 score of a query over a collection, as an SQL expression over `t.fts` and
+-- `t.fts_len` (rank_sql), and the OR of the query's lexemes the collection holds (tq, null when
+-- none). N, avgdl and each word's document frequency come from the collection's statistics.
+create or replace function vecpods.bm25_sql(collection text, lexemes text[], k1 double precision default 1.2, b double precision default 0.75, out rank_sql text, out tq tsquery)
 language plpgsql stable set search_path = '' as $$
 declare
-  total double precision := (select c.reltuples from pg_class c where c.oid = (tbl::text)::regclass);
-  word text;
-  q tsquery;
-  matching bigint;
+  n_docs double precision;
+  avg_len double precision;
+  term record;
   parts text[] := '{}';
-  rank_sql text;
+  words text[] := '{}';
 begin
-  if total is null or total < 1 then
-    execute format('select count(*) from %s', tbl::text) into total;
-  end if;
-  foreach word in array tsvector_to_array(to_tsvector(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))) loop
-    q := quote_literal(word)::tsquery;
-    execute format('select count(*) from (select from %s where fts @@ $1 limit 10000) as m', tbl::text) into matching using q;
-    parts := parts || format('%s * ts_rank_cd(t.fts, %L::tsquery, 1)', ln(1 + (greatest(total, matching) - matching + 0.5) / (matching + 0.5)), q::text);
+  rank_sql := '0';
+  tq := null;
+  select s.docs, s.tokens::double precision / nullif(s.docs, 0) into n_docs, avg_len from vecpods.text_stats as s where s.collection = bm25_sql.collection;
+  for term in
+    select t.lexeme, t.df from vecpods.text_terms as t where t.collection = bm25_sql.collection and t.lexeme = any(lexemes) and t.df > 0 order by t.lexeme
+  loop
+    words := words || quote_literal(term.lexeme);
+    parts := parts || format('%s * (1 - %s / (ts_rank_cd(''{1,1,1,1}''::real[], t.fts, %L::tsquery, 0) + %s))',
+      ln(1 + (greatest(n_docs, term.df) - term.df + 0.5) / (term.df + 0.5)) * (k1 + 1),
+      format('(%s * (%s + %s * t.fts_len / %s))', k1, 1 - b, b, coalesce(avg_len, 1)),
+      quote_literal(term.lexeme),
+      format('(%s * (%s + %s * t.fts_len / %s))', k1, 1 - b, b, coalesce(avg_len, 1)));
   end loop;
-  rank_sql := coalesce(nullif(array_to_string(parts, ' + '), ''), '0');
-  return rank_sql;
+  if array_length(parts, 1) > 0 then
+    rank_sql := array_to_string(parts, ' + ');
+    tq := array_to_string(words, ' | ')::tsquery;
+  end if;
 end
 $$;
 
-drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean);
--- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word)
--- and, when a query vector is given, the vector arm (HNSW nearest neighbours), each limited to
--- `candidates` rows under the same filter, fused by reciprocal rank fusion:
--- score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
--- Without a vector the score is the full-text score. The full-text arm ranks by `text_ranking`:
--- 'bm25' (default), each query word's ts_rank_cd (length-normalised) weighted by its inverse
--- document frequency in the collection (BM25's idf, document frequencies counted through the GIN
--- index, capped at 10,000), or 'cd', plain ts_rank_cd, which has no idf (pnpm eval compares them).
--- Raises VPT01 for a collection without fullText.
+drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text);
+-- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word,
+-- ranked by Okapi BM25) and, when a query vector is given, the vector arm (HNSW nearest
+-- neighbours), each limited to `candidates` rows under the same filter, fused by reciprocal rank
+-- fusion: score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
+-- Without a vector the score is the BM25 score. `text_ranking` 'cd' ranks by plain ts_rank_cd
+-- instead (no idf, no saturation: pnpm eval compares them). Raises VPT01 for a collection
+-- without fullText.
 create or replace function vecpods.text_search(
   collection text,
   query_text text,
@@ -183,9 +300,8 @@ language plpgsql volatile set search_path = '' as $$
 declare
   op text := vecpods.distance_operator(collection);
   lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
-  tq tsquery;
   cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
-  rank_sql text;
+  ranked record;
 begin
   if lang is null then
     raise exception using errcode = 'VPT01', message = format('vecpods: collection "%s" has no full-text column (registry fullText)', collection);
@@ -193,10 +309,7 @@ begin
   if text_ranking not in ('bm25', 'cd') then
     raise exception using errcode = 'VPT02', message = format('vecpods: text_ranking is bm25 or cd, not "%s"', text_ranking);
   end if;
-  tq := nullif(replace(plainto_tsquery(lang, regexp_replace(query_text, '([a-z0-9])([A-Z])', '\1 \2', 'g'))::text, ' & ', ' | '), '')::tsquery;
-  rank_sql := case when text_ranking = 'bm25' and tq is not null
-    then vecpods.text_rank_sql(format('vecs.%I', collection)::regclass, lang, query_text)
-    else 'ts_rank_cd(t.fts, $2)' end;
+  ranked := vecpods.bm25_sql(collection, tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text))));
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
@@ -216,8 +329,8 @@ begin
        case when $9 then coalesce(v.vec, x.vec)::text end
      from v full join x on v.id = x.id
      order by 2 desc, 1 limit $3',
-    op, collection, cond, rank_sql
-  ) using query_embedding, tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
+    op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end
+  ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
 end
 $$;
 
@@ -307,12 +420,12 @@ begin
 end
 $$;
 
-revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.text_rank_sql(regclass, regconfig, text),
+revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
   vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() from public, anon, authenticated;
-grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.text_rank_sql(regclass, regconfig, text),
+grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
   vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),

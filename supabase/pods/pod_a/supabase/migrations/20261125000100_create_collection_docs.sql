@@ -67,10 +67,35 @@ create index if not exists "docs_section_idx" on vecs."docs" ((metadata ->> 'sec
 insert into vecpods.collections (name, dims, measure)
 values ('docs', 384, 'cosine')
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
--- Full text (mode "text" and "hybrid"): metadata section, text in english.
-alter table vecs."docs" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, regexp_replace(coalesce(metadata ->> 'section', '') || ' ' || coalesce(metadata ->> 'text', ''), '([a-z0-9])([A-Z])', '\1 \2', 'g'))) stored;
+-- Full text (mode "text" and "hybrid"): metadata section, text in english, with
+-- the parts of code identifiers; fts_len is the document's length in tokens (BM25).
+do $$
+begin
+  if exists (select from pg_attribute where attrelid = 'vecs."docs"'::regclass and attname = 'fts' and not attisdropped)
+     and col_description('vecs."docs"'::regclass, (select attnum from pg_attribute where attrelid = 'vecs."docs"'::regclass and attname = 'fts')) is distinct from 'vecpods fts 3: text + identifier parts (dotted, camelCase)' then
+    drop view if exists public."docs";
+    alter table vecs."docs" drop column if exists fts_len, drop column fts;
+  end if;
+end
+$$;
+alter table vecs."docs" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, vecpods.search_text(coalesce(metadata ->> 'section', '') || ' ' || coalesce(metadata ->> 'text', '')))) stored;
+alter table vecs."docs" add column if not exists fts_len integer generated always as (vecpods.token_count(to_tsvector('english'::regconfig, vecpods.search_text(coalesce(metadata ->> 'section', '') || ' ' || coalesce(metadata ->> 'text', ''))))) stored;
+comment on column vecs."docs".fts is 'vecpods fts 3: text + identifier parts (dotted, camelCase)';
 create index if not exists "ix_fts_docs" on vecs."docs" using gin (fts);
 update vecpods.collections set text_language = 'english' where name = 'docs';
+drop trigger if exists vecpods_text_stats_insert on vecs."docs";
+drop trigger if exists vecpods_text_stats_update on vecs."docs";
+drop trigger if exists vecpods_text_stats_delete on vecs."docs";
+drop trigger if exists vecpods_text_stats_truncate on vecs."docs";
+create trigger vecpods_text_stats_insert after insert on vecs."docs" referencing new table as new_rows
+  for each statement execute function vecpods.text_stats_changed('docs');
+create trigger vecpods_text_stats_update after update on vecs."docs" referencing old table as old_rows new table as new_rows
+  for each statement execute function vecpods.text_stats_changed('docs');
+create trigger vecpods_text_stats_delete after delete on vecs."docs" referencing old table as old_rows
+  for each statement execute function vecpods.text_stats_changed('docs');
+create trigger vecpods_text_stats_truncate after truncate on vecs."docs"
+  for each statement execute function vecpods.text_stats_changed('docs');
+select vecpods.refresh_text_stats('docs');
 
 alter table vecs."docs" enable row level security;
 drop policy if exists "docs_public_read" on vecs."docs";
@@ -92,7 +117,8 @@ select
   metadata ->> 'package' as "package",
   metadata ->> 'version' as "version",
   metadata ->> 'section' as "section",
-  fts
+  fts,
+  fts_len
 from vecs."docs";
 revoke all on public."docs" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."docs" to service_role;

@@ -67,10 +67,35 @@ create index if not exists "posts_year_idx" on vecs."posts" ((case when jsonb_ty
 insert into vecpods.collections (name, dims, measure)
 values ('posts', 384, 'cosine')
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
--- Full text (mode "text" and "hybrid"): metadata package, version, text in english.
-alter table vecs."posts" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, regexp_replace(coalesce(metadata ->> 'package', '') || ' ' || coalesce(metadata ->> 'version', '') || ' ' || coalesce(metadata ->> 'text', ''), '([a-z0-9])([A-Z])', '\1 \2', 'g'))) stored;
+-- Full text (mode "text" and "hybrid"): metadata package, version, text in english, with
+-- the parts of code identifiers; fts_len is the document's length in tokens (BM25).
+do $$
+begin
+  if exists (select from pg_attribute where attrelid = 'vecs."posts"'::regclass and attname = 'fts' and not attisdropped)
+     and col_description('vecs."posts"'::regclass, (select attnum from pg_attribute where attrelid = 'vecs."posts"'::regclass and attname = 'fts')) is distinct from 'vecpods fts 3: text + identifier parts (dotted, camelCase)' then
+    drop view if exists public."posts";
+    alter table vecs."posts" drop column if exists fts_len, drop column fts;
+  end if;
+end
+$$;
+alter table vecs."posts" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, vecpods.search_text(coalesce(metadata ->> 'package', '') || ' ' || coalesce(metadata ->> 'version', '') || ' ' || coalesce(metadata ->> 'text', '')))) stored;
+alter table vecs."posts" add column if not exists fts_len integer generated always as (vecpods.token_count(to_tsvector('english'::regconfig, vecpods.search_text(coalesce(metadata ->> 'package', '') || ' ' || coalesce(metadata ->> 'version', '') || ' ' || coalesce(metadata ->> 'text', ''))))) stored;
+comment on column vecs."posts".fts is 'vecpods fts 3: text + identifier parts (dotted, camelCase)';
 create index if not exists "ix_fts_posts" on vecs."posts" using gin (fts);
 update vecpods.collections set text_language = 'english' where name = 'posts';
+drop trigger if exists vecpods_text_stats_insert on vecs."posts";
+drop trigger if exists vecpods_text_stats_update on vecs."posts";
+drop trigger if exists vecpods_text_stats_delete on vecs."posts";
+drop trigger if exists vecpods_text_stats_truncate on vecs."posts";
+create trigger vecpods_text_stats_insert after insert on vecs."posts" referencing new table as new_rows
+  for each statement execute function vecpods.text_stats_changed('posts');
+create trigger vecpods_text_stats_update after update on vecs."posts" referencing old table as old_rows new table as new_rows
+  for each statement execute function vecpods.text_stats_changed('posts');
+create trigger vecpods_text_stats_delete after delete on vecs."posts" referencing old table as old_rows
+  for each statement execute function vecpods.text_stats_changed('posts');
+create trigger vecpods_text_stats_truncate after truncate on vecs."posts"
+  for each statement execute function vecpods.text_stats_changed('posts');
+select vecpods.refresh_text_stats('posts');
 
 alter table vecs."posts" enable row level security;
 drop policy if exists "posts_public_read" on vecs."posts";
@@ -92,7 +117,8 @@ select
   metadata ->> 'package' as "package",
   metadata ->> 'version' as "version",
   case when jsonb_typeof(metadata -> 'year') = 'number' then (metadata ->> 'year')::numeric end as "year",
-  fts
+  fts,
+  fts_len
 from vecs."posts";
 revoke all on public."posts" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."posts" to service_role;

@@ -67,10 +67,35 @@ create index if not exists "api_kind_idx" on vecs."api" ((metadata ->> 'kind'));
 insert into vecpods.collections (name, dims, measure)
 values ('api', 384, 'inner_product')
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
--- Full text (mode "text" and "hybrid"): metadata symbol, text in english.
-alter table vecs."api" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, regexp_replace(coalesce(metadata ->> 'symbol', '') || ' ' || coalesce(metadata ->> 'text', ''), '([a-z0-9])([A-Z])', '\1 \2', 'g'))) stored;
+-- Full text (mode "text" and "hybrid"): metadata symbol, text in english, with
+-- the parts of code identifiers; fts_len is the document's length in tokens (BM25).
+do $$
+begin
+  if exists (select from pg_attribute where attrelid = 'vecs."api"'::regclass and attname = 'fts' and not attisdropped)
+     and col_description('vecs."api"'::regclass, (select attnum from pg_attribute where attrelid = 'vecs."api"'::regclass and attname = 'fts')) is distinct from 'vecpods fts 3: text + identifier parts (dotted, camelCase)' then
+    drop view if exists public."api";
+    alter table vecs."api" drop column if exists fts_len, drop column fts;
+  end if;
+end
+$$;
+alter table vecs."api" add column if not exists fts tsvector generated always as (to_tsvector('english'::regconfig, vecpods.search_text(coalesce(metadata ->> 'symbol', '') || ' ' || coalesce(metadata ->> 'text', '')))) stored;
+alter table vecs."api" add column if not exists fts_len integer generated always as (vecpods.token_count(to_tsvector('english'::regconfig, vecpods.search_text(coalesce(metadata ->> 'symbol', '') || ' ' || coalesce(metadata ->> 'text', ''))))) stored;
+comment on column vecs."api".fts is 'vecpods fts 3: text + identifier parts (dotted, camelCase)';
 create index if not exists "ix_fts_api" on vecs."api" using gin (fts);
 update vecpods.collections set text_language = 'english' where name = 'api';
+drop trigger if exists vecpods_text_stats_insert on vecs."api";
+drop trigger if exists vecpods_text_stats_update on vecs."api";
+drop trigger if exists vecpods_text_stats_delete on vecs."api";
+drop trigger if exists vecpods_text_stats_truncate on vecs."api";
+create trigger vecpods_text_stats_insert after insert on vecs."api" referencing new table as new_rows
+  for each statement execute function vecpods.text_stats_changed('api');
+create trigger vecpods_text_stats_update after update on vecs."api" referencing old table as old_rows new table as new_rows
+  for each statement execute function vecpods.text_stats_changed('api');
+create trigger vecpods_text_stats_delete after delete on vecs."api" referencing old table as old_rows
+  for each statement execute function vecpods.text_stats_changed('api');
+create trigger vecpods_text_stats_truncate after truncate on vecs."api"
+  for each statement execute function vecpods.text_stats_changed('api');
+select vecpods.refresh_text_stats('api');
 
 alter table vecs."api" enable row level security;
 drop policy if exists "api_public_read" on vecs."api";
@@ -92,7 +117,8 @@ select
   metadata ->> 'package' as "package",
   metadata ->> 'symbol' as "symbol",
   metadata ->> 'kind' as "kind",
-  fts
+  fts,
+  fts_len
 from vecs."api";
 revoke all on public."api" from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on public."api" to service_role;
