@@ -204,8 +204,22 @@ function apiChunks(packages: Package[]): Chunk[] {
   return out
 }
 
+/**
+ * The packages the corpus is made of, frozen when the eval's questions were written
+ * (`packages/corpus/corpus-packages.json`): a dependency added to the workspace later does not
+ * add documents under the eval, whose figures stay comparable. Without the file, every package.
+ */
+export const CORPUS_PACKAGES = join(import.meta.dirname, '..', 'corpus-packages.json')
+
+export function corpusPackages(root: string): Package[] {
+  const all = installedPackages(root)
+  if (!existsSync(CORPUS_PACKAGES)) return all
+  const frozen = new Set(JSON.parse(readFileSync(CORPUS_PACKAGES, 'utf8')) as string[])
+  return all.filter((p) => frozen.has(p.name))
+}
+
 /** The whole demo corpus, deterministic for one lockfile. */
 export function buildCorpus(root: string): Chunk[] {
-  const packages = installedPackages(root)
+  const packages = corpusPackages(root)
   return [...packages.flatMap(readmeChunks), ...packages.flatMap(changelogChunks), ...apiChunks(packages)]
 }

@@ -15,9 +15,23 @@ const pattern = z.strictObject({
 })
 export type RelevancePattern = z.infer<typeof pattern>
 
+const question = z.strictObject({
+  collection: z.enum(['docs', 'posts', 'api']),
+  q: z.string().min(1),
+  relevant: z.array(pattern).min(1),
+  /** `dev`: may be tuned on. `test`: reported only, never tuned on (see `splitOf`). */
+  split: z.enum(['dev', 'test']),
+  /** `keyword`: shares a distinctive word with a relevant chunk; `paraphrase`: shares none (see `question-set.ts`). */
+  kind: z.enum(['keyword', 'paraphrase']),
+  /** When the question was written: 2 (tuned on in that round: always dev) or 3. */
+  round: z.union([z.literal(2), z.literal(3)]),
+})
+
 const querySet = z.strictObject({
   description: z.string(),
-  queries: z.array(z.strictObject({ collection: z.enum(['docs', 'posts', 'api']), q: z.string().min(1), relevant: z.array(pattern).min(1) })).min(1),
+  splits: z.string(),
+  kinds: z.string(),
+  queries: z.array(question).min(1),
 })
 export type EvalQuery = z.infer<typeof querySet>['queries'][number]
 

@@ -2,37 +2,27 @@
 // tokens over the whole corpus: the tsvector each pod stores, and each query's lexemes as the
 // pods derive them. Top 10 identical (ties aside) for ≥ 90% of the questions, Spearman ≥ 0.95 on
 // the rest. Also: the statistics the triggers keep equal a rebuild from the rows.
-import { buildCorpus, syncCorpus } from '@vecpods/corpus'
-import { repoRoot } from '@vecpods/registry/node'
-import { createVectorClient } from '@vecpods/sdk'
-import { adminSql, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { stackOptions } from '@vecpods/stack'
 import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadQueries } from '../../src/index.ts'
 import { okapiRanker, type Ranker } from '../../src/okapi.ts'
 import { agreement, type Ranked } from '../../src/rank-agreement.ts'
 import { queryLexemes, tokenizedCollection } from '../../src/tokens.ts'
+import { seededPods } from '../seeded.ts'
 
 const opts = stackOptions(process.env, () => {})
 const COLLECTIONS = ['docs', 'posts', 'api'] as const
-const pods = new Map<string, postgres.Sql>()
 const rankers = new Map<string, Ranker>()
-const podOf = (collection: string) => pods.get(opts.registry.collections[collection]!.pod)!
+let pods: Awaited<ReturnType<typeof seededPods>>
+const podOf = (collection: string) => pods.sqlOf(collection)
 
 beforeAll(async () => {
-  const env = await stackEnvironment(opts)
-  const service = createVectorClient({ url: env.SUPABASE_URL!, key: env.SUPABASE_SERVICE_ROLE_KEY!, timeoutMs: 120_000 })
-  await syncCorpus(service, buildCorpus(repoRoot))
-  for (const collection of COLLECTIONS) {
-    const pod = opts.registry.collections[collection]!.pod
-    if (!pods.has(pod)) pods.set(pod, adminSql(env[`VECPODS_${pod.toUpperCase()}_DB_URL`]!))
-    rankers.set(collection, okapiRanker(await tokenizedCollection(podOf(collection), collection)))
-  }
+  pods = await seededPods(opts, COLLECTIONS)
+  for (const collection of COLLECTIONS) rankers.set(collection, okapiRanker(await tokenizedCollection(podOf(collection), collection)))
 }, 180_000)
 
-afterAll(async () => {
-  await Promise.all([...pods.values()].map((sql) => sql.end()))
-})
+afterAll(() => pods.end())
 
 describe('BM25 statistics', () => {
   it.each(COLLECTIONS)('%s: the rows, tokens and document frequencies the triggers kept equal a rebuild from the rows', async (collection) => {
