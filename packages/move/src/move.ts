@@ -187,6 +187,9 @@ export async function moveCollection(ctx: MoveContext, options: MoveOptions): Pr
         if (await advance('verified')) return result
       }
       if (!reached(row, 'switched')) {
+        // Replication applies rows without firing the target's statement triggers: BM25's
+        // statistics are rebuilt there before any search can read them.
+        if (col.fullText) await dst`select vecpods.refresh_text_stats(${collection})`
         const moved: Collection = { ...col, pod: to }
         if (col.onPrimary === 'foreign_table') {
           await primary.unsafe(foreignTableSql(collection, moved))

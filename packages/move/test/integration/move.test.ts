@@ -70,7 +70,8 @@ beforeAll(async () => {
     const [{ n }] = (await sql`select count(*)::int as n from vecs.move_probe`) as unknown as [{ n: number }]
     if (n < ROWS) {
       await sql.unsafe(`insert into vecs.move_probe (id, vec, metadata)
-        select 'p' || i, (select array_agg(random() - 0.5)::real[]::extensions.vector from generate_series(1, 384) where i > 0), jsonb_build_object('i', i)
+        select 'p' || i, (select array_agg(random() - 0.5)::real[]::extensions.vector from generate_series(1, 384) where i > 0),
+          jsonb_build_object('i', i, 'text', 'probe row ' || i || ' of the ' || (array['first', 'second', 'third'])[1 + i % 3] || ' kind')
         from generate_series(${n + 1}, ${ROWS}) i on conflict do nothing`)
     }
   } finally {
@@ -106,7 +107,7 @@ function load() {
         const res = await fetch(`${base}/collections/${COLLECTION}/records`, {
           method: 'POST',
           headers,
-          body: JSON.stringify({ records: [{ id, vector: unit(), metadata: { load: run, i } }] }),
+          body: JSON.stringify({ records: [{ id, vector: unit(), metadata: { load: run, i, text: `written while moving ${i}` } }] }),
         })
         await res.arrayBuffer()
         if (res.status === 200) break
@@ -152,6 +153,16 @@ describe('pnpm move on the real stack', () => {
     const ids = stats.acked.map((id) => `'${id}'`).join(',')
     expect(await scalar<number>(target, `select count(*)::int from vecs.move_probe where id in (${ids})`)).toBe(stats.acked.length)
     expect(await scalar<number>(target, `select count(*)::int from vecs.move_probe`)).toBe(ROWS + stats.acked.length)
+    // BM25's statistics on the target count every row, as a rebuild from its rows does.
+    const textStats = async () =>
+      scalar<string>(
+        target,
+        `select (select docs || '/' || tokens from vecpods.text_stats where collection = 'move_probe') || ' ' || (select string_agg(lexeme || ':' || df, ',' order by lexeme) from vecpods.text_terms where collection = 'move_probe')`,
+      )
+    const kept = await textStats()
+    expect(kept).toMatch(new RegExp(`^${ROWS + stats.acked.length}/`))
+    await scalar(target, `select vecpods.refresh_text_stats('move_probe')::text`)
+    expect(await textStats()).toBe(kept)
     // The primary's foreign table now reads the target.
     expect(await scalar<number>(PRIMARY, `select count(*)::int from public.move_probe where metadata ->> 'load' = '${run}'`)).toBe(stats.acked.length)
     // The overlay declaring move_probe names the new pod.
