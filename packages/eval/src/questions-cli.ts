@@ -5,7 +5,7 @@
 // on the running stack. Prints the counts per collection, split and kind.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { buildCorpus } from '@vecpods/corpus'
-import { repoRoot } from '@vecpods/registry/node'
+import { formatJson, repoRoot } from '@vecpods/registry/node'
 import { adminSql, stackEnvironment, stackOptions } from '@vecpods/stack'
 import { Command } from 'commander'
 import { type EvalQuery, loadQueries, QUERY_FILE, relevantCount } from './queries.ts'
@@ -38,7 +38,7 @@ new Command('vecpods-eval-questions')
     } finally {
       await Promise.all([...pods.values()].map((sql) => sql.end()))
     }
-    if (flags.write) writeFileSync(QUERY_FILE, `${JSON.stringify(raw, null, 2)}\n`)
+    if (flags.write) writeFileSync(QUERY_FILE, `${formatJson(raw)}\n`)
     const queries = loadQueries()
     const counts = new Map<string, number>()
     for (const q of queries) for (const key of [`${q.collection} ${q.split} ${q.kind}`, `all ${q.split} ${q.kind}`]) counts.set(key, (counts.get(key) ?? 0) + 1)

@@ -63,6 +63,23 @@ export function updateDeclaration(files: string[], collection: string, fields: R
   if (!file) return undefined
   const json = JSON.parse(readFileSync(file, 'utf8')) as RegistryJson
   Object.assign(json.collections![collection]!, fields)
-  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`)
+  writeFileSync(file, `${formatJson(json)}\n`)
   return { file, json }
+}
+
+/**
+ * JSON as the repository's formatter (Biome) lays it out: objects one member a line, arrays of
+ * scalars on one line, so a file the tools rewrite passes `pnpm lint` unchanged.
+ */
+export function formatJson(value: unknown, indent = ''): string {
+  const inner = `${indent}  `
+  if (Array.isArray(value)) {
+    if (value.every((x) => x === null || typeof x !== 'object')) return `[${value.map((x) => JSON.stringify(x)).join(', ')}]`
+    return value.length ? `[\n${value.map((x) => inner + formatJson(x, inner)).join(',\n')}\n${indent}]` : '[]'
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined)
+    return entries.length ? `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatJson(v, inner)}`).join(',\n')}\n${indent}}` : '{}'
+  }
+  return JSON.stringify(value)
 }
