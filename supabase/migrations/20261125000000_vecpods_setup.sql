@@ -274,13 +274,15 @@ end
 $$;
 
 drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text);
+drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text);
 -- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word,
 -- ranked by Okapi BM25) and, when a query vector is given, the vector arm (HNSW nearest
--- neighbours), each limited to `candidates` rows under the same filter, fused by reciprocal rank
--- fusion: score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
--- Without a vector the score is the BM25 score. `text_ranking` 'cd' ranks by plain ts_rank_cd
--- instead (no idf, no saturation: pnpm eval compares them). Raises VPT01 for a collection
--- without fullText.
+-- neighbours), each limited to `candidates` rows under the same filter, fused by `fusion`:
+-- 'convex' (each arm min-max normalised over its candidates, then vector_weight · vector +
+-- text_weight · text) or 'rrf' (vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k +
+-- text rank)); either way each arm's first hit stays in the top 3. Without a vector the
+-- score is BM25. `text_ranking` 'cd' ranks by plain ts_rank_cd instead (no idf, no saturation:
+-- pnpm eval compares them). Raises VPT01 for a collection without fullText.
 create or replace function vecpods.text_search(
   collection text,
   query_text text,
@@ -288,9 +290,10 @@ create or replace function vecpods.text_search(
   match_count integer default 10,
   filter jsonb default null,
   ef_search integer default 160,
-  rrf_k integer default 20,
-  vector_weight double precision default 1,
-  text_weight double precision default 0.7,
+  fusion text default 'convex',
+  rrf_k integer default 2,
+  vector_weight double precision default 0.4,
+  text_weight double precision default 0.6,
   candidates integer default 40,
   include_metadata boolean default true,
   include_value boolean default false,
@@ -309,28 +312,53 @@ begin
   if text_ranking not in ('bm25', 'cd') then
     raise exception using errcode = 'VPT02', message = format('vecpods: text_ranking is bm25 or cd, not "%s"', text_ranking);
   end if;
+  if fusion not in ('convex', 'rrf') then
+    raise exception using errcode = 'VPT02', message = format('vecpods: fusion is convex or rrf, not "%s"', fusion);
+  end if;
   ranked := vecpods.bm25_sql(collection, tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text))));
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
     'with v as (
-       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d)::int as r
+       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
        from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d, t.metadata, t.vec from vecs.%2$I as t
              where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
      ), x as (
-       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id)::int as r
+       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
        from (select t.id, %4$s::float8 as s, t.metadata, t.vec from vecs.%2$I as t
              where t.fts @@ $2 %3$s order by 2 desc limit $4) as b
+     ), f as (
+       select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
+         case when not ($1 is not null) then x.s
+              when $10 = ''rrf'' then coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0)
+              else $5 * case when v.id is null then 0 when v.dmax > v.dmin then (v.dmax - v.d) / (v.dmax - v.dmin) else 1 end
+                 + $6 * case when x.id is null then 0 when x.smax > x.smin then (x.s - x.smin) / (x.smax - x.smin) else 1 end
+         end as score,
+         coalesce(v.metadata, x.metadata) as metadata, coalesce(v.vec, x.vec) as vec
+       from v full join x on v.id = x.id
+     ), o as (
+       select f.*, row_number() over (order by f.score desc, f.id collate "C") as fr,
+         coalesce(($1 is not null) and (f.vr = 1 or f.xr = 1), false) as first
+       from f
+     ), g as (
+       select o.*, count(*) filter (where o.first) over () as nfirst,
+         max(case when o.first and o.fr > 3 then 1 else 0 end) over () as deep,
+         row_number() over (partition by o.first order by o.fr) as pr
+       from o
+     ), placed as (
+       select g.*, case when g.deep = 1 and not g.first and g.pr > greatest(0, 3 - g.nfirst) then g.fr + 1000000 else g.fr end as pos
+       from g
+     ), ranked as (
+       select placed.id, max(placed.score) over (order by placed.pos desc rows between unbounded preceding and current row) as score,
+         placed.vr, placed.xr, placed.d, placed.metadata, placed.vec, placed.pos
+       from placed
      )
-     select coalesce(v.id, x.id),
-       case when $1 is null then x.s else coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) end as score,
-       v.r, x.r, v.d,
-       case when $8 then coalesce(v.metadata, x.metadata) end,
-       case when $9 then coalesce(v.vec, x.vec)::text end
-     from v full join x on v.id = x.id
-     order by 2 desc, 1 limit $3',
+     select ranked.id, ranked.score, ranked.vr::int, ranked.xr::int, ranked.d,
+       case when $8 then ranked.metadata end,
+       case when $9 then ranked.vec::text end
+     from ranked order by ranked.pos limit $3',
     op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end
-  ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
+  ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value, fusion;
 end
 $$;
 
@@ -422,12 +450,12 @@ $$;
 
 revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() from public, anon, authenticated;
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() to service_role;
 

@@ -15,6 +15,7 @@ on conflict (collection) do update set pod = excluded.pod, updated_at = now() wh
 
 drop function if exists public."match_drafts"(extensions.vector(384), integer, jsonb, jsonpath);
 drop function if exists public."langchain_match_drafts"(extensions.vector(384), integer, jsonb);
+drop function if exists public."hybrid_drafts"(text, extensions.vector(384), integer, jsonb, text, integer, double precision, double precision);
 drop function if exists public."hybrid_drafts"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision);
 drop foreign table if exists public."drafts";
 create foreign table public."drafts" (

@@ -21,6 +21,7 @@ on conflict (collection) do update set pod = excluded.pod, updated_at = now() wh
 
 drop function if exists public."match_api"(extensions.vector(384), integer, jsonb, jsonpath);
 drop function if exists public."langchain_match_api"(extensions.vector(384), integer, jsonb);
+drop function if exists public."hybrid_api"(text, extensions.vector(384), integer, jsonb, text, integer, double precision, double precision);
 drop function if exists public."hybrid_api"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision);
 drop foreign table if exists public."api";
 create foreign table public."api" (
@@ -122,18 +123,20 @@ $$;
 revoke all on function vecpods."bm25_api"(text[]) from public, anon, authenticated, service_role;
 grant execute on function vecpods."bm25_api"(text[]) to anon, authenticated, service_role;
 
--- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
--- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
--- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by Okapi BM25 as the
--- pods rank it, with the pod's statistics (one remote lookup for all the query's words).
+-- Hybrid search (registry fullText): the vector and full-text arms, each one query pushed down to
+-- the pod (filter, ORDER BY, LIMIT), fused here as the pods' vecpods.text_search fuses them:
+-- `fusion` 'convex' (min-max normalised scores, weighted) or 'rrf' (weight / (rrf_k + rank)),
+-- each arm's first hit kept in the top 3. Full-text matching takes any query word (OR), ranked
+-- by Okapi BM25 with the pod's statistics (one remote lookup for all the query's words).
 create function public."hybrid_api"(
   query_text text,
   query_embedding extensions.vector(384),
   match_count integer default 10,
   filter jsonb default '{}'::jsonb,
-  rrf_k integer default 20,
-  vector_weight double precision default 1,
-  text_weight double precision default 0.7
+  fusion text default 'convex',
+  rrf_k integer default 2,
+  vector_weight double precision default 0.4,
+  text_weight double precision default 0.6
 ) returns table (id text, metadata jsonb, "url" text, "package" text, "symbol" text, "kind" text, score double precision, vector_rank integer, text_rank integer)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare
@@ -142,20 +145,48 @@ declare
   rank_sql text;
   tq tsquery;
 begin
+  if fusion not in ('convex', 'rrf') then
+    raise exception using errcode = '22023', message = format('vecpods: fusion is convex or rrf, not "%s"', fusion);
+  end if;
   select r.rank_sql, r.tq into rank_sql, tq from vecpods."bm25_api"(tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text)))) as r;
   return query execute format(
-    'with v as (select a.id, a.metadata, row_number() over (order by a.o)::int as r from (
-         select t.id, t.metadata, t.embedding operator(extensions.<#>) $1 as o from public."api" as t where true and t.metadata @> $3 order by t.embedding operator(extensions.<#>) $1 limit $4) as a),
-     x as (select a.id, a.metadata, row_number() over (order by a.o desc, a.id)::int as r from (
-         select t.id, t.metadata, %1$s as o from public."api" as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as a),
-     f as (
-       select coalesce(v.id, x.id) as id, coalesce(v.metadata, x.metadata) as metadata,
-         coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) as score, v.r as vr, x.r as xr
-       from v full join x on v.id = x.id)
-     select f.id, f.metadata, f.metadata ->> ''url'', f.metadata ->> ''package'', f.metadata ->> ''symbol'', f.metadata ->> ''kind'', f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8',
+    'with v as (
+       select a.id, a.d, a.metadata, null::text as vec, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
+       from (select t.id, t.metadata, (t.embedding operator(extensions.<#>) $1)::float8 as d from public."api" as t where t.metadata @> $3 order by t.embedding operator(extensions.<#>) $1 limit $4) as a
+     ), x as (
+       select b.id, b.s, b.metadata, null::text as vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
+       from (select t.id, t.metadata, (%1$s)::float8 as s from public."api" as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as b
+     ), f as (
+       select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
+         case when not (true) then x.s
+              when $9 = ''rrf'' then coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0)
+              else $5 * case when v.id is null then 0 when v.dmax > v.dmin then (v.dmax - v.d) / (v.dmax - v.dmin) else 1 end
+                 + $6 * case when x.id is null then 0 when x.smax > x.smin then (x.s - x.smin) / (x.smax - x.smin) else 1 end
+         end as score,
+         coalesce(v.metadata, x.metadata) as metadata, coalesce(v.vec, x.vec) as vec
+       from v full join x on v.id = x.id
+     ), o as (
+       select f.*, row_number() over (order by f.score desc, f.id collate "C") as fr,
+         coalesce((true) and (f.vr = 1 or f.xr = 1), false) as first
+       from f
+     ), g as (
+       select o.*, count(*) filter (where o.first) over () as nfirst,
+         max(case when o.first and o.fr > 3 then 1 else 0 end) over () as deep,
+         row_number() over (partition by o.first order by o.fr) as pr
+       from o
+     ), placed as (
+       select g.*, case when g.deep = 1 and not g.first and g.pr > greatest(0, 3 - g.nfirst) then g.fr + 1000000 else g.fr end as pos
+       from g
+     ), ranked as (
+       select placed.id, max(placed.score) over (order by placed.pos desc rows between unbounded preceding and current row) as score,
+         placed.vr, placed.xr, placed.d, placed.metadata, placed.vec, placed.pos
+       from placed
+     )
+     select ranked.id, ranked.metadata, ranked.metadata ->> ''url'', ranked.metadata ->> ''package'', ranked.metadata ->> ''symbol'', ranked.metadata ->> ''kind'', ranked.score, ranked.vr::int, ranked.xr::int
+     from ranked order by ranked.pos limit $8',
     rank_sql)
-    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n;
+    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n, fusion;
 end
 $$;
-revoke all on function public."hybrid_api"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision) from public, anon, authenticated, service_role;
-grant execute on function public."hybrid_api"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision) to anon, authenticated, service_role;
+revoke all on function public."hybrid_api"(text, extensions.vector(384), integer, jsonb, text, integer, double precision, double precision) from public, anon, authenticated, service_role;
+grant execute on function public."hybrid_api"(text, extensions.vector(384), integer, jsonb, text, integer, double precision, double precision) to anon, authenticated, service_role;

@@ -1,8 +1,6 @@
-import { REQUEST_BOUNDS as B, type DeleteRequest, HYBRID_DEFAULTS, type SearchRequest, type UpsertRequest } from '@vecpods/protocol'
+import { REQUEST_BOUNDS as B, type DeleteRequest, type SearchRequest, type UpsertRequest } from '@vecpods/protocol'
 import type { Context } from 'hono'
 import { z } from 'zod'
-
-export { HYBRID_DEFAULTS }
 
 import { VecpodsError } from './errors.ts'
 import { guardJson } from './json-guard.ts'
@@ -16,11 +14,12 @@ const collectionName = z.string().min(1).max(B.maxCollectionNameChars)
 const vector = z.array(element).min(1).max(B.maxVectorDims)
 const model = z.string().min(1).max(B.maxModelChars)
 
-/** Reciprocal rank fusion settings of a hybrid search (protocol `HybridOptions`). */
+/** Fusion settings of a hybrid search (protocol `HybridOptions`); the plan fills in each method's defaults. */
 const hybridOptions = z.strictObject({
-  k: z.int().min(1).max(1000).default(HYBRID_DEFAULTS.k),
-  vector_weight: z.number().min(0).max(100).default(HYBRID_DEFAULTS.vector_weight),
-  text_weight: z.number().min(0).max(100).default(HYBRID_DEFAULTS.text_weight),
+  method: z.enum(['convex', 'rrf']).optional(),
+  k: z.int().min(0).max(1000).optional(),
+  vector_weight: z.number().min(0).max(100).optional(),
+  text_weight: z.number().min(0).max(100).optional(),
 })
 
 export const searchRequest = z
@@ -54,6 +53,7 @@ export const searchRequest = z
     if (r.mode === 'text' && r.vector !== undefined) problem('mode "text" takes no "vector"')
     if (r.mode !== 'vector' && r.mmr !== undefined) problem('"mmr" works with mode "vector" only')
     if (r.mode !== 'hybrid' && r.hybrid !== undefined) problem('"hybrid" settings need mode "hybrid"')
+    if (r.hybrid?.k !== undefined && (r.hybrid.method ?? 'convex') !== 'rrf') problem('"hybrid.k" is the rank constant of method "rrf"')
   })
 
 const record = z.strictObject({

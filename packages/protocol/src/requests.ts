@@ -25,26 +25,45 @@ export interface Include {
 
 /**
  * How a search ranks rows: `vector` (nearest neighbours), `text` (full text: rows matching any
- * query word, ranked by `ts_rank_cd`), `hybrid` (both, fused by reciprocal rank fusion).
+ * query word, ranked by Okapi BM25), `hybrid` (both, fused).
  */
 export type SearchMode = 'vector' | 'text' | 'hybrid'
 
-/** Reciprocal rank fusion: score = vector_weight / (k + vector rank) + text_weight / (k + text rank). */
+/**
+ * How a hybrid search fuses its two arms (each `candidates` rows long):
+ * - `convex` (default): each arm's scores min-max normalised over its candidates, then
+ *   `vector_weight · vector + text_weight · text` (a row absent from an arm adds 0 for it);
+ * - `rrf`: reciprocal rank fusion, `vector_weight / (k + vector rank) + text_weight / (k + text rank)`.
+ *
+ * With either, the first hit of each arm is kept in the fused top 3: a row one arm is most sure
+ * of is never buried by rows that are middling in both.
+ */
+export type FusionMethod = 'convex' | 'rrf'
+
 export interface HybridOptions {
-  /** Default 20; higher flattens the difference between ranks. */
+  /** Default `convex`. */
+  method?: FusionMethod
+  /** RRF's rank constant (rrf only; default 2). */
   k?: number
-  /** Default 1. */
+  /** Default 0.4 (convex), 1 (rrf). */
   vector_weight?: number
-  /** Default 0.7. */
+  /** Default 0.6 (convex), 1.5 (rrf). */
   text_weight?: number
 }
 
 /**
- * The fusion defaults, chosen by `pnpm eval` on its 75 questions with the static model (MRR@10
- * 0.332 against 0.300 at k 60 with equal weights; BENCHMARKS.md). The edge, the pods'
+ * The fusion defaults, chosen by `pnpm eval:fusion` on the development split of the eval's
+ * questions only (BENCHMARKS.md); the test split reports them. The edge, the pods'
  * `vecpods.text_search` and the primary's `hybrid_<name>` use the same.
  */
-export const HYBRID_DEFAULTS = { k: 20, vector_weight: 1, text_weight: 0.7 } as const
+export const FUSION_DEFAULTS = {
+  method: 'convex',
+  convex: { vector_weight: 0.4, text_weight: 0.6 },
+  rrf: { k: 2, vector_weight: 1, text_weight: 1.5 },
+} as const satisfies { method: FusionMethod; convex: { vector_weight: number; text_weight: number }; rrf: Required<Omit<HybridOptions, 'method'>> }
+
+/** How many of each arm's first hits the fused list always keeps in its top 3. */
+export const FUSION_KEEPS_TOP = 3
 
 /**
  * `POST /search`: one of `collection` / `collections`. Mode `vector` (default) takes one of

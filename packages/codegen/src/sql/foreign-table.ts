@@ -1,7 +1,8 @@
-import { HYBRID_DEFAULTS } from '@vecpods/protocol'
+import { FUSION_DEFAULTS, FUSION_KEEPS_TOP } from '@vecpods/protocol'
 import { type Collection, type ColumnType, distanceOperator, scoreSql } from '@vecpods/registry'
 import { columnExpression } from './collection.ts'
 import { bm25Plpgsql, queryLexemesSql } from './full-text.ts'
+import { armRangeSql, fusionCtes } from './fusion.ts'
 import { ident, literal } from './quote.ts'
 
 const SQL_TYPE: Record<ColumnType, string> = { text: 'text', number: 'numeric', boolean: 'boolean', jsonb: 'jsonb' }
@@ -89,7 +90,8 @@ export function foreignTableSql(name: string, col: Collection): string {
   const lc = `public.${ident(`langchain_match_${name}`)}`
   const lcArgs = `extensions.vector(${col.dims}), integer, jsonb`
   const hybrid = `public.${ident(`hybrid_${name}`)}`
-  const hybridArgs = `text, extensions.vector(${col.dims}), integer, jsonb, integer, double precision, double precision`
+  const hybridArgs = `text, extensions.vector(${col.dims}), integer, jsonb, text, integer, double precision, double precision`
+  const oldHybridArgs = `text, extensions.vector(${col.dims}), integer, jsonb, integer, double precision, double precision`
 
   return `do $$
 begin
@@ -106,6 +108,7 @@ on conflict (collection) do update set pod = excluded.pod, updated_at = now() wh
 drop function if exists ${fn}(${args});
 drop function if exists ${lc}(${lcArgs});
 drop function if exists ${hybrid}(${hybridArgs});
+drop function if exists ${hybrid}(${oldHybridArgs});
 drop foreign table if exists ${table};
 create foreign table ${table} (
   ${[
@@ -184,9 +187,6 @@ function hybridSql(name: string, col: Collection, table: string, fn: string, arg
   const stats = statsTables(col.pod)
   const bm25 = bm25Plpgsql({ stats: stats.stats, terms: stats.terms, collection: literal(name) })
   const rank = `vecpods.${ident(`bm25_${name}`)}`
-  const arm = (rank: string, order: string, where: string) =>
-    `select a.id, a.metadata, row_number() over (order by ${rank})::int as r from (
-         select t.id, t.metadata, ${order} as o from ${table} as t where ${where} and t.metadata @> $3 order by ${order}${order === '%1$s' ? ' desc' : ''} limit $4) as a`
   return `
 -- The BM25 rank expression of a query over this collection (see the pods' vecpods.bm25_sql), from
 -- the pod's statistics. Security definer: callers read the statistics of this collection only.
@@ -202,18 +202,20 @@ $$;
 revoke all on function ${rank}(text[]) from public, anon, authenticated, service_role;
 grant execute on function ${rank}(text[]) to ${readers};
 
--- Hybrid search (registry fullText): vector and full-text arms, each pushed down to the pod,
--- fused here by reciprocal rank fusion: vector_weight / (rrf_k + vector rank) + text_weight /
--- (rrf_k + text rank). Full-text matching takes any query word (OR), ranked by Okapi BM25 as the
--- pods rank it, with the pod's statistics (one remote lookup for all the query's words).
+-- Hybrid search (registry fullText): the vector and full-text arms, each one query pushed down to
+-- the pod (filter, ORDER BY, LIMIT), fused here as the pods' vecpods.text_search fuses them:
+-- \`fusion\` 'convex' (min-max normalised scores, weighted) or 'rrf' (weight / (rrf_k + rank)),
+-- each arm's first hit kept in the top ${FUSION_KEEPS_TOP}. Full-text matching takes any query word (OR), ranked
+-- by Okapi BM25 with the pod's statistics (one remote lookup for all the query's words).
 create function ${fn}(
   query_text text,
   query_embedding extensions.vector(${col.dims}),
   match_count integer default 10,
   filter jsonb default '{}'::jsonb,
-  rrf_k integer default ${HYBRID_DEFAULTS.k},
-  vector_weight double precision default ${HYBRID_DEFAULTS.vector_weight},
-  text_weight double precision default ${HYBRID_DEFAULTS.text_weight}
+  fusion text default '${FUSION_DEFAULTS.method}',
+  rrf_k integer default ${FUSION_DEFAULTS.rrf.k},
+  vector_weight double precision default ${FUSION_DEFAULTS.convex.vector_weight},
+  text_weight double precision default ${FUSION_DEFAULTS.convex.text_weight}
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision, vector_rank integer, text_rank integer)
 language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
 declare
@@ -222,17 +224,22 @@ declare
   rank_sql text;
   tq tsquery;
 begin
+  if fusion not in ('convex', 'rrf') then
+    raise exception using errcode = '22023', message = format('vecpods: fusion is convex or rrf, not "%s"', fusion);
+  end if;
   select r.rank_sql, r.tq into rank_sql, tq from ${rank}(${queryLexemesSql('lang', 'query_text')}) as r;
   return query execute format(
-    ${literal(`with v as (${arm('a.o', distance, 'true')}),
-     x as (${arm('a.o desc, a.id', '%1$s', 't.fts @@ $2')}),
-     f as (
-       select coalesce(v.id, x.id) as id, coalesce(v.metadata, x.metadata) as metadata,
-         coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) as score, v.r as vr, x.r as xr
-       from v full join x on v.id = x.id)
-     select f.id, f.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'f.metadata')}, `).join('')}f.score, f.vr, f.xr from f order by f.score desc, f.id limit $8`)},
+    ${literal(`with v as (
+       select a.id, a.d, a.metadata, null::text as vec, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
+       from (select t.id, t.metadata, (${distance})::float8 as d from ${table} as t where t.metadata @> $3 order by ${distance} limit $4) as a
+     ), x as (
+       select b.id, b.s, b.metadata, null::text as vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
+       from (select t.id, t.metadata, (%1$s)::float8 as s from ${table} as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as b
+     ), ${fusionCtes({ vector: 'true', method: '$9', k: '$7', vectorWeight: '$5', textWeight: '$6' })}
+     select ranked.id, ranked.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'ranked.metadata')}, `).join('')}ranked.score, ranked.vr::int, ranked.xr::int
+     from ranked order by ranked.pos limit $8`)},
     rank_sql)
-    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n;
+    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n, fusion;
 end
 $$;
 revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;

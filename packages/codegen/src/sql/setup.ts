@@ -241,12 +241,12 @@ $$;
 
 revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() from public, anon, authenticated;
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() to service_role;
 `

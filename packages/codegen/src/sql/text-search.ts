@@ -1,5 +1,6 @@
-import { HYBRID_DEFAULTS } from '@vecpods/protocol'
+import { FUSION_DEFAULTS, FUSION_KEEPS_TOP } from '@vecpods/protocol'
 import { BM25, bm25Plpgsql, queryLexemesSql } from './full-text.ts'
+import { armRangeSql, fusionCtes } from './fusion.ts'
 
 /**
  * The pods' full-text and hybrid search, part of every project's setup migration:
@@ -21,13 +22,15 @@ end
 $$;
 
 drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text);
+drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text);
 -- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word,
 -- ranked by Okapi BM25) and, when a query vector is given, the vector arm (HNSW nearest
--- neighbours), each limited to \`candidates\` rows under the same filter, fused by reciprocal rank
--- fusion: score = vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k + text rank).
--- Without a vector the score is the BM25 score. \`text_ranking\` 'cd' ranks by plain ts_rank_cd
--- instead (no idf, no saturation: pnpm eval compares them). Raises VPT01 for a collection
--- without fullText.
+-- neighbours), each limited to \`candidates\` rows under the same filter, fused by \`fusion\`:
+-- 'convex' (each arm min-max normalised over its candidates, then vector_weight · vector +
+-- text_weight · text) or 'rrf' (vector_weight / (rrf_k + vector rank) + text_weight / (rrf_k +
+-- text rank)); either way each arm's first hit stays in the top ${FUSION_KEEPS_TOP}. Without a vector the
+-- score is BM25. \`text_ranking\` 'cd' ranks by plain ts_rank_cd instead (no idf, no saturation:
+-- pnpm eval compares them). Raises VPT01 for a collection without fullText.
 create or replace function vecpods.text_search(
   collection text,
   query_text text,
@@ -35,9 +38,10 @@ create or replace function vecpods.text_search(
   match_count integer default 10,
   filter jsonb default null,
   ef_search integer default ${efSearch},
-  rrf_k integer default ${HYBRID_DEFAULTS.k},
-  vector_weight double precision default ${HYBRID_DEFAULTS.vector_weight},
-  text_weight double precision default ${HYBRID_DEFAULTS.text_weight},
+  fusion text default '${FUSION_DEFAULTS.method}',
+  rrf_k integer default ${FUSION_DEFAULTS.rrf.k},
+  vector_weight double precision default ${FUSION_DEFAULTS.convex.vector_weight},
+  text_weight double precision default ${FUSION_DEFAULTS.convex.text_weight},
   candidates integer default 40,
   include_metadata boolean default true,
   include_value boolean default false,
@@ -56,28 +60,28 @@ begin
   if text_ranking not in ('bm25', 'cd') then
     raise exception using errcode = 'VPT02', message = format('vecpods: text_ranking is bm25 or cd, not "%s"', text_ranking);
   end if;
+  if fusion not in ('convex', 'rrf') then
+    raise exception using errcode = 'VPT02', message = format('vecpods: fusion is convex or rrf, not "%s"', fusion);
+  end if;
   ranked := vecpods.bm25_sql(collection, ${queryLexemesSql('lang', 'query_text')});
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
     'with v as (
-       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d)::int as r
+       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
        from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d, t.metadata, t.vec from vecs.%2$I as t
              where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
      ), x as (
-       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id)::int as r
+       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
        from (select t.id, %4$s::float8 as s, t.metadata, t.vec from vecs.%2$I as t
              where t.fts @@ $2 %3$s order by 2 desc limit $4) as b
-     )
-     select coalesce(v.id, x.id),
-       case when $1 is null then x.s else coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0) end as score,
-       v.r, x.r, v.d,
-       case when $8 then coalesce(v.metadata, x.metadata) end,
-       case when $9 then coalesce(v.vec, x.vec)::text end
-     from v full join x on v.id = x.id
-     order by 2 desc, 1 limit $3',
+     ), ${fusionCtes({ vector: '$1 is not null', method: '$10', k: '$7', vectorWeight: '$5', textWeight: '$6' }).replaceAll("'", "''")}
+     select ranked.id, ranked.score, ranked.vr::int, ranked.xr::int, ranked.d,
+       case when $8 then ranked.metadata end,
+       case when $9 then ranked.vec::text end
+     from ranked order by ranked.pos limit $3',
     op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end
-  ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value;
+  ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value, fusion;
 end
 $$;
 

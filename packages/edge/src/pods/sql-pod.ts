@@ -131,7 +131,7 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       read(async () => {
         const rows = await run(
           sql.unsafe(
-            `select id, score, vector_rank, text_rank, distance, metadata, value from vecpods.text_search($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12)`,
+            `select id, score, vector_rank, text_rank, distance, metadata, value from vecpods.text_search($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)`,
             textSearchArgs(q) as never,
           ),
         )

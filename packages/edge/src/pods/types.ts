@@ -1,5 +1,6 @@
 import type { Measure } from '@vecpods/registry'
 import type { Predicate } from '../filters/index.ts'
+import type { FusionSettings } from '../search/fusion.ts'
 
 /**
  * One nearest-neighbour query against one collection on one pod, with every setting resolved by
@@ -21,8 +22,8 @@ export interface PodSearch {
 
 /**
  * A full-text or hybrid query against one collection (its pod's `vecpods.text_search`): without a
- * vector, rows matching any query word ranked by `ts_rank_cd`; with one, that list and the nearest
- * neighbours, each `candidates` long, fused by reciprocal rank fusion.
+ * vector, rows matching any query word ranked by BM25; with one, that list and the nearest
+ * neighbours, each `candidates` long, fused as `fusion` says.
  */
 export interface PodTextSearch {
   collection: string
@@ -33,7 +34,7 @@ export interface PodTextSearch {
   includeMetadata: boolean
   includeValue: boolean
   efSearch: number
-  rrf: { k: number; vectorWeight: number; textWeight: number }
+  fusion: FusionSettings
   /** Rows each arm contributes before fusion. */
   candidates: number
 }

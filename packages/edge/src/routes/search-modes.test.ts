@@ -19,7 +19,13 @@ describe('POST /search, modes text and hybrid (in process, fake pods)', () => {
     expect(body.meta.model).toBeUndefined()
     expect(embedder.calls).toEqual([])
     const sent = pods.pod_a.textSearches[0]!
-    expect(sent).toMatchObject({ collection: 'docs', query: 'cancel request', limit: 10, candidates: 40, rrf: { k: 20, vectorWeight: 1, textWeight: 0.7 } })
+    expect(sent).toMatchObject({
+      collection: 'docs',
+      query: 'cancel request',
+      limit: 10,
+      candidates: 40,
+      fusion: { method: 'convex', k: 0, vectorWeight: 0.4, textWeight: 0.6 },
+    })
     expect(sent.vector).toBeUndefined()
     expect(sent.filter).toBeDefined()
   })
@@ -34,7 +40,7 @@ describe('POST /search, modes text and hybrid (in process, fake pods)', () => {
       query: 'stream rows',
       mode: 'hybrid',
       limit: 5,
-      hybrid: { k: 10, text_weight: 2 },
+      hybrid: { method: 'rrf', k: 10, text_weight: 2 },
     })
     expect(res.status).toBe(200)
     const body = await res.json()
@@ -48,7 +54,7 @@ describe('POST /search, modes text and hybrid (in process, fake pods)', () => {
     expect(body.data[0].ranks).toEqual({ text: 1 })
     expect(body.meta).toMatchObject({ mode: 'hybrid', model: 'test/model' })
     expect(embedder.calls).toEqual([['stream rows']])
-    expect(pods.pod_a.textSearches[0]).toMatchObject({ vector: expect.any(Array), rrf: { k: 10, vectorWeight: 1, textWeight: 2 } })
+    expect(pods.pod_a.textSearches[0]).toMatchObject({ vector: expect.any(Array), fusion: { method: 'rrf', k: 10, vectorWeight: 1, textWeight: 2 } })
   })
 
   it('hybrid with a given vector embeds nothing', async () => {
@@ -75,7 +81,9 @@ describe('POST /search, modes text and hybrid (in process, fake pods)', () => {
     await expectError({ collection: 'docs', query: 'x', mode: 'text', mmr: {} }, 400, 'invalid_request', /"mmr" works with mode "vector" only/)
     await expectError({ collection: 'docs', query: 'x', hybrid: { k: 5 } }, 400, 'invalid_request', /need mode "hybrid"/)
     await expectError({ collection: 'docs', query: 'x', mode: 'fuzzy' }, 400, 'invalid_request', /mode/)
-    await expectError({ collection: 'docs', query: 'x', mode: 'hybrid', hybrid: { k: 0 } }, 400, 'invalid_request', /hybrid\.k/)
+    await expectError({ collection: 'docs', query: 'x', mode: 'hybrid', hybrid: { method: 'rrf', k: -1 } }, 400, 'invalid_request', /hybrid\.k/)
+    await expectError({ collection: 'docs', query: 'x', mode: 'hybrid', hybrid: { k: 5 } }, 400, 'invalid_request', /rank constant of method "rrf"/)
+    await expectError({ collection: 'docs', query: 'x', mode: 'hybrid', hybrid: { method: 'sum' } }, 400, 'invalid_request', /hybrid\.method/)
     await expectError({ collection: 'drafts', query: 'x', mode: 'text' }, 403, 'forbidden', /drafts/)
     expect(pods.pod_a.textSearches).toEqual([])
     expect(pods.pod_b.textSearches).toEqual([])

@@ -1,4 +1,5 @@
 import type { SearchHit } from '@vecpods/protocol'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Target } from '../deployment.ts'
 import { VecpodsError } from '../errors.ts'
@@ -37,6 +38,36 @@ describe('mergeResults', () => {
       10,
     )
     expect(new Set(merged.hits.slice(0, 2).map((h) => h.id))).toEqual(new Set(['d1', 'p1']))
+  })
+
+  it('keeps each collection’s best hit in the top max(3, collections), whatever the other collections score', () => {
+    // posts scores on another scale (say, L2 against cosine): plain sorting would bury docs' best hit.
+    const merged = mergeResults(
+      [
+        { target: target('docs', 'pod_a'), hits: [hit('d1', 0.2, 'docs'), hit('d2', 0.1, 'docs')], servedBy: 'pod_a' },
+        { target: target('posts', 'pod_b'), hits: [1, 2, 3, 4].map((r) => hit(`p${r}`, 10 - r, 'posts')), servedBy: 'pod_b' },
+      ],
+      10,
+    )
+    expect(merged.hits.map((h) => h.id)).toEqual(['p1', 'p2', 'd1', 'p3', 'p4', 'd2'])
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }),
+        (lists) => {
+          const results = lists.map((scores, c) => ({
+            target: target(`c${c}`, `pod_${c}`),
+            hits: scores.map((s, i) => hit(`h${i}`, s, `c${c}`)),
+            servedBy: `pod_${c}`,
+          }))
+          const top = mergeResults(results, 100).hits.slice(0, Math.max(3, lists.length))
+          for (const [c, scores] of lists.entries()) {
+            const best = scores.indexOf(Math.max(...scores))
+            expect(top.some((h) => h.collection === `c${c}` && h.id === `h${best}`)).toBe(true)
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 
   it('answers a fan-out with the collections whose pods answered, naming the others', () => {

@@ -1,6 +1,7 @@
 import type { PartialError, SearchHit } from '@vecpods/protocol'
 import type { VecpodsError } from '../errors.ts'
 import { isPodOutage } from '../pods/pod-errors.ts'
+import { keepFirsts } from './keep-firsts.ts'
 import type { TargetResult } from './query.ts'
 
 export interface Merged {
@@ -14,9 +15,10 @@ export interface Merged {
 
 /**
  * Merges the collections' hits by score, best first. One sort for every pod and transport: it
- * interleaves a fan-out (hybrid scores are rank-based, so collections interleave by rank) and
- * re-sorts relaxed_order index scans. A fan-out survives pods that are out (their collections
- * become `errors`); any other failure, or every collection failing, is thrown.
+ * interleaves a fan-out and re-sorts relaxed_order index scans. Scores of different collections
+ * need not be comparable (another measure, another fusion), so each collection's best hit is kept
+ * in the top max(3, collections), as the fusion keeps each arm's. A fan-out survives pods that are
+ * out (their collections become `errors`); any other failure, or every collection failing, is thrown.
  */
 export function mergeResults(results: TargetResult[], fetch: number): Merged {
   const failed = results.filter((r) => 'error' in r)
@@ -25,14 +27,26 @@ export function mergeResults(results: TargetResult[], fetch: number): Merged {
   if (fatal) throw fatal.error
   const servedBy: Record<string, string> = {}
   const hits: SearchHit[] = []
+  const firsts: string[] = []
   for (const r of results) {
     if ('error' in r) continue
     servedBy[r.target.name] = r.servedBy
+    const best = r.hits.reduce<SearchHit | undefined>((top, h) => (top && top.score >= h.score ? top : h), undefined)
+    if (best) firsts.push(keyOf(best))
     hits.push(...r.hits)
   }
+  const sorted = hits.sort((a, b) => b.score - a.score)
+  // Hit ids are unique per collection, not across: key them by both.
+  const keyed = keepFirsts(
+    sorted.map((h) => ({ id: keyOf(h), score: h.score, hit: h })),
+    firsts,
+    Math.max(3, results.length),
+  )
   return {
-    hits: hits.sort((a, b) => b.score - a.score).slice(0, fetch),
+    hits: keyed.map((k) => k.hit).slice(0, fetch),
     servedBy,
     errors: failed.map((r) => ({ collection: r.target.name, ...(r.error as VecpodsError).toJSON().error })),
   }
 }
+
+const keyOf = (h: SearchHit) => `${h.collection}\u0000${h.id}`

@@ -20,7 +20,7 @@ describe('planSearch', () => {
     const plan = planSearch(dep, input({ collection: 'docs', query: 'abort a fetch' }), 'anon')
     expect(plan.targets.map((t) => [t.name, t.col.pod])).toEqual([['docs', 'pod_a']])
     expect(plan).toMatchObject({ mode: 'vector', limit: 10, fetch: 10, candidates: 40, model: 'test/model', include: { metadata: true, value: false } })
-    expect(plan.fusion).toEqual({ k: 20, vectorWeight: 1, textWeight: 0.7 })
+    expect(plan.fusion).toEqual({ method: 'convex', k: 0, vectorWeight: 0.4, textWeight: 0.6 })
     expect(plan.filter).toBeUndefined()
     expect(plan.vector).toBeUndefined()
   })
@@ -36,8 +36,8 @@ describe('planSearch', () => {
   it('text mode has no model; hybrid takes a given vector and its fusion settings', () => {
     const { dep } = testDeployment({ embedder: fakeEmbedder() })
     expect(planSearch(dep, input({ collection: 'docs', query: 'x', mode: 'text' }), 'anon').model).toBeUndefined()
-    const hybrid = planSearch(dep, input({ collection: 'docs', query: 'x', vector: [0, 1, 0], mode: 'hybrid', hybrid: { k: 60 } }), 'anon')
-    expect(hybrid).toMatchObject({ vector: [0, 1, 0], fusion: { k: 60, vectorWeight: 1, textWeight: 0.7 } })
+    const hybrid = planSearch(dep, input({ collection: 'docs', query: 'x', vector: [0, 1, 0], mode: 'hybrid', hybrid: { method: 'rrf', k: 60 } }), 'anon')
+    expect(hybrid).toMatchObject({ vector: [0, 1, 0], fusion: { method: 'rrf', k: 60, vectorWeight: 1, textWeight: 1.5 } })
   })
 
   it('refuses what the caller may not do, before any pod is asked', () => {

@@ -1,19 +1,27 @@
-import { HYBRID_DEFAULTS, REQUEST_BOUNDS, type SearchMode } from '@vecpods/protocol'
+import { FUSION_DEFAULTS, type HybridOptions, REQUEST_BOUNDS, type SearchMode } from '@vecpods/protocol'
 import type { z } from 'zod'
 import type { Role } from '../auth.ts'
 import type { Deployment, Target } from '../deployment.ts'
 import { VecpodsError } from '../errors.ts'
 import type { Predicate } from '../filters/index.ts'
 import type { searchRequest } from '../requests.ts'
+import type { FusionSettings as Fusion } from './fusion.ts'
 
 /** A search request as validated (defaults filled in). */
 export type SearchInput = z.output<typeof searchRequest>
 
-/** Fusion settings of a hybrid search, as the pods take them. */
-export interface Fusion {
-  k: number
-  vectorWeight: number
-  textWeight: number
+export type { FusionSettings as Fusion } from './fusion.ts'
+
+/** A request's fusion settings with the defaults of its method (FUSION_DEFAULTS, chosen on the eval's development split). */
+export function fusionOf(hybrid: HybridOptions | undefined): Fusion {
+  const method = hybrid?.method ?? FUSION_DEFAULTS.method
+  const d = FUSION_DEFAULTS[method]
+  return {
+    method,
+    k: hybrid?.k ?? ('k' in d ? d.k : 0),
+    vectorWeight: hybrid?.vector_weight ?? d.vector_weight,
+    textWeight: hybrid?.text_weight ?? d.text_weight,
+  }
 }
 
 /**
@@ -64,7 +72,6 @@ export function planSearch(dep: Deployment, req: SearchInput, role: Role): Searc
   const filter = dep.filter(req.filters)
   // Text mode needs no vector; the others take the given one or embed the query.
   const model = req.mode === 'text' ? undefined : dep.modelOfRequest(req.model, req.vector === undefined)
-  const hybrid = req.hybrid ?? HYBRID_DEFAULTS
   // MMR re-ranks more candidates than it returns.
   const fetch = req.mmr ? Math.max(req.limit, req.mmr.fetch_k ?? Math.min(req.limit * 4, REQUEST_BOUNDS.maxLimit)) : req.limit
   return {
@@ -77,7 +84,7 @@ export function planSearch(dep: Deployment, req: SearchInput, role: Role): Searc
     limit: req.limit,
     fetch,
     candidates: candidatesFor(req.limit),
-    fusion: { k: hybrid.k, vectorWeight: hybrid.vector_weight, textWeight: hybrid.text_weight },
+    fusion: fusionOf(req.hybrid),
     include: req.include,
     ...(req.mmr ? { mmr: { lambda: req.mmr.lambda } } : {}),
     requested: { ef_search: req.ef_search, exact: req.exact },

@@ -31,7 +31,13 @@ describe('podQuery', () => {
     const text = plan({ collection: 'docs', query: 'abort fetch', mode: 'text', filters: { a: { $eq: 1 } } })
     const q = podQuery(text.dep, text.plan, text.plan.targets[0]!)
     expect(q.kind).toBe('text')
-    expect(q.query).toMatchObject({ query: 'abort fetch', limit: 10, candidates: 40, efSearch: 60, rrf: { k: 20, vectorWeight: 1, textWeight: 0.7 } })
+    expect(q.query).toMatchObject({
+      query: 'abort fetch',
+      limit: 10,
+      candidates: 40,
+      efSearch: 60,
+      fusion: { method: 'convex', k: 0, vectorWeight: 0.4, textWeight: 0.6 },
+    })
     expect(q.query.filter).toBeDefined()
     expect('vector' in q.query).toBe(false)
     const hybrid = plan({ collection: 'docs', query: 'x', vector: [0, 1, 0], mode: 'hybrid' })

@@ -34,7 +34,7 @@ export function podQuery(dep: Deployment, plan: SearchPlan, t: Target): PodQuery
       limit: plan.limit,
       includeValue: plan.include.value,
       efSearch: settings.efSearch,
-      rrf: plan.fusion,
+      fusion: plan.fusion,
       candidates: plan.candidates,
     },
   }

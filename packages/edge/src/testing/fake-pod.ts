@@ -48,7 +48,7 @@ export function fakePod(pod: string, collections: string[]): FakePod {
         .filter((x) => x.s > 0)
         .sort((a, b) => b.s - a.s)
         .slice(0, q.limit)
-        .map(({ h, s }, i) => ({ ...h, score: q.vector ? 1 / (q.rrf.k + i + 1) : s, ...(q.vector ? { ranks: { text: i + 1 } } : {}) }))
+        .map(({ h, s }, i) => ({ ...h, score: q.vector ? 1 / (q.fusion.k + i + 1) : s, ...(q.vector ? { ranks: { text: i + 1 } } : {}) }))
     },
     async upsert(collection, model, records) {
       fail(self)
