@@ -63,14 +63,14 @@ describe('hybrid fusion in SQL follows the reference in TypeScript', () => {
       const fused = await pod<{ id: string; score: number }[]>`
         select id, score from vecpods.text_search(${collection}, ${question}, ${v}, 10, null, ${EF}, ${s.method}, ${s.k}, ${s.vectorWeight}, ${s.textWeight}, ${CANDIDATES})`
       expect(fused.map((r) => r.id)).toEqual(expected.map((h) => h.id))
-      fused.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 9))
+      for (const [i, r] of fused.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9)
       const primary = sql.get('primary')!
       const viaPrimary = await primary.unsafe<{ id: string; score: number }[]>(
         `select id, score from public.hybrid_${collection}($1, $2::extensions.vector, 10, '{}'::jsonb, $3, $4, $5, $6)`,
         [question, v, s.method, s.k, s.vectorWeight, s.textWeight] as never,
       )
       expect(viaPrimary.map((r) => r.id)).toEqual(expected.map((h) => h.id))
-      viaPrimary.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 9))
+      for (const [i, r] of viaPrimary.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9)
     }
   })
 })
