@@ -10,6 +10,8 @@ export interface RankingMetrics {
   ndcg: number
   /** Relevant hits in the top k over min(total, k): 1 when the top k is as relevant as it can be. */
   recall: number
+  /** 1 when the first hit is relevant. */
+  hit1: number
 }
 
 export function rankingMetrics(relevant: readonly boolean[], total: number, k = 10): RankingMetrics {
@@ -23,11 +25,12 @@ export function rankingMetrics(relevant: readonly boolean[], total: number, k = 
     mrr: first < 0 ? 0 : 1 / (first + 1),
     ndcg: ideal > 0 ? dcg / ideal : 0,
     recall: total > 0 ? found / Math.min(total, k) : 0,
+    hit1: top[0] ? 1 : 0,
   }
 }
 
 /** The mean of each metric over queries. */
 export function meanMetrics(all: readonly RankingMetrics[]): RankingMetrics {
   const mean = (key: keyof RankingMetrics) => (all.length ? all.reduce((s, m) => s + m[key], 0) / all.length : 0)
-  return { mrr: mean('mrr'), ndcg: mean('ndcg'), recall: mean('recall') }
+  return { mrr: mean('mrr'), ndcg: mean('ndcg'), recall: mean('recall'), hit1: mean('hit1') }
 }

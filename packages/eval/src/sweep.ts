@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-// `pnpm eval:sweep`: how the static model's weights change retrieval quality, measured without the
+// `pnpm eval:sweep`: how the static model's weights change retrieval quality on the development split, measured without the
 // stack (exact cosine ranking in process over the real corpus and the eval's query set), beside
 // the lexical model. Writes benchmarks/quality-sweep.json; the chosen weights are STATIC_WEIGHTS.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,7 +13,8 @@ import { exactVectorQuality, loadExtractor } from './offline.ts'
 import { loadQueries } from './queries.ts'
 
 const corpus = buildCorpus(repoRoot)
-const queries = loadQueries()
+// Weights are chosen here: on the development split only (the test split reports them, pnpm eval).
+const queries = loadQueries().filter((q) => q.split === 'dev')
 const glove = await loadGlove()
 const grid: StaticWeights[] = []
 const base = { sif: 1e-3, extraVocabRank: 30_000 }
