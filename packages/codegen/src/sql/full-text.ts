@@ -126,11 +126,12 @@ export function bm25Plpgsql(p: { stats: string; terms: string; collection: strin
     select t.lexeme, t.df from ${p.terms} as t where t.collection = ${p.collection} and t.lexeme = any(lexemes) and t.df > 0 order by t.lexeme
   loop
     words := words || quote_literal(term.lexeme);
-    parts := parts || format('%s * (1 - %s / (ts_rank_cd(''{1,1,1,1}''::real[], t.fts, %L::tsquery, 0) + %s))',
+    -- idf(w)·(k1 + 1) · (1 − K / (tf + K)), K = k1·(1 − b) + k1·b/avgdl · fts_len: float8 constants (numeric is slow).
+    parts := parts || format('%s::float8 * (1 - (%s::float8 + %s::float8 * t.fts_len) / (ts_rank_cd(''{1,1,1,1}''::real[], t.fts, %L::tsquery, 0) + (%s::float8 + %s::float8 * t.fts_len)))',
       ln(1 + (greatest(n_docs, term.df) - term.df + 0.5) / (term.df + 0.5)) * (${k1} + 1),
-      format('(%s * (%s + %s * t.fts_len / %s))', ${k1}, 1 - ${b}, ${b}, coalesce(avg_len, 1)),
+      ${k1} * (1 - ${b}), ${k1} * ${b} / coalesce(avg_len, 1),
       quote_literal(term.lexeme),
-      format('(%s * (%s + %s * t.fts_len / %s))', ${k1}, 1 - ${b}, ${b}, coalesce(avg_len, 1)));
+      ${k1} * (1 - ${b}), ${k1} * ${b} / coalesce(avg_len, 1));
   end loop;
   if array_length(parts, 1) > 0 then
     rank_sql := array_to_string(parts, ' + ');

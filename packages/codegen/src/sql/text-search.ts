@@ -47,7 +47,9 @@ create or replace function vecpods.text_search(
   include_value boolean default false,
   text_ranking text default 'bm25'
 ) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
-language plpgsql volatile set search_path = '' as $$
+-- Seq scans off for the statement: the planner would test every row's tsvector where the GIN index
+-- finds the few that match (5.7 ms against 0.3 ms on docs), and the vector arm has its own index.
+language plpgsql volatile set search_path = '' set enable_seqscan = off as $$
 declare
   op text := vecpods.distance_operator(collection);
   lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);

@@ -260,11 +260,12 @@ begin
     select t.lexeme, t.df from vecpods.text_terms as t where t.collection = bm25_sql.collection and t.lexeme = any(lexemes) and t.df > 0 order by t.lexeme
   loop
     words := words || quote_literal(term.lexeme);
-    parts := parts || format('%s * (1 - %s / (ts_rank_cd(''{1,1,1,1}''::real[], t.fts, %L::tsquery, 0) + %s))',
+    -- idf(w)·(k1 + 1) · (1 − K / (tf + K)), K = k1·(1 − b) + k1·b/avgdl · fts_len: float8 constants (numeric is slow).
+    parts := parts || format('%s::float8 * (1 - (%s::float8 + %s::float8 * t.fts_len) / (ts_rank_cd(''{1,1,1,1}''::real[], t.fts, %L::tsquery, 0) + (%s::float8 + %s::float8 * t.fts_len)))',
       ln(1 + (greatest(n_docs, term.df) - term.df + 0.5) / (term.df + 0.5)) * (k1 + 1),
-      format('(%s * (%s + %s * t.fts_len / %s))', k1, 1 - b, b, coalesce(avg_len, 1)),
+      k1 * (1 - b), k1 * b / coalesce(avg_len, 1),
       quote_literal(term.lexeme),
-      format('(%s * (%s + %s * t.fts_len / %s))', k1, 1 - b, b, coalesce(avg_len, 1)));
+      k1 * (1 - b), k1 * b / coalesce(avg_len, 1));
   end loop;
   if array_length(parts, 1) > 0 then
     rank_sql := array_to_string(parts, ' + ');
@@ -299,7 +300,9 @@ create or replace function vecpods.text_search(
   include_value boolean default false,
   text_ranking text default 'bm25'
 ) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
-language plpgsql volatile set search_path = '' as $$
+-- Seq scans off for the statement: the planner would test every row's tsvector where the GIN index
+-- finds the few that match (5.7 ms against 0.3 ms on docs), and the vector arm has its own index.
+language plpgsql volatile set search_path = '' set enable_seqscan = off as $$
 declare
   op text := vecpods.distance_operator(collection);
   lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
