@@ -2,7 +2,8 @@
 // `pnpm tune <collection> [--recall 0.95]`: measures recall@10 of the collection's HNSW index
 // against exact search on a sample of its own rows (each held out from its own answers), sweeps
 // hnsw.ef_search, and writes the smallest value that reaches the target into the registry file
-// that declares the collection (`collections.<name>.efSearch`), which the edge then uses.
+// that declares the collection (`collections.<name>.efSearch`, under the model that filled it),
+// which the edge then uses for that model's searches.
 import { resolve } from 'node:path'
 import { distanceOperator, vecsTable } from '@vecpods/registry'
 import { declaringFile, defaultRegistryPath, loadRegistryWithOverlays, repoRoot, updateDeclaration } from '@vecpods/registry/node'
@@ -99,10 +100,15 @@ const program = new Command('vecpods-tune')
         return
       }
       const files = [defaultRegistryPath(), ...overlays]
-      if (flags.dryRun) console.log(`tune: ef_search ${chosen} would be written to ${declaringFile(files, collection)} (dry run)`)
+      // The value belongs to the model whose vectors were measured: other models keep theirs.
+      const [recorded] = await sql<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
+      const model = recorded?.model ?? undefined
+      const efSearch = model ? { ...(typeof col.efSearch === 'object' ? col.efSearch : {}), [model]: chosen } : chosen
+      const what = `efSearch ${chosen}${model ? ` for model ${model}` : ''}`
+      if (flags.dryRun) console.log(`tune: ${what} would be written to ${declaringFile(files, collection)} (dry run)`)
       else {
-        const { file } = updateDeclaration(files, collection, { efSearch: chosen })!
-        console.log(`tune: wrote efSearch ${chosen} for ${collection} to ${resolve(repoRoot, file)}; \`pnpm stack up\` restarts the function with it`)
+        const { file } = updateDeclaration(files, collection, { efSearch })!
+        console.log(`tune: wrote ${what} for ${collection} to ${resolve(repoRoot, file)}; \`pnpm stack up\` restarts the function with it`)
       }
       console.log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
     } finally {

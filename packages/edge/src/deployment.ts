@@ -1,5 +1,5 @@
 import type { Collection } from '@vecpods/registry'
-import { efSearchOf } from '@vecpods/registry'
+import { collectionEfSearch } from '@vecpods/registry'
 import type { Role } from './auth.ts'
 import type { EdgeConfig } from './config.ts'
 import { queryCache } from './embed/query-cache.ts'
@@ -71,7 +71,8 @@ export interface Deployment {
   wrote(target: Target): void
   /** Remembers the model a successful write recorded. */
   filled(target: Target, model: string): void
-  searchSettings(target: Target, requested: { ef_search?: number | undefined; exact: boolean }): SearchSettings
+  /** Index settings of one search: the request's, else the collection's for the query's model, else its pod's. */
+  searchSettings(target: Target, requested: { ef_search?: number | undefined; exact: boolean }, queryModel?: string): SearchSettings
 }
 
 export function deployment(config: EdgeConfig): Deployment {
@@ -185,6 +186,9 @@ export function deployment(config: EdgeConfig): Deployment {
       if (recorded !== wanted) throw new VecpodsError('model_mismatch', `collection "${name}" holds "${recorded}" embeddings, not "${wanted}"`)
     },
     filled: ({ name }, m) => void filledWith.set(name, m),
-    searchSettings: ({ col }, requested) => ({ efSearch: requested.ef_search ?? col.efSearch ?? efSearchOf(registry, col.pod), exact: requested.exact }),
+    searchSettings: ({ col }, requested, queryModel) => ({
+      efSearch: requested.ef_search ?? collectionEfSearch(registry, col, queryModel),
+      exact: requested.exact,
+    }),
   }
 }

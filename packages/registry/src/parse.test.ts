@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   applyOverlay,
+  collectionEfSearch,
   efSearchOf,
   localPorts,
   overlaidCollections,
@@ -75,6 +76,25 @@ describe('parseRegistry', () => {
     expect([efSearchOf(reg, 'a'), efSearchOf(reg, 'b'), efSearchOf(reg, 'primary')]).toEqual([200, 160, 120])
     expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: { efSearch: 0 } }, collections: {} })).toThrow(/pods\.a\.efSearch/)
     expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: { efSearch: 1001 } }, collections: {} })).toThrow(/pods\.a\.efSearch/)
+  })
+
+  it('takes a collection ef_search for every model or one per model, falling back to the pod’s', () => {
+    const reg = parseRegistry({
+      model: { id: 'm', dims: 3 },
+      pods: { a: { efSearch: 200 } },
+      collections: {
+        one: { pod: 'a', dims: 3, measure: 'cosine', efSearch: 30 },
+        each: { pod: 'a', dims: 3, measure: 'cosine', efSearch: { 'vecpods/static-384': 10, 'Supabase/gte-small': 120 } },
+        none: { pod: 'a', dims: 3, measure: 'cosine' },
+      },
+    })
+    const ef = (name: string, model?: string) => collectionEfSearch(reg, reg.collections[name]!, model)
+    expect([ef('one', 'x'), ef('each', 'vecpods/static-384'), ef('each', 'Supabase/gte-small'), ef('each', 'other'), ef('each'), ef('none', 'm')]).toEqual([
+      30, 10, 120, 200, 200, 200,
+    ])
+    expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: {} }, collections: { c: { pod: 'a', dims: 3, measure: 'cosine', efSearch: { m: 0 } } } })).toThrow(
+      /collections\.c\.efSearch/,
+    )
   })
 
   it('names the field of an unknown pod', () => {

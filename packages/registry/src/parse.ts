@@ -29,6 +29,15 @@ export function efSearchOf(registry: Registry, project: string): number {
   return project === PRIMARY ? registry.primary.efSearch : registry.pods[project]!.efSearch
 }
 
+/**
+ * The `hnsw.ef_search` a search of `col` runs with when its vectors come from `model`: the
+ * collection's value for that model (or its single value), else its pod's default.
+ */
+export function collectionEfSearch(registry: Registry, col: Registry['collections'][string], model: string | undefined): number {
+  const own = typeof col.efSearch === 'number' ? col.efSearch : model !== undefined ? col.efSearch?.[model] : undefined
+  return own ?? efSearchOf(registry, col.pod)
+}
+
 /** The collections a project (the primary or a pod) holds, in file order. */
 export function collectionsOn(registry: Registry, project: string): [string, Registry['collections'][string]][] {
   return Object.entries(registry.collections).filter(([, c]) => c.pod === project)

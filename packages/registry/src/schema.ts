@@ -126,10 +126,12 @@ const collectionSchema = z.strictObject({
       message: `a column may not be named ${[...reservedColumns].join(', ')}`,
     }),
   /**
-   * `hnsw.ef_search` for this collection's searches, when its pod's default does not reach the
-   * recall wanted (`pnpm tune <collection>` measures it and writes it here).
+   * `hnsw.ef_search` for this collection's searches, when its pod's default does not fit: one
+   * number, or one per model id (`{ "Supabase/gte-small": 120, "vecpods/static-384": 10 }`), since
+   * the right value depends on the model's vectors. `pnpm tune <collection>` measures it for the
+   * model that filled the collection and writes it here.
    */
-  efSearch: z.int().min(1).max(1000).optional(),
+  efSearch: z.union([z.int().min(1).max(1000), z.record(z.string().min(1), z.int().min(1).max(1000))]).optional(),
   /** The metadata field holding each row's text: LangChain's `content` (default `text`). */
   textField: z.string().min(1).max(128).default('text'),
   /**

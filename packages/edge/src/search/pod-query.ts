@@ -9,7 +9,7 @@ export type PodQuery = { kind: 'vector'; query: PodSearch } | { kind: 'text'; qu
 
 /** The pod query of one target: a nearest-neighbour search, or a text / hybrid search. */
 export function podQuery(dep: Deployment, plan: SearchPlan, t: Target): PodQuery {
-  const settings = dep.searchSettings(t, plan.requested)
+  const settings = dep.searchSettings(t, plan.requested, plan.model)
   const shared = { collection: t.name, ...(plan.filter ? { filter: plan.filter } : {}), includeMetadata: plan.include.metadata }
   if (plan.mode === 'vector') {
     return {
