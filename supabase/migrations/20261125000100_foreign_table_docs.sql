@@ -152,10 +152,10 @@ begin
   select r.rank_sql, r.tq into rank_sql, tq from vecpods."bm25_docs"(tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text)))) as r;
   return query execute format(
     'with v as (
-       select a.id, a.d, a.metadata, null::text as vec, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
+       select a.id, a.d, a.metadata, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
        from (select t.id, t.metadata, (t.embedding operator(extensions.<=>) $1)::float8 as d from public."docs" as t where t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a
      ), x as (
-       select b.id, b.s, b.metadata, null::text as vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
+       select b.id, b.s, b.metadata, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
        from (select t.id, t.metadata, (%1$s)::float8 as s from public."docs" as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as b
      ), f as (
        select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
@@ -164,7 +164,7 @@ begin
               else $5 * case when v.id is null then 0 when v.dmax > v.dmin then (v.dmax - v.d) / (v.dmax - v.dmin) else 1 end
                  + $6 * case when x.id is null then 0 when x.smax > x.smin then (x.s - x.smin) / (x.smax - x.smin) else 1 end
          end as score,
-         coalesce(v.metadata, x.metadata) as metadata, coalesce(v.vec, x.vec) as vec
+         coalesce(v.metadata, x.metadata) as metadata
        from v full join x on v.id = x.id
      ), o as (
        select f.*, row_number() over (order by f.score desc, f.id collate "C") as fr,
@@ -180,7 +180,7 @@ begin
        from g
      ), ranked as (
        select placed.id, max(placed.score) over (order by placed.pos desc rows between unbounded preceding and current row) as score,
-         placed.vr, placed.xr, placed.d, placed.metadata, placed.vec, placed.pos
+         placed.vr, placed.xr, placed.d, placed.pos, placed.metadata
        from placed
      )
      select ranked.id, ranked.metadata, ranked.metadata ->> ''url'', ranked.metadata ->> ''package'', ranked.metadata ->> ''version'', ranked.metadata ->> ''section'', ranked.score, ranked.vr::int, ranked.xr::int

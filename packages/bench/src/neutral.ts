@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadQueries } from '@vecpods/eval'
-import { distanceOperator, efSearchOf, PRIMARY } from '@vecpods/registry'
+import { collectionEfSearch, distanceOperator, PRIMARY } from '@vecpods/registry'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
 import { pgCli } from './pg-cli.ts'
 import { summarize } from './stats.ts'
@@ -35,7 +35,7 @@ interface Figure {
 }
 
 /** pgbench at concurrency 1 over `QUERIES` scripts (one per query vector), per-transaction latencies from its log. */
-function pgbench(collection: string, vectors: string[]): Figure {
+function pgbench(collection: string, vectors: string[], model: string | undefined): Figure {
   const col = opts.registry.collections[collection]!
   const ep = eps.find((e) => e.project === col.pod)!
   const op = distanceOperator(col.measure)
@@ -72,7 +72,7 @@ function pgbench(collection: string, vectors: string[]): Figure {
       env: {
         ...db.env,
         // The session the edge's SQL transport opens.
-        PGOPTIONS: `-c hnsw.ef_search=${efSearchOf(opts.registry, col.pod)} -c hnsw.iterative_scan=relaxed_order`,
+        PGOPTIONS: `-c hnsw.ef_search=${collectionEfSearch(opts.registry, col, model)} -c hnsw.iterative_scan=relaxed_order`,
       },
     },
   )
@@ -127,10 +127,11 @@ try {
     const col = opts.registry.collections[collection]!
     const sql = adminSql(eps.find((e) => e.project === col.pod)!.dbUrl)
     const vectors = (await sql.unsafe<{ v: string }[]>(`select vec::text as v from vecs."${collection}" order by id limit ${QUERIES}`)).map((r) => r.v)
+    const [{ model }] = (await sql`select model from vecpods.collections where name = ${collection}`) as unknown as [{ model: string | null }]
     await sql.end()
     if (vectors.length < QUERIES) throw new Error(`${collection} holds too few rows: run \`pnpm seed\` first`)
     const transport = col.pod === PRIMARY ? 'sql' : opts.registry.pods[col.pod]!.transport
-    figures.push(pgbench(collection, vectors))
+    figures.push(pgbench(collection, vectors, model ?? undefined))
     figures.push(
       wrk(
         `Edge at the Deno port, ${collection} (${transport} transport)`,

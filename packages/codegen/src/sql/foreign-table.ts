@@ -230,12 +230,12 @@ begin
   select r.rank_sql, r.tq into rank_sql, tq from ${rank}(${queryLexemesSql('lang', 'query_text')}) as r;
   return query execute format(
     ${literal(`with v as (
-       select a.id, a.d, a.metadata, null::text as vec, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
+       select a.id, a.d, a.metadata, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
        from (select t.id, t.metadata, (${distance})::float8 as d from ${table} as t where t.metadata @> $3 order by ${distance} limit $4) as a
      ), x as (
-       select b.id, b.s, b.metadata, null::text as vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
+       select b.id, b.s, b.metadata, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
        from (select t.id, t.metadata, (%1$s)::float8 as s from ${table} as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as b
-     ), ${fusionCtes({ vector: 'true', method: '$9', k: '$7', vectorWeight: '$5', textWeight: '$6' })}
+     ), ${fusionCtes({ vector: 'true', method: '$9', k: '$7', vectorWeight: '$5', textWeight: '$6', carry: ['metadata'] })}
      select ranked.id, ranked.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'ranked.metadata')}, `).join('')}ranked.score, ranked.vr::int, ranked.xr::int
      from ranked order by ranked.pos limit $8`)},
     rank_sql)

@@ -2,15 +2,17 @@ import { FUSION_KEEPS_TOP } from '@vecpods/protocol'
 
 /**
  * The fusion of a hybrid search's arms in SQL, as CTEs after two others: `v` (the vector arm:
- * `id, d` distance, `r` rank, `dmin, dmax` over the arm, `metadata`, `vec`) and `x` (the text arm:
- * `id, s` BM25, `r`, `smin, smax`, `metadata`, `vec`). It yields `ranked` with `id, score, vr, xr,
- * d, metadata, vec` and `pos`, the final order. The same method as the edge's reference
+ * `id, d` distance, `r` rank, `dmin, dmax` over the arm) and `x` (the text arm: `id, s` BM25, `r`,
+ * `smin, smax`), both with the `carry` columns. It yields `ranked` with `id, score, vr, xr, d`,
+ * `pos` (the final order) and the carried columns. The same method as the edge's reference
  * (`packages/edge/src/search/fusion.ts`): convex over min-max normalised scores or reciprocal rank
  * fusion, then each arm's first hit kept in the top 3, scores raised to stay in rank order.
  * `p` names the SQL expressions of the settings: whether there is a vector arm, the method, k and
  * the weights. Without a vector arm the score is BM25 and nothing is moved.
  */
-export function fusionCtes(p: { vector: string; method: string; k: string; vectorWeight: string; textWeight: string }): string {
+export function fusionCtes(p: { vector: string; method: string; k: string; vectorWeight: string; textWeight: string; carry?: string[] }): string {
+  const carried = (p.carry ?? []).map((c) => `coalesce(v.${c}, x.${c}) as ${c}`).join(', ')
+  const carriedOut = (p.carry ?? []).map((c) => `placed.${c}`).join(', ')
   const keep = FUSION_KEEPS_TOP
   return `f as (
        select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
@@ -18,8 +20,8 @@ export function fusionCtes(p: { vector: string; method: string; k: string; vecto
               when ${p.method} = 'rrf' then coalesce(${p.vectorWeight} / (${p.k} + v.r), 0) + coalesce(${p.textWeight} / (${p.k} + x.r), 0)
               else ${p.vectorWeight} * case when v.id is null then 0 when v.dmax > v.dmin then (v.dmax - v.d) / (v.dmax - v.dmin) else 1 end
                  + ${p.textWeight} * case when x.id is null then 0 when x.smax > x.smin then (x.s - x.smin) / (x.smax - x.smin) else 1 end
-         end as score,
-         coalesce(v.metadata, x.metadata) as metadata, coalesce(v.vec, x.vec) as vec
+         end as score${carried ? `,
+         ${carried}` : ''}
        from v full join x on v.id = x.id
      ), o as (
        select f.*, row_number() over (order by f.score desc, f.id collate "C") as fr,
@@ -35,7 +37,7 @@ export function fusionCtes(p: { vector: string; method: string; k: string; vecto
        from g
      ), ranked as (
        select placed.id, max(placed.score) over (order by placed.pos desc rows between unbounded preceding and current row) as score,
-         placed.vr, placed.xr, placed.d, placed.metadata, placed.vec, placed.pos
+         placed.vr, placed.xr, placed.d, placed.pos${carriedOut ? `, ${carriedOut}` : ''}
        from placed
      )`
 }

@@ -70,18 +70,21 @@ begin
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
     'with v as (
-       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
-       from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d, t.metadata, t.vec from vecs.%2$I as t
+       select a.id, a.d, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
+       from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d from vecs.%2$I as t
              where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
      ), x as (
-       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
-       from (select t.id, %4$s::float8 as s, t.metadata, t.vec from vecs.%2$I as t
+       select b.id, b.s, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
+       from (select t.id, %4$s::float8 as s from vecs.%2$I as t
              where t.fts @@ $2 %3$s order by 2 desc limit $4) as b
-     ), ${fusionCtes({ vector: '$1 is not null', method: '$10', k: '$7', vectorWeight: '$5', textWeight: '$6' }).replaceAll("'", "''")}
-     select ranked.id, ranked.score, ranked.vr::int, ranked.xr::int, ranked.d,
-       case when $8 then ranked.metadata end,
-       case when $9 then ranked.vec::text end
-     from ranked order by ranked.pos limit $3',
+     ), ${fusionCtes({ vector: '$1 is not null', method: '$10', k: '$7', vectorWeight: '$5', textWeight: '$6' }).replaceAll("'", "''")}, top as (
+       select * from ranked order by ranked.pos limit $3
+     )
+     -- Metadata and vectors of the returned rows only (the arms carry ids and scores).
+     select top.id, top.score, top.vr::int, top.xr::int, top.d,
+       case when $8 then t.metadata end,
+       case when $9 then t.vec::text end
+     from top join vecs.%2$I as t on t.id = top.id order by top.pos',
     op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end
   ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value, fusion;
 end

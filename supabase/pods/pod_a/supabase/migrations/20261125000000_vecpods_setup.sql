@@ -323,12 +323,12 @@ begin
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
     'with v as (
-       select a.id, a.d, a.metadata, a.vec, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
-       from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d, t.metadata, t.vec from vecs.%2$I as t
+       select a.id, a.d, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
+       from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d from vecs.%2$I as t
              where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
      ), x as (
-       select b.id, b.s, b.metadata, b.vec, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
-       from (select t.id, %4$s::float8 as s, t.metadata, t.vec from vecs.%2$I as t
+       select b.id, b.s, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
+       from (select t.id, %4$s::float8 as s from vecs.%2$I as t
              where t.fts @@ $2 %3$s order by 2 desc limit $4) as b
      ), f as (
        select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
@@ -336,8 +336,7 @@ begin
               when $10 = ''rrf'' then coalesce($5 / ($7 + v.r), 0) + coalesce($6 / ($7 + x.r), 0)
               else $5 * case when v.id is null then 0 when v.dmax > v.dmin then (v.dmax - v.d) / (v.dmax - v.dmin) else 1 end
                  + $6 * case when x.id is null then 0 when x.smax > x.smin then (x.s - x.smin) / (x.smax - x.smin) else 1 end
-         end as score,
-         coalesce(v.metadata, x.metadata) as metadata, coalesce(v.vec, x.vec) as vec
+         end as score
        from v full join x on v.id = x.id
      ), o as (
        select f.*, row_number() over (order by f.score desc, f.id collate "C") as fr,
@@ -353,13 +352,16 @@ begin
        from g
      ), ranked as (
        select placed.id, max(placed.score) over (order by placed.pos desc rows between unbounded preceding and current row) as score,
-         placed.vr, placed.xr, placed.d, placed.metadata, placed.vec, placed.pos
+         placed.vr, placed.xr, placed.d, placed.pos
        from placed
+     ), top as (
+       select * from ranked order by ranked.pos limit $3
      )
-     select ranked.id, ranked.score, ranked.vr::int, ranked.xr::int, ranked.d,
-       case when $8 then ranked.metadata end,
-       case when $9 then ranked.vec::text end
-     from ranked order by ranked.pos limit $3',
+     -- Metadata and vectors of the returned rows only (the arms carry ids and scores).
+     select top.id, top.score, top.vr::int, top.xr::int, top.d,
+       case when $8 then t.metadata end,
+       case when $9 then t.vec::text end
+     from top join vecs.%2$I as t on t.id = top.id order by top.pos',
     op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end
   ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value, fusion;
 end
