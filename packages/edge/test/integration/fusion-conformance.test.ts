@@ -52,11 +52,20 @@ describe('hybrid fusion in SQL follows the reference in TypeScript', () => {
     const text = [
       ...(await pod<{ id: string; score: number }[]>`select id, score from vecpods.text_search(${collection}, ${question}, null, ${CANDIDATES})`),
     ].map((r) => ({ id: r.id, score: r.score }))
-    const nearest = [
-      ...(await pod<{ id: string; distance: number }[]>`select id, distance from vecpods.search(${collection}, ${v}, ${CANDIDATES}, null, ${EF})`),
-    ]
-    // The arm as the fusion sees it: nearest first, higher-is-better scores (the order of distances).
-    const vectorArm = nearest.sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : 1)).map((r) => ({ id: r.id, score: -r.distance }))
+    const measure = opts.registry.collections[collection]!.measure
+    const op = measure === 'cosine' ? '<=>' : measure === 'l2' ? '<->' : '<#>'
+    const nearestSql = (table: string, column: string) =>
+      `select id, (${column} operator(extensions.${op}) $1::extensions.vector)::float8 as d from ${table} order by ${column} operator(extensions.${op}) $1::extensions.vector limit ${CANDIDATES}`
+    // The vector arm as each side runs it: on the pod with text_search's settings (HNSW, seq scans
+    // off); from the primary through its foreign table (the pod plans that one itself).
+    const podArm = await pod.begin(async (tx) => {
+      await tx.unsafe(`set local enable_seqscan = off; set local hnsw.ef_search = ${EF}; set local hnsw.iterative_scan = relaxed_order`)
+      return [...(await tx.unsafe<{ id: string; d: number }[]>(nearestSql(`vecs.${collection}`, 'vec'), [v] as never))]
+    })
+    const primaryArm = [...(await sql.get('primary')!.unsafe<{ id: string; d: number }[]>(nearestSql(`public.${collection}`, 'embedding'), [v] as never))]
+    // An arm as the fusion sees it: nearest first, higher-is-better scores (the order of distances).
+    const armOf = (rows: Array<{ id: string; d: number }>) => rows.sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1)).map((r) => ({ id: r.id, score: -r.d }))
+    const [vectorArm, primaryVectorArm] = [armOf(podArm), armOf(primaryArm)]
     expect(text.length).toBeGreaterThan(3)
     for (const s of SETTINGS) {
       const expected = fuseArms(vectorArm, text, s).slice(0, 10)
@@ -65,12 +74,13 @@ describe('hybrid fusion in SQL follows the reference in TypeScript', () => {
       expect(fused.map((r) => r.id)).toEqual(expected.map((h) => h.id))
       for (const [i, r] of fused.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9)
       const primary = sql.get('primary')!
+      const expectedViaPrimary = fuseArms(primaryVectorArm, text, s).slice(0, 10)
       const viaPrimary = await primary.unsafe<{ id: string; score: number }[]>(
         `select id, score from public.hybrid_${collection}($1, $2::extensions.vector, 10, '{}'::jsonb, $3, $4, $5, $6)`,
         [question, v, s.method, s.k, s.vectorWeight, s.textWeight] as never,
       )
-      expect(viaPrimary.map((r) => r.id)).toEqual(expected.map((h) => h.id))
-      for (const [i, r] of viaPrimary.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9)
+      expect(viaPrimary.map((r) => r.id)).toEqual(expectedViaPrimary.map((h) => h.id))
+      for (const [i, r] of viaPrimary.entries()) expect(r.score).toBeCloseTo(expectedViaPrimary[i]!.score, 9)
     }
   })
 })
