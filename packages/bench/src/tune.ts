@@ -5,9 +5,11 @@
 // that declares the collection (`collections.<name>.efSearch`, under the model that filled it),
 // which the edge then uses for that model's searches.
 import { resolve } from 'node:path'
+import { loadExtractor, loadQueries } from '@vecpods/eval'
+import { isOfflineChoice, OFFLINE_MODELS } from '@vecpods/offline-models'
 import { distanceOperator, vecsTable } from '@vecpods/registry'
 import { declaringFile, defaultRegistryPath, loadRegistryWithOverlays, repoRoot, updateDeclaration } from '@vecpods/registry/node'
-import { adminSql, stackEndpoints, stackOptions } from '@vecpods/stack'
+import { adminSql, embedderEnv, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { Command } from 'commander'
 import { summarize } from './stats.ts'
 
@@ -19,6 +21,7 @@ interface Flags {
   queries: string
   dryRun?: boolean
   all?: boolean
+  questions?: boolean
 }
 
 const program = new Command('vecpods-tune')
@@ -28,6 +31,10 @@ const program = new Command('vecpods-tune')
   .option('--queries <n>', 'rows of the collection used as queries (each held out of its own answers)', '200')
   .option('--dry-run', 'measure and report, change nothing')
   .option('--all', 'sweep every ef_search value (the whole recall curve), not only up to the first that reaches the target')
+  .option(
+    '--questions',
+    "query with the pnpm eval questions of the collection's development split, embedded by the stack's model (query vectors, which rows are not), instead of rows",
+  )
   .action(async (collection: string, flags: Flags) => {
     const started = performance.now()
     const opts = stackOptions(process.env, () => {})
@@ -50,18 +57,22 @@ const program = new Command('vecpods-tune')
       if (!built) throw new Error(`"${collection}" has no HNSW index on its pod: apply its migrations`)
       const option = (key: string, fallback: number) => Number((built.options ?? []).find((o) => o.startsWith(`${key}=`))?.split('=')[1] ?? fallback)
       const [m, efc] = [option('m', 16), option('ef_construction', 64)]
-      const queries = await sql.unsafe<{ id: string; vec: string }[]>(
-        `select id, vec::text as vec from ${table} order by random() limit ${Math.trunc(Number(flags.queries))}`,
-      )
+      const queries = flags.questions
+        ? await questionVectors(opts, collection)
+        : await sql.unsafe<{ id: string; vec: string }[]>(
+            `select id, vec::text as vec from ${table} order by random() limit ${Math.trunc(Number(flags.queries))}`,
+          )
       console.log(
-        `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, index m ${m}, ef_construction ${efc}), ${queries.length} queries, target recall@${K} ${target}`,
+        `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, index m ${m}, ef_construction ${efc}), ${queries.length} ${flags.questions ? 'questions' : 'rows'} as queries, target recall@${K} ${target}`,
       )
       /** The k nearest other rows of a query row, by index (ef given) or exactly (null). */
       const neighbours = async (q: { id: string; vec: string }, ef: number | null) =>
         sql.begin(async (tx) => {
           await tx.unsafe(
-            `select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-            [String(ef ?? 40), ef === null ? 'off' : 'on'],
+            // Seq scans off while measuring the index: the planner would answer a small collection
+            // exactly (and slowly) once ef_search makes the index look dear, hiding its recall.
+            `select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true), set_config('enable_seqscan', $3, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+            [String(ef ?? 40), ef === null ? 'off' : 'on', ef === null ? 'on' : 'off'],
           )
           const t = performance.now()
           const rows = await tx.unsafe<{ id: string }[]>(`select id from ${table} order by vec ${op} $1::extensions.vector limit ${K + 1}`, [q.vec])
@@ -120,3 +131,20 @@ program.parseAsync().catch((error: unknown) => {
   console.error(`tune: ${(error as Error).message}`)
   process.exitCode = 1
 })
+
+/** The collection's development-split eval questions as query vectors, embedded by the stack's generated model in process (as the function does). */
+async function questionVectors(opts: ReturnType<typeof stackOptions>, collection: string): Promise<Array<{ id: string; vec: string }>> {
+  const questions = loadQueries().filter((q) => q.collection === collection && q.split === 'dev')
+  if (!questions.length) throw new Error(`no development-split eval questions for "${collection}"`)
+  const env = embedderEnv(opts)
+  if (!isOfflineChoice(env.VECPODS_EMBEDDER))
+    throw new Error("--questions embeds with the stack's generated offline model (VECPODS_EMBEDDER static or lexical)")
+  const extract = await loadExtractor(env.VECPODS_MODEL_PATH!, OFFLINE_MODELS[env.VECPODS_EMBEDDER])
+  const vectors = (
+    await extract(
+      questions.map((q) => q.q),
+      { pooling: 'mean', normalize: true },
+    )
+  ).tolist()
+  return vectors.map((v, i) => ({ id: `question-${i}`, vec: `[${v.join(',')}]` }))
+}

@@ -92,9 +92,9 @@ describe('parseRegistry', () => {
     expect([ef('one', 'x'), ef('each', 'vecpods/static-384'), ef('each', 'Supabase/gte-small'), ef('each', 'other'), ef('each'), ef('none', 'm')]).toEqual([
       30, 10, 120, 200, 200, 200,
     ])
-    expect(() => parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: {} }, collections: { c: { pod: 'a', dims: 3, measure: 'cosine', efSearch: { m: 0 } } } })).toThrow(
-      /collections\.c\.efSearch/,
-    )
+    expect(() =>
+      parseRegistry({ model: { id: 'm', dims: 3 }, pods: { a: {} }, collections: { c: { pod: 'a', dims: 3, measure: 'cosine', efSearch: { m: 0 } } } }),
+    ).toThrow(/collections\.c\.efSearch/)
   })
 
   it('names the field of an unknown pod', () => {

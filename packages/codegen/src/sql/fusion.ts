@@ -20,8 +20,12 @@ export function fusionCtes(p: { vector: string; method: string; k: string; vecto
               when ${p.method} = 'rrf' then coalesce(${p.vectorWeight} / (${p.k} + v.r), 0) + coalesce(${p.textWeight} / (${p.k} + x.r), 0)
               else ${p.vectorWeight} * case when v.id is null then 0 when v.dmax > v.dmin then (v.dmax - v.d) / (v.dmax - v.dmin) else 1 end
                  + ${p.textWeight} * case when x.id is null then 0 when x.smax > x.smin then (x.s - x.smin) / (x.smax - x.smin) else 1 end
-         end as score${carried ? `,
-         ${carried}` : ''}
+         end as score${
+           carried
+             ? `,
+         ${carried}`
+             : ''
+         }
        from v full join x on v.id = x.id
      ), o as (
        select f.*, row_number() over (order by f.score desc, f.id collate "C") as fr,
