@@ -50,6 +50,9 @@ end
 $$;
 alter role vecpods_fdw set hnsw.iterative_scan = 'strict_order';
 alter role vecpods_fdw set hnsw.ef_search = 160;
+-- The vector index rather than an exact scan (the planner prices HNSW by ef_search and picks a slow
+-- sequential scan on collections of a few thousand rows); reads without a usable index still scan.
+alter role vecpods_fdw set enable_seqscan = off;
 alter role vecpods_fdw set statement_timeout = '10s';
 grant usage on schema vecs, extensions to vecpods_fdw;
 
@@ -113,7 +116,7 @@ create or replace function vecpods.search(
   include_metadata boolean default true,
   include_value boolean default false
 ) returns table (id text, distance double precision, metadata jsonb, value text)
-language plpgsql volatile set search_path = '' as $$
+language plpgsql volatile set search_path = '' set enable_seqscan = off as $$
 declare
   op text := vecpods.distance_operator(collection);
 begin
