@@ -25,8 +25,8 @@ const MODES: Array<[SearchMode, string]> = [
 ]
 const SCORE_TITLE: Record<SearchMode, string> = {
   vector: 'similarity score',
-  text: 'full-text score (BM25-like)',
-  hybrid: 'reciprocal rank fusion score',
+  text: 'full-text score (Okapi BM25)',
+  hybrid: 'fused score (vector and BM25 arms)',
 }
 
 const state = {

@@ -96,11 +96,12 @@ describe('examples/web in Chromium', () => {
     await page.locator('#mode').selectOption('hybrid')
     await settled()
     await expect.poll(() => page.locator('.status').textContent()).toMatch(/\d+ results · hybrid ·/)
-    expect(await page.locator('.hit .score').first().getAttribute('title')).toBe('reciprocal rank fusion score')
-    // Fused scores are 1/(20 + vector rank) + 0.7/(20 + text rank): above 0, at most 1.7/21.
+    expect(await page.locator('.hit .score').first().getAttribute('title')).toBe('fused score (vector and BM25 arms)')
+    // Fused scores (the default convex fusion) are 0.4 · vector + 0.6 · text, each min-max
+    // normalised over its arm's candidates: above 0, at most 1.
     const score = Number(await page.locator('.hit .score').first().textContent())
     expect(score).toBeGreaterThan(0)
-    expect(score).toBeLessThanOrEqual(0.081)
+    expect(score).toBeLessThanOrEqual(1)
     await page.locator('#mode').selectOption('vector')
     await page.locator('#q').fill('parse command line arguments and options')
     await settled()

@@ -51,7 +51,9 @@ export async function offlineBaselines(opts: {
   }
   const rrf: Ranking = async (q) => {
     const fused = new Map<string, number>()
-    for (const list of [await bm25(q), await vectors(q)]) list.forEach((id, i) => fused.set(id, (fused.get(id) ?? 0) + 1 / (60 + i + 1)))
+    for (const list of [await bm25(q), await vectors(q)]) {
+      for (const [i, id] of list.entries()) fused.set(id, (fused.get(id) ?? 0) + 1 / (60 + i + 1))
+    }
     return [...fused].sort((a, b) => b[1] - a[1]).map(([id]) => id)
   }
   return { bm25, vectors, rrf }

@@ -6,7 +6,7 @@ export interface SearchHit {
   id: string
   /**
    * Higher is better. Vector searches: 1 − cosine distance, −L2 distance or the inner product, by
-   * the collection's measure; text: `ts_rank_cd`; hybrid: the reciprocal rank fusion score.
+   * the collection's measure; text: the Okapi BM25 score; hybrid: the fused score (convex or RRF).
    */
   score: number
   collection: string

@@ -43,7 +43,7 @@ export interface PodHit {
   id: string
   /** Vector searches and hybrid hits from the vector arm (NaN when only the text arm found it). */
   distance: number
-  /** Text and hybrid searches: the pod's score (ts_rank_cd, or the fusion score). */
+  /** Text and hybrid searches: the pod's score (BM25, or the fused score). */
   score?: number
   ranks?: { vector?: number; text?: number }
   metadata?: Record<string, unknown>
