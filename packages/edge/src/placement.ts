@@ -27,7 +27,14 @@ export interface PlacementOptions {
 export function primaryPlacement(options: PlacementOptions): Placement {
   const ttlMs = options.ttlMs ?? 2000
   const timeoutMs = options.timeoutMs ?? 1000
-  const sql = postgres(options.dbUrl, { max: 1, prepare: false, idle_timeout: 30, connect_timeout: Math.ceil(timeoutMs / 1000), onnotice: () => {} })
+  const sql = postgres(options.dbUrl, {
+    max: 1,
+    prepare: false,
+    fetch_types: false,
+    idle_timeout: 30,
+    connect_timeout: Math.ceil(timeoutMs / 1000),
+    onnotice: () => {},
+  })
   let pods = new Map<string, string>()
   let failing = false
   const refresh = async () => {

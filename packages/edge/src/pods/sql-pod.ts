@@ -74,6 +74,10 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     // Reconnect attempts after a failure wait at most 1 s (postgres.js's default grows to 20 s).
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     onnotice: () => {},
+    // No catalog query of array types on connect: postgres.js runs it unawaited, so when the pod's
+    // statement_timeout cancels it (a pod too slow to answer within the deadline) the rejection is
+    // unhandled and takes the runtime down (porsager/postgres#1192). Arrays go as jsonb instead.
+    fetch_types: false,
     connection: {
       application_name: 'vecpods-edge',
       statement_timeout: timeoutMs,
@@ -150,7 +154,11 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       }),
 
     deleteIds: (collection, ids) =>
-      guard(async () => (await run(sql.unsafe(`select vecpods.delete_ids($1, $2::text[]) as n`, [collection, ids] as never)))[0]!.n as number),
+      guard(
+        async () =>
+          (await run(sql.unsafe(`select vecpods.delete_ids($1, array(select jsonb_array_elements_text($2::jsonb))) as n`, [collection, ids] as never)))[0]!
+            .n as number,
+      ),
 
     deleteWhere: (collection, filter: Predicate) =>
       guard(async () => (await run(sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, filter] as never)))[0]!.n as number),
@@ -188,7 +196,7 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     probe: () =>
       guard(async () => {
         // A connection of its own: the pool's may all be waiting on a pod that froze.
-        const once = postgres(options.dbUrl, { max: 1, prepare: false, connect_timeout: Math.ceil(healthMs / 1000), onnotice: () => {} })
+        const once = postgres(options.dbUrl, { max: 1, prepare: false, fetch_types: false, connect_timeout: Math.ceil(healthMs / 1000), onnotice: () => {} })
         try {
           await withDeadline(pod, healthMs, once.unsafe('select 1'))
         } finally {
