@@ -31,7 +31,8 @@ grant select on public."drafts" to service_role;
 -- Nearest neighbours of query_embedding among the rows whose metadata contains `filter` and,
 -- when given, matches the jsonpath predicate `filter_path`. The query is planned on each call
 -- with its values (EXECUTE), so postgres_fdw sends the filter and the ORDER BY to the pod
--- (enable_sort = off rules out sorting here) and the LIMIT whenever the planner expects more
+-- (enable_sort = off rules out sorting here; jit = off, as the disabled sort inflates the plan's
+-- cost past the JIT threshold) and the LIMIT whenever the planner expects more
 -- matches than match_count; keep statistics fresh with `analyze public."drafts"` after large loads.
 -- The pod's vecpods_fdw role turns on HNSW iterative scans.
 create function public."match_drafts"(
@@ -40,7 +41,7 @@ create function public."match_drafts"(
   filter jsonb default '{}'::jsonb,
   filter_path jsonpath default null
 ) returns table (id text, metadata jsonb, "url" text, score double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 begin
   return query execute
     'select t.id, t.metadata, t."url", 1 - (t.embedding operator(extensions.<=>) $1)
@@ -64,7 +65,7 @@ create function public."langchain_match_drafts"(
   match_count integer default 100,
   filter jsonb default '{}'::jsonb
 ) returns table (id text, content text, metadata jsonb, embedding real[], similarity double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 begin
   return query execute
     'select t.id, t.metadata ->> ''text'', t.metadata, t.embedding::real[], 1 - (t.embedding operator(extensions.<=>) $1)

@@ -42,7 +42,8 @@ grant select on public."api" to anon, authenticated, service_role;
 -- Nearest neighbours of query_embedding among the rows whose metadata contains `filter` and,
 -- when given, matches the jsonpath predicate `filter_path`. The query is planned on each call
 -- with its values (EXECUTE), so postgres_fdw sends the filter and the ORDER BY to the pod
--- (enable_sort = off rules out sorting here) and the LIMIT whenever the planner expects more
+-- (enable_sort = off rules out sorting here; jit = off, as the disabled sort inflates the plan's
+-- cost past the JIT threshold) and the LIMIT whenever the planner expects more
 -- matches than match_count; keep statistics fresh with `analyze public."api"` after large loads.
 -- The pod's vecpods_fdw role turns on HNSW iterative scans.
 create function public."match_api"(
@@ -51,7 +52,7 @@ create function public."match_api"(
   filter jsonb default '{}'::jsonb,
   filter_path jsonpath default null
 ) returns table (id text, metadata jsonb, "url" text, "package" text, "symbol" text, "kind" text, score double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 begin
   return query execute
     'select t.id, t.metadata, t."url", t."package", t."symbol", t."kind", -(t.embedding operator(extensions.<#>) $1)
@@ -75,7 +76,7 @@ create function public."langchain_match_api"(
   match_count integer default 100,
   filter jsonb default '{}'::jsonb
 ) returns table (id text, content text, metadata jsonb, embedding real[], similarity double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 begin
   return query execute
     'select t.id, t.metadata ->> ''text'', t.metadata, t.embedding::real[], -(t.embedding operator(extensions.<#>) $1)
@@ -139,7 +140,7 @@ create function public."hybrid_api"(
   vector_weight double precision default 0.4,
   text_weight double precision default 0.6
 ) returns table (id text, metadata jsonb, "url" text, "package" text, "symbol" text, "kind" text, score double precision, vector_rank integer, text_rank integer)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 declare
   lang regconfig := 'english';
   n integer := least(greatest(match_count, 1), 100);

@@ -72,7 +72,7 @@ function pgbench(collection: string, vectors: string[], model: string | undefine
       env: {
         ...db.env,
         // The session the edge's SQL transport opens.
-        PGOPTIONS: `-c hnsw.ef_search=${collectionEfSearch(opts.registry, col, model)} -c hnsw.iterative_scan=relaxed_order -c enable_seqscan=off`,
+        PGOPTIONS: `-c hnsw.ef_search=${collectionEfSearch(opts.registry, col, model)} -c hnsw.iterative_scan=relaxed_order -c enable_seqscan=off -c jit=off`,
       },
     },
   )

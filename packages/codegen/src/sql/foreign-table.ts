@@ -126,7 +126,8 @@ grant select on ${table} to ${readers};
 -- Nearest neighbours of query_embedding among the rows whose metadata contains \`filter\` and,
 -- when given, matches the jsonpath predicate \`filter_path\`. The query is planned on each call
 -- with its values (EXECUTE), so postgres_fdw sends the filter and the ORDER BY to the pod
--- (enable_sort = off rules out sorting here) and the LIMIT whenever the planner expects more
+-- (enable_sort = off rules out sorting here; jit = off, as the disabled sort inflates the plan's
+-- cost past the JIT threshold) and the LIMIT whenever the planner expects more
 -- matches than match_count; keep statistics fresh with \`analyze ${table}\` after large loads.
 -- The pod's vecpods_fdw role turns on HNSW iterative scans.
 create function ${fn}(
@@ -135,7 +136,7 @@ create function ${fn}(
   filter jsonb default '{}'::jsonb,
   filter_path jsonpath default null
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 begin
   return query execute
     ${literal(`select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
@@ -159,7 +160,7 @@ create function ${lc}(
   match_count integer default 100,
   filter jsonb default '{}'::jsonb
 ) returns table (id text, content text, metadata jsonb, embedding real[], similarity double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 begin
   return query execute
     ${literal(`select t.id, t.metadata ->> ${literal(col.textField)}, t.metadata, t.embedding::real[], ${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
@@ -217,7 +218,7 @@ create function ${fn}(
   vector_weight double precision default ${FUSION_DEFAULTS.convex.vector_weight},
   text_weight double precision default ${FUSION_DEFAULTS.convex.text_weight}
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision, vector_rank integer, text_rank integer)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off as $$
+language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
 declare
   lang regconfig := ${literal(col.fullText!.language)};
   n integer := least(greatest(match_count, 1), 100);

@@ -49,7 +49,7 @@ create or replace function vecpods.text_search(
 ) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
 -- Seq scans off for the statement: the planner would test every row's tsvector where the GIN index
 -- finds the few that match (5.7 ms against 0.3 ms on docs), and the vector arm has its own index.
-language plpgsql volatile set search_path = '' set enable_seqscan = off as $$
+language plpgsql volatile set search_path = '' set enable_seqscan = off set jit = off as $$
 declare
   op text := vecpods.distance_operator(collection);
   lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);

@@ -53,6 +53,9 @@ alter role vecpods_fdw set hnsw.ef_search = 160;
 -- The vector index rather than an exact scan (the planner prices HNSW by ef_search and picks a slow
 -- sequential scan on collections of a few thousand rows); reads without a usable index still scan.
 alter role vecpods_fdw set enable_seqscan = off;
+-- A plan with a disabled node costs 10^10 and would be JIT-compiled (hundreds of ms) for a
+-- millisecond query: no JIT where plan nodes are switched off.
+alter role vecpods_fdw set jit = off;
 alter role vecpods_fdw set statement_timeout = '10s';
 grant usage on schema vecs, extensions to vecpods_fdw;
 
@@ -116,7 +119,7 @@ create or replace function vecpods.search(
   include_metadata boolean default true,
   include_value boolean default false
 ) returns table (id text, distance double precision, metadata jsonb, value text)
-language plpgsql volatile set search_path = '' set enable_seqscan = off as $$
+language plpgsql volatile set search_path = '' set enable_seqscan = off set jit = off as $$
 declare
   op text := vecpods.distance_operator(collection);
 begin
@@ -305,7 +308,7 @@ create or replace function vecpods.text_search(
 ) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
 -- Seq scans off for the statement: the planner would test every row's tsvector where the GIN index
 -- finds the few that match (5.7 ms against 0.3 ms on docs), and the vector arm has its own index.
-language plpgsql volatile set search_path = '' set enable_seqscan = off as $$
+language plpgsql volatile set search_path = '' set enable_seqscan = off set jit = off as $$
 declare
   op text := vecpods.distance_operator(collection);
   lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
