@@ -1,8 +1,7 @@
 import { PostgrestClient } from '@supabase/postgrest-js'
-import type { SupabaseClient } from '@supabase/supabase-js'
 import type { VecpodsError } from './errors.ts'
 import { DEFAULT_RETRY, type Invoke, type RetryPolicy } from './http.ts'
-import { type FetchConnection, fetchInvoke, supabaseInvoke } from './invoke.ts'
+import { type FetchConnection, type FunctionsClient, fetchInvoke, supabaseInvoke } from './invoke.ts'
 import { get, type ListOptions, list, type Readable, type ReadOptions, type Row } from './reads.ts'
 import { search } from './search.ts'
 import type { Collections, Outcome, SearchOptions, SearchResult } from './types.ts'
@@ -29,7 +28,7 @@ export interface ReaderClient {
 }
 
 export type VectorClientOptions =
-  | (CommonOptions & { supabase: Pick<SupabaseClient, 'functions' | 'from'>; functionName?: string })
+  | (CommonOptions & { supabase: FunctionsClient & ReaderClient; functionName?: string })
   | (CommonOptions & FetchConnection & { supabase?: never })
 
 type Name<C> = keyof C & string

@@ -1,4 +1,3 @@
-import type { SupabaseClient } from '@supabase/supabase-js'
 import { VecpodsError } from './errors.ts'
 import type { Answer, Invoke } from './http.ts'
 
@@ -37,10 +36,23 @@ export function fetchInvoke(connection: FetchConnection): Invoke {
 }
 
 /**
+ * The slice of a supabase-js client that calling the edge function uses: `functions.invoke`.
+ * Declared here, not imported, so the SDK's types need no supabase-js (an optional peer).
+ */
+export interface FunctionsClient {
+  functions: {
+    invoke(
+      functionName: string,
+      options: { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; signal?: AbortSignal; body?: Record<string, unknown> },
+    ): Promise<{ data: unknown; error: unknown; response?: Response }>
+  }
+}
+
+/**
  * Calls the edge function through `supabase.functions.invoke`, so the client's session token,
  * headers and `fetch` apply.
  */
-export function supabaseInvoke(supabase: Pick<SupabaseClient, 'functions'>, functionName = 'vector-search'): Invoke {
+export function supabaseInvoke(supabase: FunctionsClient, functionName = 'vector-search'): Invoke {
   return async (path, { method, body, signal }) => {
     const { data, error, response } = await supabase.functions.invoke(`${functionName}${path}`, {
       method,
