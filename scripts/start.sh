@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-[ -d .vecpods/tools ] && export PATH="$PWD/.vecpods/tools/node_modules/.bin:$PATH"
+. scripts/node-path.sh
 
 stack_was_up=0
 pnpm -s stack status >/dev/null 2>&1 && stack_was_up=1

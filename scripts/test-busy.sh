@@ -5,7 +5,7 @@
 # the number of hog workers (default: one per CPU). Figures: test-results/reliability-busy.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d .vecpods/tools ] && export PATH="$PWD/.vecpods/tools/node_modules/.bin:$PATH"
+. scripts/node-path.sh
 command -v stress-ng >/dev/null 2>&1 || bash scripts/setup-system.sh --bench
 files=("$@")
 if [ "${#files[@]}" -eq 0 ]; then
