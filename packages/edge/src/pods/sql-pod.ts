@@ -181,11 +181,17 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     lagMs: () =>
       guard(async () => {
         const [row] = await run(
-          sql.unsafe(`select case when not pg_is_in_recovery() or pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+          // Not streaming (no WAL received since the replica started): how far behind is unknown.
+          // Replayed all it received: 0, even right after a restart, when the receive position
+          // still names the start of the segment it streams from. Otherwise, the age of the last
+          // transaction it replayed (unknown before it has replayed one).
+          sql.unsafe(`select case when not pg_is_in_recovery() then 0
+            when pg_last_wal_receive_lsn() is null then null
+            when pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() then 0
             else extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000 end as lag`),
           healthMs,
         )
-        return Number(row!.lag)
+        return row!.lag === null ? Number.POSITIVE_INFINITY : Number(row!.lag)
       }),
 
     ping: () =>

@@ -81,7 +81,8 @@ export interface PodClient {
   modelOf(collection: string): Promise<string | null>
   /**
    * How far a read replica is behind its pod, in ms of changes received but not replayed (0 when
-   * it has replayed all it received, and for a pod that is not a replica). SQL transport only.
+   * it has replayed all it received, and for a pod that is not a replica; Infinity when it is not
+   * streaming, so nobody can say). SQL transport only.
    */
   lagMs?(): Promise<number>
   /** Round-trip time of a trivial query, in milliseconds (bounded by the health deadline). */
