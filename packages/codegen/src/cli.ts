@@ -9,6 +9,7 @@ function report(drift: Drift, verb: string): void {
   for (const path of drift.missing) console.log(`  ${verb === 'wrote' ? 'created' : 'missing'}  ${path}`)
   for (const path of drift.changed) console.log(`  ${verb === 'wrote' ? 'updated' : 'differs'}  ${path}`)
   for (const path of drift.stale) console.log(`  ${verb === 'wrote' ? 'deleted' : 'stale  '}  ${path}`)
+  for (const path of drift.kept) console.log(`  kept     ${path} (yours: it has no generated mark, so vecpods leaves it alone)`)
 }
 
 const program = new Command('vecpods-gen')

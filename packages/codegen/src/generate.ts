@@ -17,8 +17,9 @@ const sqlHeader = (what: string) => `-- ${GENERATED_MARK}: ${what}.\n-- Do not e
 /** The migrations of one project (the primary or a pod), in the order they apply. */
 export function projectMigrations(registry: Registry, project: string): GeneratedFile[] {
   const dir = migrationsDir(project)
+  const epoch = registry.migrations ? Number(registry.migrations.epoch) : undefined
   const setup = {
-    path: `${dir}/${migrationVersion(0)}_vecpods_setup.sql`,
+    path: `${dir}/${migrationVersion(0, epoch)}_vecpods_setup.sql`,
     content:
       sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) +
       setupSql(efSearchOf(registry, project)) +
@@ -27,7 +28,7 @@ export function projectMigrations(registry: Registry, project: string): Generate
   // Collection steps follow the registry's order of all collections, so adding a collection at the
   // end of the file never renumbers the migrations of collections already deployed.
   const all = Object.keys(registry.collections)
-  return [setup, ...collectionMigrations(registry, project, all, (name) => `${dir}/${migrationVersion(1 + all.indexOf(name))}`)]
+  return [setup, ...collectionMigrations(registry, project, all, (name) => `${dir}/${migrationVersion(1 + all.indexOf(name), epoch)}`)]
 }
 
 /**

@@ -13,11 +13,14 @@ export function migrationsDir(project: string): string {
   return `${projectDir(project)}/migrations`
 }
 
-/** Migration versions: a fixed epoch, then one step per generated migration in registry order. */
+/**
+ * Migration versions: an epoch (the registry's `migrations.epoch`, else this one), then one step
+ * per generated migration in registry order.
+ */
 export const MIGRATION_EPOCH = 20261125000000
 
-export function migrationVersion(step: number): string {
-  return String(MIGRATION_EPOCH + step * 100)
+export function migrationVersion(step: number, epoch: number = MIGRATION_EPOCH): string {
+  return String(epoch + step * 100)
 }
 
 /**

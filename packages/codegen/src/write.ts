@@ -3,12 +3,21 @@ import { dirname, join, relative } from 'node:path'
 import type { GeneratedFile } from './generate.ts'
 import { GENERATED_MARK } from './layout.ts'
 
-/** What differs between the generated files and the tree: files to write, and stale ones to delete. */
+/**
+ * What differs between the generated files and the tree: files to write, stale ones to delete,
+ * and files of the same path that the project wrote itself (no generated mark, such as a Supabase
+ * project's own `supabase/config.toml`), which are never touched.
+ */
 export interface Drift {
   changed: string[]
   missing: string[]
   stale: string[]
+  kept: string[]
 }
+
+const isGenerated = (path: string) => readFileSync(path, 'utf8').slice(0, 200).includes(GENERATED_MARK)
+/** Files that are the project's whatever they hold (the schema and types carry no mark of their own). */
+const ALWAYS_OURS = new Set(['vecpods.config.schema.json', 'vecpods.types.ts'])
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return []
@@ -22,18 +31,20 @@ function walk(dir: string): string[] {
 function generatedOnDisk(root: string): string[] {
   return walk(join(root, 'supabase'))
     .filter((path) => /\.(sql|toml)$/.test(path))
-    .filter((path) => readFileSync(path, 'utf8').slice(0, 200).includes(GENERATED_MARK))
+    .filter(isGenerated)
     .map((path) => relative(root, path))
 }
 
 /** Compares the generated files with the tree under `root`. */
 export function findDrift(root: string, files: GeneratedFile[]): Drift {
   const wanted = new Set(files.map((f) => f.path))
-  const drift: Drift = { changed: [], missing: [], stale: [] }
+  const drift: Drift = { changed: [], missing: [], stale: [], kept: [] }
   for (const file of files) {
     const path = join(root, file.path)
     if (!existsSync(path)) drift.missing.push(file.path)
-    else if (readFileSync(path, 'utf8') !== file.content) drift.changed.push(file.path)
+    else if (readFileSync(path, 'utf8') === file.content) continue
+    else if (ALWAYS_OURS.has(file.path) || isGenerated(path)) drift.changed.push(file.path)
+    else drift.kept.push(file.path)
   }
   drift.stale = generatedOnDisk(root).filter((path) => !wanted.has(path))
   return drift

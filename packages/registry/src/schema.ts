@@ -156,6 +156,11 @@ export const PRIMARY = 'primary'
 export const registrySchema = z
   .strictObject({
     $schema: z.string().optional(),
+    /**
+     * Where the generated migrations' versions start (`YYYYMMDDHHMMSS`). `vecpods init` sets it to
+     * the time it ran, so the generated files sort after a project's own migrations.
+     */
+    migrations: z.strictObject({ epoch: z.string().regex(/^\d{14}$/, 'must be a migration version: 14 digits, YYYYMMDDHHMMSS') }).optional(),
     model: modelSchema,
     primary: z.strictObject({ env: projectEnvSchema.optional(), efSearch }).default({ efSearch: DEFAULT_EF_SEARCH }),
     /** Bounds for callers that are not service_role (see `publicLimitsSchema`). */
