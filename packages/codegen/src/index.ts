@@ -1,6 +1,7 @@
+export { runGen } from './gen.ts'
 export type { GeneratedFile } from './generate.ts'
 export { generate, overlayMigrations, projectConfigToml, projectMigrations, registryJsonSchema } from './generate.ts'
-export { GENERATED_MARK, migrationsDir, OVERLAY_EPOCH, projectDir } from './layout.ts'
+export { GENERATED_MARK, MIGRATION_EPOCH, migrationsDir, OVERLAY_EPOCH, projectDir } from './layout.ts'
 export { collectionSql, columnExpression } from './sql/collection.ts'
 export { foreignTableSql, serverName } from './sql/foreign-table.ts'
 export { BM25 } from './sql/full-text.ts'
