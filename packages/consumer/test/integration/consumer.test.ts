@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '@vecpods/registry/node'
@@ -8,7 +7,7 @@ import { bundle } from '@vecpods/sdk/testing/bundle'
 import { denoBinary, stackEnvironment, stackOptions } from '@vecpods/stack'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, exec, nodeBinaries, packPublished } from '../../src/index.ts'
+import { createApp, exec, freePort, nodeBinaries, packPublished, waitFor } from '../../src/index.ts'
 
 // The packages as a user gets them: packed as `pnpm publish` packs them, installed with npm into
 // fresh apps in the system's temporary directory (outside the workspace, so nothing resolves
@@ -166,25 +165,3 @@ describe('a Next.js app', () => {
     for (const id of ids) expect(id).toMatch(HIT)
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitFor(url: string, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {}
-    if (Date.now() > until) throw new Error(`${url} did not answer within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}

@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { repoRoot } from '@vecpods/registry/node'
+import { adminSql, denoBinary, loadSecrets, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exec, freePort, npm, packPublished, waitFor } from '../../src/index.ts'
+
+// `npx vecpods init` and `deploy` as a user runs them: the CLI packed and installed with npm into
+// a Supabase project made by `supabase init` outside the workspace; deploy pushes to fresh
+// databases on the stack's primary and pod_a clusters (as a new Supabase project has them), and
+// the function init vendored runs on Deno against them.
+const opts = stackOptions(process.env, () => {})
+const work = mkdtempSync(join(tmpdir(), 'vecpods-cli-'))
+const app = join(work, 'app')
+const db = `vecpods_app_${Date.now().toString(36)}`
+const supabaseCli = join(repoRoot, 'node_modules', '.bin', 'supabase')
+const created: string[] = []
+let env: Record<string, string>
+let tarball: string
+let fn: ChildProcess | undefined
+
+/** What a new Supabase project has before its first migration (roles are per cluster). */
+const SUPABASE_BASELINE = `
+do $$ begin
+  if not exists (select from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
+  if not exists (select from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
+  if not exists (select from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
+end $$;
+create schema if not exists extensions;
+grant usage on schema extensions to anon, authenticated, service_role;`
+
+const vecpods = (args: string[]) => npm(app, ['vecpods', ...args], { ...process.env, NO_COLOR: '1' }, 'npx')
+
+async function freshDatabase(adminUrl: string): Promise<string> {
+  const admin = adminSql(adminUrl)
+  await admin.unsafe(`create database "${db}"`).finally(() => admin.end())
+  created.push(adminUrl)
+  const url = adminUrl.replace(/\/postgres$/, `/${db}`)
+  const sql = adminSql(url)
+  await sql.unsafe(SUPABASE_BASELINE).finally(() => sql.end())
+  // The Supabase CLI calls a local database on a non-default port "remote" and demands TLS.
+  return `${url}?sslmode=disable`
+}
+
+beforeAll(async () => {
+  env = await stackEnvironment(opts)
+  tarball = packPublished(work, ['cli']).get('cli')!
+  mkdirSync(app)
+  await exec(supabaseCli, ['init', '--yes'], { cwd: app, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1' } })
+  // The team's own migration, older than vecpods (`supabase init` makes no migrations folder).
+  mkdirSync(join(app, 'supabase', 'migrations'))
+  writeFileSync(join(app, 'supabase', 'migrations', '20250101000000_notes.sql'), 'create table public.notes (id int primary key);\n')
+  writeFileSync(join(app, 'package.json'), '{ "name": "my-supabase-app", "private": true }\n')
+  await npm(app, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball])
+}, 240_000)
+
+afterAll(async () => {
+  fn?.kill('SIGKILL')
+  for (const adminUrl of created) {
+    const admin = adminSql(adminUrl)
+    await admin.unsafe(`drop database if exists "${db}" with (force)`).finally(() => admin.end())
+  }
+  rmSync(work, { recursive: true, force: true })
+})
+
+describe('npx vecpods, in a Supabase project of its own', () => {
+  it('the tarball holds the command, the function bundle and nothing of the workspace; publint is clean', async () => {
+    const files = (await exec('tar', ['-tzf', tarball], { cwd: work })).trim().split('\n').sort()
+    expect(files).toEqual([
+      'package/LICENSE',
+      'package/README.md',
+      'package/dist/cli.mjs',
+      'package/dist/function/imports.json',
+      'package/dist/function/vecpods-edge.js',
+      'package/package.json',
+    ])
+    // vecpods' own packages are inlined by the build: what npm installs is third-party only.
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'vecpods', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['commander', 'postgres', 'zod'])
+    expect(JSON.stringify(manifest)).not.toContain('workspace:')
+    expect(await exec('pnpm', ['exec', 'publint', 'run', tarball, '--strict'], { cwd: repoRoot })).toContain('All good!')
+    expect(await vecpods(['--help'])).toMatch(/init[\s\S]*gen[\s\S]*deploy/)
+  })
+
+  it('init adds the registry, the function and migrations after the project’s own, keeps its files, and a second run changes nothing', async () => {
+    const config = readFileSync(join(app, 'supabase', 'config.toml'), 'utf8')
+    const first = await vecpods(['init'])
+    expect(first).toContain('created  vecpods.config.json (pod "pod_a", collection "docs")')
+    expect(first).toContain('created  supabase/functions/vector-search/index.ts')
+    expect(first).toContain('kept     supabase/config.toml')
+    expect(readFileSync(join(app, 'supabase', 'config.toml'), 'utf8')).toBe(config)
+    const migrations = readdirSync(join(app, 'supabase', 'migrations')).sort()
+    expect(migrations[0]).toBe('20250101000000_notes.sql')
+    expect(migrations.slice(1).map((f) => f.slice(15))).toEqual(['vecpods_setup.sql', 'foreign_table_docs.sql'])
+    expect(existsSync(join(app, 'supabase/pods/pod_a/supabase/migrations'))).toBe(true)
+
+    const again = await vecpods(['init'])
+    expect(again).toContain('kept     vecpods.config.json (already there)')
+    expect(again).toMatch(/8 files up to date \(0 changed\)/)
+    expect(await vecpods(['gen', '--check'])).toContain('generated files match the registry')
+  })
+
+  it('deploy --dry-run prints the plan with secrets masked; deploy pushes pods then the primary and connects them', async () => {
+    const primaryUrl = await freshDatabase(env.SUPABASE_DB_URL!)
+    const podUrl = await freshDatabase(env.VECPODS_POD_A_DB_URL!)
+    // The stack's own login for pod_a's vecpods_fdw (a role is per cluster): deploy keeps it.
+    const fdwPassword = loadSecrets(opts.stateDir, opts.projects).pod_a!.fdwPassword
+    writeFileSync(join(app, '.env.vecpods'), `SUPABASE_DB_URL=${primaryUrl}\nVECPODS_POD_A_DB_URL=${podUrl}\nVECPODS_POD_A_FDW_PASSWORD=${fdwPassword}\n`)
+    const plan = await vecpods(['deploy', '--dry-run'])
+    expect(plan).toContain('4 steps (dry run: nothing runs)')
+    expect(plan).not.toContain(new URL(podUrl).password)
+    expect(plan).toMatch(
+      /1\. push pod_a's migrations[\s\S]*2\. push primary's migrations[\s\S]*3\. connect the primary to pod_a[\s\S]*4\. skip function secrets/,
+    )
+
+    const out = await vecpods(['deploy', '--supabase-cli', supabaseCli])
+    expect(out).toContain('vecpods deploy: done')
+    expect(out).toMatch(/Applying migration \d{14}_create_collection_docs\.sql/)
+    expect(out).toContain('Applying migration 20250101000000_notes.sql')
+    // A second deploy finds nothing to push.
+    expect(await vecpods(['deploy', '--supabase-cli', supabaseCli])).toMatch(/database is up to date[\s\S]*database is up to date/)
+  })
+
+  it('the vendored function serves writes and searches against the deployed pod, and the primary reads them through its foreign table', async () => {
+    const port = await freePort()
+    const base = `http://127.0.0.1:${port}/vector-search`
+    // Outside Supabase's edge runtime there is no built-in gte-small: vector queries and full text only.
+    fn = spawn(denoBinary(opts), ['run', '--allow-net', '--allow-env', '--allow-read', 'supabase/functions/vector-search/index.ts'], {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DENO_DIR: join(opts.stateDir, 'deno'),
+        NO_COLOR: '1',
+        PORT: String(port),
+        VECPODS_EMBEDDER: 'none',
+        SUPABASE_DB_URL: env.SUPABASE_DB_URL!.replace(/\/postgres$/, `/${db}`),
+        VECPODS_POD_A_DB_URL: env.VECPODS_POD_A_DB_URL!.replace(/\/postgres$/, `/${db}`),
+        SUPABASE_JWT_SECRET: env.VECPODS_JWT_SECRET!,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    fn.stderr!.on('data', (d) => (stderr += d))
+    await waitFor(`${base}/health`, 60_000).catch((e) => {
+      throw new Error(`${e.message}\n${stderr}`)
+    })
+    const key = env.SUPABASE_SERVICE_ROLE_KEY!
+    const headers = { apikey: key, authorization: `Bearer ${key}`, 'content-type': 'application/json' }
+    const unit = (i: number) => Array.from({ length: 384 }, (_, j) => (j === i ? 1 : 0.01))
+    const write = await fetch(`${base}/collections/docs/records`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        records: [
+          { id: 'intro', vector: unit(1), metadata: { title: 'Introduction', text: 'pods keep vector collections apart' } },
+          { id: 'setup', vector: unit(2), metadata: { title: 'Setup', text: 'run supabase init, then vecpods init' } },
+        ],
+      }),
+    })
+    expect(write.status, await write.clone().text()).toBe(200)
+    const anon = { ...headers, apikey: env.SUPABASE_ANON_KEY!, authorization: `Bearer ${env.SUPABASE_ANON_KEY}` }
+    const byVector = (await (
+      await fetch(`${base}/search`, { method: 'POST', headers: anon, body: JSON.stringify({ collection: 'docs', vector: unit(2), limit: 2 }) })
+    ).json()) as { data: Array<{ id: string }> }
+    expect(byVector.data.map((h) => h.id)).toEqual(['setup', 'intro'])
+    const byText = (await (
+      await fetch(`${base}/search`, { method: 'POST', headers: anon, body: JSON.stringify({ collection: 'docs', query: 'collections', mode: 'text' }) })
+    ).json()) as { data: Array<{ id: string }> }
+    expect(byText.data.map((h) => h.id)).toEqual(['intro'])
+
+    const primary = adminSql(env.SUPABASE_DB_URL!.replace(/\/postgres$/, `/${db}`))
+    try {
+      const rows = await primary<{ id: string; title: string }[]>`select id, title from public.docs order by id`
+      expect(rows).toEqual([
+        { id: 'intro', title: 'Introduction' },
+        { id: 'setup', title: 'Setup' },
+      ])
+    } finally {
+      await primary.end()
+    }
+  })
+})
