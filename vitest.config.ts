@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
+const STANDALONE = ['packages/stack/test/integration/second-stack.test.ts', 'packages/consumer/test/integration/*.test.ts']
+
 export default defineConfig({
   test: {
     projects: [
@@ -15,10 +17,23 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/integration/**/*.test.ts', 'packages/*/test/browser/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          exclude: STANDALONE,
           globalSetup: ['packages/stack/test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // One shared stack: integration files run one at a time.
+          // One shared stack, which some suites stop, kill or move things on: one file at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Suites that change nothing the others use (a stack of their own; packed packages in
+          // fresh apps and fresh databases): one at a time, beside the integration files.
+          name: 'standalone',
+          include: STANDALONE,
+          globalSetup: ['packages/stack/test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },
