@@ -21,19 +21,20 @@ interface Package {
 }
 
 /**
- * Every package installed for the workspace: each node_modules/<name> (or @scope/<name>) found
- * under pnpm's store, including node_modules nested anywhere inside packages (depth-limited).
- * One per name, the highest version.
+ * Every package installed for the workspace, every version of it: each node_modules/<name> (or
+ * @scope/<name>) found under pnpm's store, including node_modules nested anywhere inside packages
+ * (depth-limited).
  */
-export function installedPackages(root: string): Package[] {
-  const found = new Map<string, Package>()
+export function installedVersions(root: string): Map<string, Map<string, Package>> {
+  const found = new Map<string, Map<string, Package>>()
   const consider = (dir: string, name: string) => {
     const manifest = join(dir, 'package.json')
     if (!existsSync(manifest)) return
     const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string; keywords?: unknown }
-    if (pkg.name !== name || !pkg.version || (found.has(name) && compareVersions(found.get(name)!.version, pkg.version) >= 0)) return
+    if (pkg.name !== name || !pkg.version || found.get(name)?.has(pkg.version)) return
     const keywords = Array.isArray(pkg.keywords) ? pkg.keywords.filter((k): k is string => typeof k === 'string').slice(0, 6) : []
-    found.set(name, { name, version: pkg.version, dir, keywords })
+    if (!found.has(name)) found.set(name, new Map())
+    found.get(name)!.set(pkg.version, { name, version: pkg.version, dir, keywords })
   }
   const walk = (dir: string, depth: number) => {
     if (depth > 8) return
@@ -58,7 +59,14 @@ export function installedPackages(root: string): Package[] {
   for (const entry of readdirSync(store).sort()) {
     if (existsSync(join(store, entry, 'node_modules'))) walk(join(store, entry), 0)
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name))
+  return found
+}
+
+/** Every package installed for the workspace, one per name: the highest version. */
+export function installedPackages(root: string): Package[] {
+  return [...installedVersions(root).values()]
+    .map((versions) => [...versions.values()].reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b)))
+    .sort((a, b) => a.name.localeCompare(b.name))
 }
 
 function compareVersions(a: string, b: string): number {
@@ -205,17 +213,27 @@ function apiChunks(packages: Package[]): Chunk[] {
 }
 
 /**
- * The packages the corpus is made of, frozen when the eval's questions were written
- * (`packages/corpus/corpus-packages.json`): a dependency added to the workspace later does not
- * add documents under the eval, whose figures stay comparable. Without the file, every package.
+ * The packages the corpus is made of, names and versions frozen when the eval's questions were
+ * written (`packages/corpus/corpus-packages.json`): a dependency added to the workspace later, or
+ * a newer version of one that another dependency brings in, changes no document under the eval,
+ * whose figures stay comparable. A frozen version no longer installed is left out (and named), so
+ * the question checks fail rather than the corpus changing silently. Without the file, every
+ * package at its highest version.
  */
 export const CORPUS_PACKAGES = join(import.meta.dirname, '..', 'corpus-packages.json')
 
-export function corpusPackages(root: string): Package[] {
-  const all = installedPackages(root)
-  if (!existsSync(CORPUS_PACKAGES)) return all
-  const frozen = new Set(JSON.parse(readFileSync(CORPUS_PACKAGES, 'utf8')) as string[])
-  return all.filter((p) => frozen.has(p.name))
+export function corpusPackages(root: string, warn: (line: string) => void = console.warn): Package[] {
+  if (!existsSync(CORPUS_PACKAGES)) return installedPackages(root)
+  const frozen = JSON.parse(readFileSync(CORPUS_PACKAGES, 'utf8')) as Record<string, string>
+  const installed = installedVersions(root)
+  const missing: string[] = []
+  const packages = Object.entries(frozen).flatMap(([name, version]) => {
+    const pkg = installed.get(name)?.get(version)
+    if (!pkg) missing.push(`${name}@${version}`)
+    return pkg ? [pkg] : []
+  })
+  if (missing.length) warn(`corpus: ${missing.length} frozen package versions are not installed, left out: ${missing.join(', ')}`)
+  return packages.sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /** The whole demo corpus, deterministic for one lockfile. */
