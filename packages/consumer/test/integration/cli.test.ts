@@ -31,7 +31,9 @@ end $$;
 create schema if not exists extensions;
 grant usage on schema extensions to anon, authenticated, service_role;`
 
-const vecpods = (args: string[]) => npm(app, ['vecpods', ...args], { ...process.env, NO_COLOR: '1' }, 'npx')
+// The README's commands as written: `npx vecpods …`, with the Supabase CLI on PATH (the workspace's).
+const PATH = `${join(repoRoot, 'node_modules', '.bin')}:${process.env.PATH}`
+const vecpods = (args: string[]) => npm(app, ['vecpods', ...args], { ...process.env, PATH, NO_COLOR: '1' }, 'npx')
 
 async function freshDatabase(adminUrl: string): Promise<string> {
   const admin = adminSql(adminUrl)
@@ -53,7 +55,7 @@ beforeAll(async () => {
   mkdirSync(join(app, 'supabase', 'migrations'))
   writeFileSync(join(app, 'supabase', 'migrations', '20250101000000_notes.sql'), 'create table public.notes (id int primary key);\n')
   writeFileSync(join(app, 'package.json'), '{ "name": "my-supabase-app", "private": true }\n')
-  await npm(app, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball])
+  await npm(app, ['install', '--save-dev', '--no-audit', '--no-fund', '--loglevel=error', tarball])
 }, 240_000)
 
 afterAll(async () => {
@@ -85,12 +87,12 @@ describe('npx vecpods, in a Supabase project of its own', () => {
   })
 
   it('init adds the registry, the function and migrations after the project’s own, keeps its files, and a second run changes nothing', async () => {
-    const config = readFileSync(join(app, 'supabase', 'config.toml'), 'utf8')
+    const toml = readFileSync(join(app, 'supabase', 'config.toml'), 'utf8')
     const first = await vecpods(['init'])
     expect(first).toContain('created  vecpods.config.json (pod "pod_a", collection "docs")')
     expect(first).toContain('created  supabase/functions/vector-search/index.ts')
     expect(first).toContain('kept     supabase/config.toml')
-    expect(readFileSync(join(app, 'supabase', 'config.toml'), 'utf8')).toBe(config)
+    expect(readFileSync(join(app, 'supabase', 'config.toml'), 'utf8')).toBe(toml)
     const migrations = readdirSync(join(app, 'supabase', 'migrations')).sort()
     expect(migrations[0]).toBe('20250101000000_notes.sql')
     expect(migrations.slice(1).map((f) => f.slice(15))).toEqual(['vecpods_setup.sql', 'foreign_table_docs.sql'])
@@ -99,7 +101,16 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     const again = await vecpods(['init'])
     expect(again).toContain('kept     vecpods.config.json (already there)')
     expect(again).toMatch(/8 files up to date \(0 changed\)/)
+    expect(await vecpods(['gen'])).toMatch(/8 files up to date \(0 changed\)/)
     expect(await vecpods(['gen', '--check'])).toContain('generated files match the registry')
+    // A registry edit: a second collection on the same pod gets its migrations, numbered after the first's.
+    const config = JSON.parse(readFileSync(join(app, 'vecpods.config.json'), 'utf8')) as { collections: Record<string, unknown> }
+    config.collections.guides = { pod: 'pod_a', dims: 384, measure: 'cosine', access: 'public' }
+    writeFileSync(join(app, 'vecpods.config.json'), JSON.stringify(config, null, 2))
+    expect(await vecpods(['gen', '--check']).catch((e: Error) => e.message)).toMatch(
+      /missing .*create_collection_guides\.sql[\s\S]*out of date; run `npx vecpods gen`/,
+    )
+    expect(await vecpods(['gen'])).toMatch(/created .*_create_collection_guides\.sql/)
   })
 
   it('deploy --dry-run prints the plan with secrets masked; deploy pushes pods then the primary and connects them', async () => {
@@ -115,12 +126,12 @@ describe('npx vecpods, in a Supabase project of its own', () => {
       /1\. push pod_a's migrations[\s\S]*2\. push primary's migrations[\s\S]*3\. connect the primary to pod_a[\s\S]*4\. skip function secrets/,
     )
 
-    const out = await vecpods(['deploy', '--supabase-cli', supabaseCli])
+    const out = await vecpods(['deploy'])
     expect(out).toContain('vecpods deploy: done')
     expect(out).toMatch(/Applying migration \d{14}_create_collection_docs\.sql/)
     expect(out).toContain('Applying migration 20250101000000_notes.sql')
     // A second deploy finds nothing to push.
-    expect(await vecpods(['deploy', '--supabase-cli', supabaseCli])).toMatch(/database is up to date[\s\S]*database is up to date/)
+    expect(await vecpods(['deploy'])).toMatch(/database is up to date[\s\S]*database is up to date/)
   })
 
   it('the vendored function serves writes and searches against the deployed pod, and the primary reads them through its foreign table', async () => {
