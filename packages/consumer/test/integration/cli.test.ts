@@ -137,13 +137,22 @@ describe('npx vecpods, in a Supabase project of its own', () => {
   it('the vendored function serves writes and searches against the deployed pod, and the primary reads them through its foreign table', async () => {
     const port = await freePort()
     const base = `http://127.0.0.1:${port}/vector-search`
+    // A Deno cache of its own, empty, as on a machine that never ran the function: its npm imports
+    // are fetched first, so a failure to resolve them shows here with Deno's own message.
+    const denoDir = join(work, 'deno')
+    const entry = 'supabase/functions/vector-search/index.ts'
+    await exec(denoBinary(opts), ['install', '--entrypoint', entry], {
+      cwd: app,
+      env: { ...process.env, DENO_DIR: denoDir, NO_COLOR: '1' },
+      timeoutMs: 120_000,
+    })
     // Outside Supabase's edge runtime there is no built-in gte-small: vector queries and full text only.
-    fn = spawn(denoBinary(opts), ['run', '--allow-net', '--allow-env', '--allow-read', 'supabase/functions/vector-search/index.ts'], {
+    fn = spawn(denoBinary(opts), ['run', '--allow-net', '--allow-env', '--allow-read', entry], {
       cwd: app,
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        DENO_DIR: join(opts.stateDir, 'deno'),
+        DENO_DIR: denoDir,
         NO_COLOR: '1',
         PORT: String(port),
         VECPODS_EMBEDDER: 'none',
@@ -155,7 +164,7 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     })
     let stderr = ''
     fn.stderr!.on('data', (d) => (stderr += d))
-    await waitFor(`${base}/health`, 60_000).catch((e) => {
+    await waitFor(`${base}/health`, 45_000).catch((e) => {
       throw new Error(`${e.message}\n${stderr}`)
     })
     const key = env.SUPABASE_SERVICE_ROLE_KEY!
@@ -192,5 +201,5 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     } finally {
       await primary.end()
     }
-  })
+  }, 180_000)
 })

@@ -37,7 +37,7 @@ describe('withBreaker', () => {
     expect(changes).toEqual(['open', 'closed'])
   })
 
-  it('opens on the edge’s own deadline (a frozen pod) but not on a refused request or a server-side timeout', async () => {
+  it('opens on the edge’s own deadline when a probe gets no answer either (a frozen pod), not on a refused request or a server-side timeout', async () => {
     const pod = fakePod('pod_a', ['docs'])
     const guarded = withBreaker(pod, { probeIntervalMs: 10_000 })
     pod.failure = new VecpodsError('invalid_request', 'pod refused the data')
@@ -47,7 +47,24 @@ describe('withBreaker', () => {
     expect(guarded.state().open).toBe(false)
     pod.failure = deadlineExpired('pod_a', 100)
     expect(await codeOf(guarded.search(search))).toBe('timeout')
-    expect(guarded.state().open).toBe(true)
+    await sleep(10)
+    expect(guarded.state()).toMatchObject({ open: true, requestTimeouts: 0 })
+    expect(guarded.state().reason).toMatch(/a probe got no answer either/)
+    await guarded.close()
+  })
+
+  it('keeps the circuit closed when a request outlives the deadline but the pod answers a probe (one caller’s costly query)', async () => {
+    const pod = fakePod('pod_a', ['docs'])
+    const guarded = withBreaker(pod, { probeIntervalMs: 10_000 })
+    pod.failure = deadlineExpired('pod_a', 100)
+    pod.probeFailure = null
+    const codes = await Promise.all(Array.from({ length: 6 }, () => codeOf(guarded.search(search))))
+    expect(codes).toEqual(Array(6).fill('timeout'))
+    await sleep(10)
+    // Six timeouts at once, one probe, which found the pod well: six of the requests' own.
+    expect(guarded.state()).toMatchObject({ open: false, requestTimeouts: 6 })
+    pod.failure = undefined
+    expect(await codeOf(guarded.search(search))).toBe('ok')
     await guarded.close()
   })
 })

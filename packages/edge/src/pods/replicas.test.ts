@@ -14,7 +14,7 @@ function fakeReplica(name: string, lag: { ms: number | Error }, open = { value: 
         if (lag.ms instanceof Error) throw lag.ms
         return lag.ms
       },
-      state: () => ({ open: open.value, since: 0, reason: '' }),
+      state: () => ({ open: open.value, since: 0, reason: '', requestTimeouts: 0 }),
     },
   }
 }

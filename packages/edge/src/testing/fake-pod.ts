@@ -12,6 +12,8 @@ export interface FakePod extends PodClient {
   models: Map<string, string | null>
   /** When set, every call fails with it. */
   failure: Error | undefined
+  /** When set, how `probe` answers instead (null: it succeeds), as a healthy pod under one slow query. */
+  probeFailure?: Error | null
 }
 
 export function fakePod(pod: string, collections: string[]): FakePod {
@@ -80,6 +82,10 @@ export function fakePod(pod: string, collections: string[]): FakePod {
       return 0.5
     },
     async probe() {
+      if (self.probeFailure !== undefined) {
+        if (self.probeFailure) throw self.probeFailure
+        return
+      }
       fail(self)
     },
     async close() {},

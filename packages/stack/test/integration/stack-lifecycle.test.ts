@@ -74,16 +74,20 @@ describe('stack lifecycle', () => {
 
   it('a port already in use fails fast with a message naming it, before anything starts', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'vecpods-ports-'))
-    const env = { ...process.env, VECPODS_STATE_DIR: stateDir, VECPODS_PORT_BASE: '56321', VECPODS_ENV_FILE: join(stateDir, 'env') }
+    // Below Linux's ephemeral range (32768–60999): a client socket of the suites running beside this
+    // one could otherwise hold another of its ports by chance (CI saw 56522 taken that way).
+    const shared = Number(process.env.VECPODS_PORT_BASE ?? 54321)
+    const base = Math.abs(shared - 21321) < 1000 ? 18321 : 21321
+    const env = { ...process.env, VECPODS_STATE_DIR: stateDir, VECPODS_PORT_BASE: String(base), VECPODS_ENV_FILE: join(stateDir, 'env') }
     const opts = stackOptions(env, () => {})
     const blocker: Server = createServer()
-    await new Promise<void>((r) => blocker.listen(56422, '127.0.0.1', r))
+    await new Promise<void>((r) => blocker.listen(base + 101, '127.0.0.1', r))
     try {
       const started = Date.now()
       const error = await up(opts).catch((e: unknown) => e)
       expect(Date.now() - started).toBeLessThan(5000)
       expect(error).toBeInstanceOf(PortInUseError)
-      expect((error as Error).message).toMatch(/^port 56422 \(pod_a database\) is already in use by another process/)
+      expect((error as Error).message).toMatch(new RegExp(`^port ${base + 101} \\(pod_a database\\) is already in use by another process`))
       expect(existsSync(join(stateDir, 'data', 'primary', 'PG_VERSION'))).toBe(false)
       expect(readdirSync(join(stateDir, 'run'))).toEqual([])
       expect(existsSync(opts.envFile)).toBe(false)
