@@ -69,7 +69,8 @@ export function withBreaker(client: PodClient, options: BreakerOptions = {}): Gu
     if (!isDeadline(error)) return
     // One probe at a time decides what a deadline meant, however many calls hit it at once.
     pendingTimeouts++
-    confirming ??= client
+    if (confirming) return
+    confirming = client
       .probe()
       .then(
         () => {
