@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parseEnv } from 'node:util'
 import { runGen } from '@vecpods/codegen'
 import { RegistryError } from '@vecpods/registry'
 import { loadRegistry } from '@vecpods/registry/node'
 import { Command } from 'commander'
 import { deploy } from './deploy.ts'
+import { withEnvFile } from './env-file.ts'
+import { type ImportFlags, importCommand } from './import-command.ts'
 import { init } from './init.ts'
 import { findProject, UsageError } from './project.ts'
 
@@ -46,23 +46,31 @@ program
   .option('--supabase-cli <path>', 'the Supabase CLI to run', 'supabase')
   .action(async (opts: { envFile: string; dryRun?: boolean; supabaseCli: string }) => {
     const { root, configPath } = findProject(globals().cwd, globals().config)
-    const envPath = resolve(root, opts.envFile)
-    const fromFile = existsSync(envPath) ? parseEnv(readFileSync(envPath, 'utf8')) : {}
-    if (!existsSync(envPath)) console.log(`vecpods deploy: no ${opts.envFile}; reading the environment only`)
-    const ok = await deploy(
-      loadRegistry(configPath),
-      { ...process.env, ...fromFile },
-      root,
-      { dryRun: opts.dryRun ?? false, supabaseCli: opts.supabaseCli },
-      console.log,
-    )
+    const { env, found } = withEnvFile(root, opts.envFile)
+    if (!found) console.log(`vecpods deploy: no ${opts.envFile}; reading the environment only`)
+    const ok = await deploy(loadRegistry(configPath), env, root, { dryRun: opts.dryRun ?? false, supabaseCli: opts.supabaseCli }, console.log)
     if (!ok) process.exitCode = 1
+  })
+
+program
+  .command('import')
+  .description('load an NDJSON or CSV file of { id, vector, metadata } records straight into a collection on its pod (resumable)')
+  .argument('<file>', 'one record per line (.ndjson, .jsonl), or a CSV file with a header (id, vector, metadata, other columns)')
+  .requiredOption('--collection <name>', 'the collection to load into')
+  .option('--format <format>', 'ndjson or csv (default: from the file name)')
+  .option('--batch-size <n>', 'records per transaction', '2000')
+  .option('--rebuild-index <when>', 'drop the vector index for the load and build it after: auto | always | never', 'auto')
+  .option('--env-file <path>', "the pods' database URLs", '.env.vecpods')
+  .action(async (file: string, opts: ImportFlags & { envFile: string }) => {
+    const { root, configPath } = findProject(globals().cwd, globals().config)
+    await importCommand(loadRegistry(configPath), withEnvFile(root, opts.envFile).env, resolve(globals().cwd, file), opts, console.log)
   })
 
 try {
   await program.parseAsync()
 } catch (error) {
-  if (!(error instanceof UsageError || error instanceof RegistryError)) throw error
-  console.error(error.message)
+  // One line for what the user can fix; the stack too for anything else, or with VECPODS_DEBUG.
+  const expected = error instanceof UsageError || error instanceof RegistryError
+  console.error(expected || !process.env.VECPODS_DEBUG ? `vecpods: ${(error as Error).message}` : error)
   process.exitCode = 1
 }

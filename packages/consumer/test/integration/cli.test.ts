@@ -20,6 +20,8 @@ const created: string[] = []
 let env: Record<string, string>
 let tarball: string
 let fn: ChildProcess | undefined
+/** The vendored function's URL, once it runs. */
+let base = ''
 
 /** What a new Supabase project has before its first migration (roles are per cluster). */
 const SUPABASE_BASELINE = `
@@ -80,7 +82,7 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     ])
     // vecpods' own packages are inlined by the build: what npm installs is third-party only.
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'vecpods', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['commander', 'postgres', 'zod'])
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['commander', 'csv-parse', 'postgres', 'zod'])
     expect(JSON.stringify(manifest)).not.toContain('workspace:')
     expect(await exec('pnpm', ['exec', 'publint', 'run', tarball, '--strict'], { cwd: repoRoot })).toContain('All good!')
     expect(await vecpods(['--help'])).toMatch(/init[\s\S]*gen[\s\S]*deploy/)
@@ -136,7 +138,7 @@ describe('npx vecpods, in a Supabase project of its own', () => {
 
   it('the vendored function serves writes and searches against the deployed pod, and the primary reads them through its foreign table', async () => {
     const port = await freePort()
-    const base = `http://127.0.0.1:${port}/vector-search`
+    base = `http://127.0.0.1:${port}/vector-search`
     // A Deno cache of its own, empty, as on a machine that never ran the function: its npm imports
     // are fetched first, so a failure to resolve them shows here with Deno's own message.
     const denoDir = join(work, 'deno')
@@ -202,4 +204,34 @@ describe('npx vecpods, in a Supabase project of its own', () => {
       await primary.end()
     }
   }, 180_000)
+
+  it('import loads a file of vectors straight into the pod (rejects with their line), and refuses text it cannot embed', async () => {
+    const unit = (i: number) => Array.from({ length: 384 }, (_, j) => (j === i ? 1 : 0.01))
+    const lines = [
+      { id: 'imp-1', vector: unit(10), metadata: { title: 'Imported one' } },
+      { id: 'imp-2', vector: unit(11), metadata: { title: 'Imported two' } },
+      { id: 'imp-3', vector: [1, 2, 3], metadata: {} },
+      { id: 'imp-4', vector: unit(12), metadata: { title: 'Imported four' } },
+    ]
+    writeFileSync(join(app, 'rows.ndjson'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
+    const out = await vecpods(['import', 'rows.ndjson', '--collection', 'docs'])
+    expect(out).toContain('3 rows written, 1 lines rejected')
+    const rejects = readFileSync(join(app, 'rows.ndjson.rejects.ndjson'), 'utf8')
+    expect(rejects).toMatch(/"line":3/)
+    const key = env.SUPABASE_ANON_KEY!
+    const res = await fetch(`${base}/search`, {
+      method: 'POST',
+      headers: { apikey: key, authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ collection: 'docs', vector: unit(11), limit: 1 }),
+    })
+    expect(((await res.json()) as { data: Array<{ id: string }> }).data.map((h) => h.id)).toEqual(['imp-2'])
+
+    writeFileSync(join(app, 'text.ndjson'), `${JSON.stringify({ id: 'txt-1', text: 'needs a model' })}\n`)
+    const refused = await vecpods(['import', 'text.ndjson', '--collection', 'docs']).then(
+      () => 'exit 0',
+      (e: Error) => e.message,
+    )
+    expect(refused).toMatch(/vecpods: the file has records with text and no vector/)
+    expect(await vecpods(['import', '--help'])).toMatch(/--collection <name>[\s\S]*--rebuild-index/)
+  }, 120_000)
 })

@@ -1,0 +1,59 @@
+import { importFile } from '@vecpods/import/file'
+import { type Format, formatOf } from '@vecpods/import/records'
+import { projectEnvNames, type Registry } from '@vecpods/registry'
+import { UsageError } from './project.ts'
+
+export interface ImportFlags {
+  collection: string
+  format?: Format
+  batchSize: string
+  rebuildIndex: 'auto' | 'always' | 'never'
+}
+
+/**
+ * Loads a file of `{ id, vector, metadata }` records (NDJSON or CSV) straight into a collection on
+ * its pod, as `pnpm import` does in the vecpods repository: batches of one transaction each, a
+ * resume after an interruption, rejects with their line and reason. Records with text instead of a
+ * vector are refused: the CLI carries no embedding model (the edge function embeds; see the README).
+ */
+export async function importCommand(
+  registry: Registry,
+  env: Record<string, string | undefined>,
+  file: string,
+  flags: ImportFlags,
+  log: (line: string) => void,
+): Promise<void> {
+  const col = registry.collections[flags.collection]
+  if (!col) throw new UsageError(`no collection "${flags.collection}" in the registry (known: ${Object.keys(registry.collections).join(', ')})`)
+  const dbUrlName = projectEnvNames(registry, col.pod).dbUrl
+  const dbUrl = env[dbUrlName]
+  if (!dbUrl) throw new UsageError(`${dbUrlName} is not set (in the env file or the environment): the import writes straight to pod ${col.pod}'s database`)
+  const model = col.model ?? registry.model.id
+  log(`vecpods import: ${file} → ${flags.collection} (pod ${col.pod}), vectors of ${model}`)
+  let last = 0
+  const result = await importFile({
+    file,
+    format: flags.format ?? formatOf(file),
+    collection: flags.collection,
+    col,
+    dbUrl,
+    model,
+    embed: async () => {
+      throw new UsageError(
+        'the file has records with text and no vector: `vecpods import` loads vectors only (it carries no embedding model); embed them first, or upsert them through the vector-search function, which embeds with gte-small',
+      )
+    },
+    batchSize: Number(flags.batchSize),
+    rebuildIndex: flags.rebuildIndex,
+    onProgress: (p) => {
+      // A line every 2 s on long loads, and one at each phase's end.
+      if (performance.now() - last < 2000 && p.done < p.total) return
+      last = performance.now()
+      log(`  ${p.phase.padEnd(8)} ${p.done}/${p.total}  ${p.rows} rows, ${p.rejected} rejected${p.detail ? `  ${p.detail}` : ''}`)
+    },
+  })
+  if (result.resumedFromLine) log(`  resumed after line ${result.resumedFromLine} (an earlier run had committed it)`)
+  log(`  ${result.rows} rows written, ${result.rejected} lines rejected${result.rejected ? ` (see ${file}.rejects.ndjson)` : ''}`)
+  if (result.indexRebuilt) log('  vector index rebuilt')
+  log(`vecpods import: done in ${(result.ms / 1000).toFixed(1)} s`)
+}
