@@ -7,14 +7,10 @@
 import { resolve } from 'node:path'
 import { loadExtractor, loadQueries } from '@vecpods/eval'
 import { isOfflineChoice, OFFLINE_MODELS } from '@vecpods/offline-models'
-import { distanceOperator, vecsTable } from '@vecpods/registry'
-import { declaringFile, defaultRegistryPath, loadRegistryWithOverlays, repoRoot, updateDeclaration } from '@vecpods/registry/node'
+import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
 import { adminSql, embedderEnv, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { Command } from 'commander'
-import { summarize } from './stats.ts'
-
-const SWEEP = [10, 20, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000]
-const K = 10
+import { recordEfSearch, sweepEfSearch } from './tune-sweep.ts'
 
 interface Flags {
   recall: string
@@ -42,85 +38,19 @@ const program = new Command('vecpods-tune')
     const registry = loadRegistryWithOverlays(defaultRegistryPath(), overlays)
     const col = registry.collections[collection]
     if (!col) throw new Error(`no collection "${collection}" in the registry`)
-    if (col.index.method !== 'hnsw') throw new Error(`"${collection}" has no HNSW index (${col.index.method}): nothing to tune`)
-    const target = Number(flags.recall)
     const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl)
-    const table = vecsTable(collection)
-    const op = distanceOperator(col.measure)
     try {
-      const [{ n }] = (await sql.unsafe(`select count(*)::int as n from ${table}`)) as unknown as [{ n: number }]
-      if (n < 100) throw new Error(`"${collection}" holds ${n} rows: too few to measure recall (at least 100)`)
-      // The index as built (it may differ from the registry's declaration until a migration rebuilds it).
-      const [built] = await sql<{ options: string[] | null }[]>`
-        select c.reloptions as options from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
-        where i.indrelid = ${table}::regclass and am.amname = 'hnsw'`
-      if (!built) throw new Error(`"${collection}" has no HNSW index on its pod: apply its migrations`)
-      const option = (key: string, fallback: number) => Number((built.options ?? []).find((o) => o.startsWith(`${key}=`))?.split('=')[1] ?? fallback)
-      const [m, efc] = [option('m', 16), option('ef_construction', 64)]
-      const queries = flags.questions
-        ? await questionVectors(opts, collection)
-        : await sql.unsafe<{ id: string; vec: string }[]>(
-            `select id, vec::text as vec from ${table} order by random() limit ${Math.trunc(Number(flags.queries))}`,
-          )
-      console.log(
-        `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, index m ${m}, ef_construction ${efc}), ${queries.length} ${flags.questions ? 'questions' : 'rows'} as queries, target recall@${K} ${target}`,
-      )
-      /** The k nearest other rows of a query row, by index (ef given) or exactly (null). */
-      const neighbours = async (q: { id: string; vec: string }, ef: number | null) =>
-        sql.begin(async (tx) => {
-          await tx.unsafe(
-            // Seq scans off while measuring the index: the planner would answer a small collection
-            // exactly (and slowly) once ef_search makes the index look dear, hiding its recall.
-            `select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true), set_config('enable_seqscan', $3, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-            [String(ef ?? 40), ef === null ? 'off' : 'on', ef === null ? 'on' : 'off'],
-          )
-          const t = performance.now()
-          const rows = await tx.unsafe<{ id: string }[]>(`select id from ${table} order by vec ${op} $1::extensions.vector limit ${K + 1}`, [q.vec])
-          return {
-            ids: rows
-              .map((r) => r.id)
-              .filter((id) => id !== q.id)
-              .slice(0, K),
-            ms: performance.now() - t,
-          }
-        })
-      const truth: Array<Set<string>> = []
-      for (const q of queries) truth.push(new Set((await neighbours(q, null)).ids))
-      console.log(`  exact neighbours of ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-      let chosen: number | undefined
-      for (const ef of SWEEP) {
-        let hits = 0
-        const latencies: number[] = []
-        for (const [i, q] of queries.entries()) {
-          const got = await neighbours(q, ef)
-          latencies.push(got.ms)
-          hits += got.ids.filter((id) => truth[i]!.has(id)).length
-        }
-        const recall = hits / (queries.length * K)
-        console.log(`  ef_search ${String(ef).padStart(4)}: recall@${K} ${recall.toFixed(3)}, p50 ${summarize(latencies).p50.toFixed(2)} ms`)
-        if (recall >= target && chosen === undefined) {
-          chosen = ef
-          if (!flags.all) break
-        }
-      }
-      if (chosen === undefined) {
+      const queries = flags.questions ? await questionVectors(opts, collection) : Number(flags.queries)
+      const result = await sweepEfSearch(sql, collection, col, { target: Number(flags.recall), queries, all: flags.all ?? false }, console.log)
+      if (result.chosen === undefined) {
         console.log(
-          `  no ef_search up to 1000 reaches ${target}: the index needs a rebuild with a larger m or ef_construction (now ${m} / ${efc}; registry index)`,
+          `  no ef_search up to 1000 reaches ${flags.recall}: the index needs a rebuild with a larger m or ef_construction (now ${result.m} / ${result.efConstruction}; registry index)`,
         )
         process.exitCode = 3
         return
       }
-      const files = [defaultRegistryPath(), ...overlays]
-      // The value belongs to the model whose vectors were measured: other models keep theirs.
-      const [recorded] = await sql<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
-      const model = recorded?.model ?? undefined
-      const efSearch = model ? { ...(typeof col.efSearch === 'object' ? col.efSearch : {}), [model]: chosen } : chosen
-      const what = `efSearch ${chosen}${model ? ` for model ${model}` : ''}`
-      if (flags.dryRun) console.log(`tune: ${what} would be written to ${declaringFile(files, collection)} (dry run)`)
-      else {
-        const { file } = updateDeclaration(files, collection, { efSearch })!
-        console.log(`tune: wrote ${what} for ${collection} to ${resolve(repoRoot, file)}; \`pnpm stack up\` restarts the function with it`)
-      }
+      const file = recordEfSearch([defaultRegistryPath(), ...overlays], collection, col, result, flags.dryRun ?? false, console.log)
+      if (file) console.log(`tune: \`pnpm stack up\` restarts the function with it (${resolve(repoRoot, file)})`)
       console.log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
     } finally {
       await sql.end()

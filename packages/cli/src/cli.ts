@@ -9,6 +9,7 @@ import { withEnvFile } from './env-file.ts'
 import { type ImportFlags, importCommand } from './import-command.ts'
 import { init } from './init.ts'
 import { findProject, UsageError } from './project.ts'
+import { type TuneFlags, tuneCommand } from './tune-command.ts'
 
 const program = new Command('vecpods')
   .description('vecpods: vector collections on their own Postgres pods, searched through one Supabase edge function')
@@ -64,6 +65,20 @@ program
   .action(async (file: string, opts: ImportFlags & { envFile: string }) => {
     const { root, configPath } = findProject(globals().cwd, globals().config)
     await importCommand(loadRegistry(configPath), withEnvFile(root, opts.envFile).env, resolve(globals().cwd, file), opts, console.log)
+  })
+
+program
+  .command('tune')
+  .description('measure recall@10 against exact search on the pod, sweep hnsw.ef_search, and store the smallest value reaching the target in the registry')
+  .argument('<collection>')
+  .option('--recall <target>', 'recall@10 to reach', '0.95')
+  .option('--queries <n>', 'rows of the collection used as queries (each held out of its own answers)', '200')
+  .option('--dry-run', 'measure and report, change nothing')
+  .option('--all', 'sweep every ef_search value, not only up to the first that reaches the target')
+  .option('--env-file <path>', "the pods' database URLs", '.env.vecpods')
+  .action(async (collection: string, opts: TuneFlags & { envFile: string }) => {
+    const { root, configPath } = findProject(globals().cwd, globals().config)
+    process.exitCode = await tuneCommand(configPath, withEnvFile(root, opts.envFile).env, collection, opts, console.log)
   })
 
 try {

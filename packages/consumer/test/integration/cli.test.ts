@@ -234,4 +234,24 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     expect(refused).toMatch(/vecpods: the file has records with text and no vector/)
     expect(await vecpods(['import', '--help'])).toMatch(/--collection <name>[\s\S]*--rebuild-index/)
   }, 120_000)
+
+  it('tune sweeps ef_search on the pod and writes the value into the project’s registry', async () => {
+    // 400 random unit vectors: enough rows to measure recall on.
+    const random = () => {
+      const v = Array.from({ length: 384 }, () => Math.random() - 0.5)
+      const n = Math.hypot(...v)
+      return v.map((x) => Number((x / n).toFixed(6)))
+    }
+    const rows = Array.from({ length: 400 }, (_, i) => JSON.stringify({ id: `rnd-${i}`, vector: random(), metadata: { title: `random ${i}` } }))
+    writeFileSync(join(app, 'random.ndjson'), `${rows.join('\n')}\n`)
+    expect(await vecpods(['import', 'random.ndjson', '--collection', 'docs'])).toContain('400 rows written, 0 lines rejected')
+    const out = await vecpods(['tune', 'docs', '--queries', '40', '--recall', '0.9'])
+    const sweep = [...out.matchAll(/ef_search +(\d+): recall@10 ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const)
+    const [chosen, recall] = sweep.at(-1)!
+    expect(recall).toBeGreaterThanOrEqual(0.9)
+    expect(out).toContain(`tune: wrote efSearch ${chosen} for model Supabase/gte-small for docs to ${join(app, 'vecpods.config.json')}`)
+    const registry = JSON.parse(readFileSync(join(app, 'vecpods.config.json'), 'utf8')) as { collections: { docs: { efSearch: unknown } } }
+    expect(registry.collections.docs.efSearch).toEqual({ 'Supabase/gte-small': chosen })
+    expect(await vecpods(['gen', '--check'])).toContain('generated files match the registry')
+  }, 180_000)
 })

@@ -1,0 +1,124 @@
+import { type Collection, distanceOperator, vecsTable } from '@vecpods/registry'
+import { declaringFile, updateDeclaration } from '@vecpods/registry/node'
+import type postgres from 'postgres'
+import { summarize } from './stats.ts'
+
+/** The ef_search values a tune tries, in order. */
+export const SWEEP = [10, 20, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000]
+const K = 10
+
+export interface SweepOptions {
+  /** recall@10 to reach. */
+  target: number
+  /** Query vectors (with an id held out of its own answers), or how many of the collection's rows to use. */
+  queries: Array<{ id: string; vec: string }> | number
+  /** Sweep every value (the whole curve), not only up to the first that reaches the target. */
+  all?: boolean
+}
+
+export interface SweepResult {
+  /** The smallest ef_search reaching the target (undefined: none up to 1000 does). */
+  chosen: number | undefined
+  /** The model whose vectors the collection holds (recorded on the pod). */
+  model: string | undefined
+  m: number
+  efConstruction: number
+}
+
+/**
+ * Measures recall@10 of a collection's HNSW index against exact search on its pod, for each
+ * `SWEEP` value of hnsw.ef_search, and returns the smallest that reaches the target: what
+ * `pnpm tune` and `vecpods tune` run.
+ */
+export async function sweepEfSearch(
+  sql: postgres.Sql,
+  collection: string,
+  col: Collection,
+  options: SweepOptions,
+  log: (line: string) => void,
+): Promise<SweepResult> {
+  const started = performance.now()
+  if (col.index.method !== 'hnsw') throw new Error(`"${collection}" has no HNSW index (${col.index.method}): nothing to tune`)
+  const table = vecsTable(collection)
+  const op = distanceOperator(col.measure)
+  const [{ n }] = (await sql.unsafe(`select count(*)::int as n from ${table}`)) as unknown as [{ n: number }]
+  if (n < 100) throw new Error(`"${collection}" holds ${n} rows: too few to measure recall (at least 100)`)
+  // The index as built (it may differ from the registry's declaration until a migration rebuilds it).
+  const [built] = await sql<{ options: string[] | null }[]>`
+    select c.reloptions as options from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+    where i.indrelid = ${table}::regclass and am.amname = 'hnsw'`
+  if (!built) throw new Error(`"${collection}" has no HNSW index on its pod: apply its migrations`)
+  const option = (key: string, fallback: number) => Number((built.options ?? []).find((o) => o.startsWith(`${key}=`))?.split('=')[1] ?? fallback)
+  const [m, efConstruction] = [option('m', 16), option('ef_construction', 64)]
+  const queries =
+    typeof options.queries === 'number'
+      ? await sql.unsafe<{ id: string; vec: string }[]>(`select id, vec::text as vec from ${table} order by random() limit ${Math.trunc(options.queries)}`)
+      : options.queries
+  log(
+    `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, index m ${m}, ef_construction ${efConstruction}), ${queries.length} queries, target recall@${K} ${options.target}`,
+  )
+  /** The k nearest other rows of a query row, by index (ef given) or exactly (null). */
+  const neighbours = async (q: { id: string; vec: string }, ef: number | null) =>
+    sql.begin(async (tx) => {
+      await tx.unsafe(
+        // Seq scans off while measuring the index: the planner would answer a small collection
+        // exactly (and slowly) once ef_search makes the index look dear, hiding its recall.
+        `select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true), set_config('enable_seqscan', $3, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+        [String(ef ?? 40), ef === null ? 'off' : 'on', ef === null ? 'on' : 'off'],
+      )
+      const t = performance.now()
+      const rows = await tx.unsafe<{ id: string }[]>(`select id from ${table} order by vec ${op} $1::extensions.vector limit ${K + 1}`, [q.vec])
+      return {
+        ids: rows
+          .map((r) => r.id)
+          .filter((id) => id !== q.id)
+          .slice(0, K),
+        ms: performance.now() - t,
+      }
+    })
+  const truth: Array<Set<string>> = []
+  for (const q of queries) truth.push(new Set((await neighbours(q, null)).ids))
+  log(`  exact neighbours of ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  let chosen: number | undefined
+  for (const ef of SWEEP) {
+    let hits = 0
+    const latencies: number[] = []
+    for (const [i, q] of queries.entries()) {
+      const got = await neighbours(q, ef)
+      latencies.push(got.ms)
+      hits += got.ids.filter((id) => truth[i]!.has(id)).length
+    }
+    const recall = hits / (queries.length * K)
+    log(`  ef_search ${String(ef).padStart(4)}: recall@${K} ${recall.toFixed(3)}, p50 ${summarize(latencies).p50.toFixed(2)} ms`)
+    if (recall >= options.target && chosen === undefined) {
+      chosen = ef
+      if (!options.all) break
+    }
+  }
+  const [recorded] = await sql<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
+  return { chosen, model: recorded?.model ?? undefined, m, efConstruction }
+}
+
+/**
+ * Writes a tuned ef_search into the registry file that declares the collection, under the model
+ * whose vectors were measured (other models keep theirs). Returns that file, or undefined on a dry run.
+ */
+export function recordEfSearch(
+  files: string[],
+  collection: string,
+  col: Collection,
+  result: SweepResult,
+  dryRun: boolean,
+  log: (line: string) => void,
+): string | undefined {
+  const chosen = result.chosen!
+  const efSearch = result.model ? { ...(typeof col.efSearch === 'object' ? col.efSearch : {}), [result.model]: chosen } : chosen
+  const what = `efSearch ${chosen}${result.model ? ` for model ${result.model}` : ''}`
+  if (dryRun) {
+    log(`tune: ${what} would be written to ${declaringFile(files, collection)} (dry run)`)
+    return undefined
+  }
+  const { file } = updateDeclaration(files, collection, { efSearch })!
+  log(`tune: wrote ${what} for ${collection} to ${file}`)
+  return file
+}

@@ -1,0 +1,48 @@
+import { recordEfSearch, sweepEfSearch } from '@vecpods/bench/tune-sweep'
+import { projectEnvNames } from '@vecpods/registry'
+import { loadRegistry } from '@vecpods/registry/node'
+import postgres from 'postgres'
+import { UsageError } from './project.ts'
+
+export interface TuneFlags {
+  recall: string
+  queries: string
+  dryRun?: boolean
+  all?: boolean
+}
+
+/**
+ * `vecpods tune <collection>`: the sweep `pnpm tune` runs, on the collection's pod (its database URL
+ * from the env file), written into the project's registry. Returns the exit status: 0, or 3 when
+ * no ef_search up to 1000 reaches the target.
+ */
+export async function tuneCommand(
+  configPath: string,
+  env: Record<string, string | undefined>,
+  collection: string,
+  flags: TuneFlags,
+  log: (line: string) => void,
+): Promise<number> {
+  const started = performance.now()
+  const registry = loadRegistry(configPath)
+  const col = registry.collections[collection]
+  if (!col) throw new UsageError(`no collection "${collection}" in the registry (known: ${Object.keys(registry.collections).join(', ')})`)
+  const name = projectEnvNames(registry, col.pod).dbUrl
+  const dbUrl = env[name]
+  if (!dbUrl) throw new UsageError(`${name} is not set (in the env file or the environment): the tune measures on pod ${col.pod}'s database`)
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} })
+  try {
+    const result = await sweepEfSearch(sql, collection, col, { target: Number(flags.recall), queries: Number(flags.queries), all: flags.all ?? false }, log)
+    if (result.chosen === undefined) {
+      log(
+        `  no ef_search up to 1000 reaches ${flags.recall}: rebuild the index with a larger m or ef_construction (now ${result.m} / ${result.efConstruction})`,
+      )
+      return 3
+    }
+    if (recordEfSearch([configPath], collection, col, result, flags.dryRun ?? false, log)) log('tune: `npx vecpods deploy` sends it to the function')
+    log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    return 0
+  } finally {
+    await sql.end()
+  }
+}
