@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path'
 import { runGen } from '@vecpods/codegen'
+import { type MoveFlags, runMove } from '@vecpods/move'
 import { RegistryError } from '@vecpods/registry'
 import { loadRegistry } from '@vecpods/registry/node'
 import { Command } from 'commander'
@@ -79,6 +80,27 @@ program
   .action(async (collection: string, opts: TuneFlags & { envFile: string }) => {
     const { root, configPath } = findProject(globals().cwd, globals().config)
     process.exitCode = await tuneCommand(configPath, withEnvFile(root, opts.envFile).env, collection, opts, console.log)
+  })
+
+program
+  .command('move')
+  .description('move a collection to another pod while it serves (logical replication, a short write pause, checksums, a placement switch)')
+  .argument('<collection>')
+  .option('--to <pod>', 'the pod to move it to')
+  .option('--finish', 'after the switch: drop the copy on the source pod')
+  .option('--abort', 'undo a move that has not switched yet')
+  .option('--status', 'show the collection’s placement and any move in progress')
+  .option('--env-file <path>', 'database URLs of the primary and the pods', '.env.vecpods')
+  .action(async (collection: string, opts: MoveFlags & { envFile: string }) => {
+    const { root, configPath } = findProject(globals().cwd, globals().config)
+    const setting = {
+      registry: loadRegistry(configPath),
+      registryFiles: [configPath],
+      root,
+      env: withEnvFile(root, opts.envFile).env,
+      command: 'npx vecpods move',
+    }
+    await runMove(setting, collection, opts, console.log)
   })
 
 try {

@@ -11,4 +11,5 @@ export {
   PHASES,
   type Phase,
 } from './move.ts'
+export { type MoveFlags, runMove } from './run.ts'
 export { fingerprint } from './sql.ts'

@@ -105,27 +105,39 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     expect(again).toMatch(/8 files up to date \(0 changed\)/)
     expect(await vecpods(['gen'])).toMatch(/8 files up to date \(0 changed\)/)
     expect(await vecpods(['gen', '--check'])).toContain('generated files match the registry')
-    // A registry edit: a second collection on the same pod gets its migrations, numbered after the first's.
-    const config = JSON.parse(readFileSync(join(app, 'vecpods.config.json'), 'utf8')) as { collections: Record<string, unknown> }
-    config.collections.guides = { pod: 'pod_a', dims: 384, measure: 'cosine', access: 'public' }
+    // A registry edit: a second pod with a collection of its own gets its project and migrations.
+    const config = JSON.parse(readFileSync(join(app, 'vecpods.config.json'), 'utf8')) as { pods: Record<string, unknown>; collections: Record<string, unknown> }
+    config.pods.pod_b = { transport: 'sql' }
+    config.collections.guides = { pod: 'pod_b', dims: 384, measure: 'cosine', access: 'public' }
     writeFileSync(join(app, 'vecpods.config.json'), JSON.stringify(config, null, 2))
     expect(await vecpods(['gen', '--check']).catch((e: Error) => e.message)).toMatch(
       /missing .*create_collection_guides\.sql[\s\S]*out of date; run `npx vecpods gen`/,
     )
-    expect(await vecpods(['gen'])).toMatch(/created .*_create_collection_guides\.sql/)
+    expect(await vecpods(['gen'])).toMatch(/created +supabase\/pods\/pod_b\/supabase\/migrations\/\d{14}_create_collection_guides\.sql/)
   })
 
   it('deploy --dry-run prints the plan with secrets masked; deploy pushes pods then the primary and connects them', async () => {
     const primaryUrl = await freshDatabase(env.SUPABASE_DB_URL!)
     const podUrl = await freshDatabase(env.VECPODS_POD_A_DB_URL!)
-    // The stack's own login for pod_a's vecpods_fdw (a role is per cluster): deploy keeps it.
-    const fdwPassword = loadSecrets(opts.stateDir, opts.projects).pod_a!.fdwPassword
-    writeFileSync(join(app, '.env.vecpods'), `SUPABASE_DB_URL=${primaryUrl}\nVECPODS_POD_A_DB_URL=${podUrl}\nVECPODS_POD_A_FDW_PASSWORD=${fdwPassword}\n`)
+    const podBUrl = await freshDatabase(env.VECPODS_POD_B_DB_URL!)
+    // The stack's own logins for the pods' vecpods_fdw (a role is per cluster): deploy keeps them.
+    const secrets = loadSecrets(opts.stateDir, opts.projects)
+    writeFileSync(
+      join(app, '.env.vecpods'),
+      [
+        `SUPABASE_DB_URL=${primaryUrl}`,
+        `VECPODS_POD_A_DB_URL=${podUrl}`,
+        `VECPODS_POD_B_DB_URL=${podBUrl}`,
+        `VECPODS_POD_A_FDW_PASSWORD=${secrets.pod_a!.fdwPassword}`,
+        `VECPODS_POD_B_FDW_PASSWORD=${secrets.pod_b!.fdwPassword}`,
+        '',
+      ].join('\n'),
+    )
     const plan = await vecpods(['deploy', '--dry-run'])
-    expect(plan).toContain('4 steps (dry run: nothing runs)')
+    expect(plan).toContain('6 steps (dry run: nothing runs)')
     expect(plan).not.toContain(new URL(podUrl).password)
     expect(plan).toMatch(
-      /1\. push pod_a's migrations[\s\S]*2\. push primary's migrations[\s\S]*3\. connect the primary to pod_a[\s\S]*4\. skip function secrets/,
+      /1\. push pod_a's migrations[\s\S]*2\. push pod_b's migrations[\s\S]*3\. push primary's migrations[\s\S]*4\. connect the primary to pod_a[\s\S]*5\. connect the primary to pod_b[\s\S]*6\. skip function secrets/,
     )
 
     const out = await vecpods(['deploy'])
@@ -160,13 +172,16 @@ describe('npx vecpods, in a Supabase project of its own', () => {
         VECPODS_EMBEDDER: 'none',
         SUPABASE_DB_URL: env.SUPABASE_DB_URL!.replace(/\/postgres$/, `/${db}`),
         VECPODS_POD_A_DB_URL: env.VECPODS_POD_A_DB_URL!.replace(/\/postgres$/, `/${db}`),
+        VECPODS_POD_B_DB_URL: env.VECPODS_POD_B_DB_URL!.replace(/\/postgres$/, `/${db}`),
         SUPABASE_JWT_SECRET: env.VECPODS_JWT_SECRET!,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let stderr = ''
     fn.stderr!.on('data', (d) => (stderr += d))
-    await waitFor(`${base}/health`, 45_000).catch((e) => {
+    // Up, or exited (then its stderr says why).
+    const exited = new Promise<never>((_, reject) => fn!.once('exit', (code) => reject(new Error(`the function exited (${code})`))))
+    await Promise.race([waitFor(`${base}/health`, 45_000), exited]).catch((e: Error) => {
       throw new Error(`${e.message}\n${stderr}`)
     })
     const key = env.SUPABASE_SERVICE_ROLE_KEY!
@@ -253,5 +268,37 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     const registry = JSON.parse(readFileSync(join(app, 'vecpods.config.json'), 'utf8')) as { collections: { docs: { efSearch: unknown } } }
     expect(registry.collections.docs.efSearch).toEqual({ 'Supabase/gte-small': chosen })
     expect(await vecpods(['gen', '--check'])).toContain('generated files match the registry')
+  }, 180_000)
+
+  it('move takes a collection to another pod while it serves, rewrites the registry and migrations, and --finish drops the source copy', async () => {
+    const primary = adminSql(env.SUPABASE_DB_URL!.replace(/\/postgres$/, `/${db}`))
+    try {
+      const count = async () => ((await primary`select count(*)::int as n from public.docs`) as unknown as [{ n: number }])[0].n
+      const before = await count()
+      expect(before).toBeGreaterThan(400)
+      const moved = await vecpods(['move', 'docs', '--to', 'pod_b'])
+      expect(moved).toMatch(/verified: \d+ rows, checksum \S+ on both pods/)
+      expect(moved).toContain('move docs: switched; `npx vecpods move docs --finish` drops the copy on pod_a')
+      const registry = JSON.parse(readFileSync(join(app, 'vecpods.config.json'), 'utf8')) as { collections: { docs: { pod: string } } }
+      expect(registry.collections.docs.pod).toBe('pod_b')
+      expect(readdirSync(join(app, 'supabase/pods/pod_b/supabase/migrations')).some((f) => f.endsWith('_create_collection_docs.sql'))).toBe(true)
+      expect(await vecpods(['gen', '--check'])).toContain('generated files match the registry')
+      // The primary's foreign table reads the new pod: the same rows.
+      expect(await count()).toBe(before)
+      await new Promise((r) => setTimeout(r, 5500)) // --finish waits for edges to follow the switch
+      expect(await vecpods(['move', 'docs', '--finish'])).toContain('move docs: finished; the copy on pod_a is dropped, pod_b serves it')
+      expect(await count()).toBe(before)
+      // The running function follows the placement on the primary: its searches reach pod_b.
+      const key = env.SUPABASE_ANON_KEY!
+      const res = await fetch(`${base}/search`, {
+        method: 'POST',
+        headers: { apikey: key, authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ collection: 'docs', vector: Array.from({ length: 384 }, (_, j) => (j === 11 ? 1 : 0.01)), limit: 1 }),
+      })
+      const body = (await res.json()) as { data: Array<{ id: string; pod: string }> }
+      expect(body.data.map((h) => [h.id, h.pod])).toEqual([['imp-2', 'pod_b']])
+    } finally {
+      await primary.end()
+    }
   }, 180_000)
 })

@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { buildCorpus, syncCorpus } from '@vecpods/corpus'
 import { repoRoot } from '@vecpods/registry/node'
+import { createVectorClient } from '@vecpods/sdk'
 import { bundle } from '@vecpods/sdk/testing/bundle'
 import { denoBinary, stackEnvironment, stackOptions } from '@vecpods/stack'
 import { chromium } from 'playwright-core'
@@ -23,6 +25,8 @@ const HIT = /^docs:[\w-]+$/
 
 beforeAll(async () => {
   env = { ...process.env, ...(await stackEnvironment(opts)), NEXT_TELEMETRY_DISABLED: '1' }
+  // The apps search the demo corpus: seed it when this suite runs first (a no-op once it is there).
+  await syncCorpus(createVectorClient({ url: env.SUPABASE_URL!, key: env.SUPABASE_SERVICE_ROLE_KEY!, timeoutMs: 120_000 }), buildCorpus(repoRoot))
   tarballs = packPublished(mkdtempSync(join(work, 'packs-')))
   const sdk = [tarballs.get('protocol')!, tarballs.get('sdk')!]
   // The three apps install side by side (npm's cache makes repeats quick).
