@@ -7,6 +7,7 @@ import { loadRegistry } from '@vecpods/registry/node'
 import { Command } from 'commander'
 import { deploy } from './deploy.ts'
 import { withEnvFile } from './env-file.ts'
+import { EVAL_MODES, evalCommand } from './eval-command.ts'
 import { type ImportFlags, importCommand } from './import-command.ts'
 import { init } from './init.ts'
 import { findProject, UsageError } from './project.ts'
@@ -101,6 +102,22 @@ program
       command: 'npx vecpods move',
     }
     await runMove(setting, collection, opts, console.log)
+  })
+
+program
+  .command('eval')
+  .description('score search quality through the deployed function: MRR@10, nDCG@10, recall@10 and hit@1 per collection and mode')
+  .argument('<questions>', 'a JSON file: [{ "q": "…", "collection": "docs", "relevant": ["row id", …] }]')
+  .option('--modes <list>', 'search modes to score, comma-separated', EVAL_MODES.join(','))
+  .option('--url <url>', 'the function (default: $SUPABASE_URL/functions/v1/vector-search)')
+  .option('--env-file <path>', 'SUPABASE_URL and SUPABASE_ANON_KEY of the primary project', '.env.vecpods')
+  .action(async (file: string, opts: { modes: string; url?: string; envFile: string }) => {
+    const { root } = findProject(globals().cwd, globals().config)
+    const env = withEnvFile(root, opts.envFile).env
+    const url = opts.url ?? (env.SUPABASE_URL ? `${env.SUPABASE_URL.replace(/\/$/, '')}/functions/v1/vector-search` : undefined)
+    if (!url) throw new UsageError('say where the function is: --url, or SUPABASE_URL in the env file')
+    if (!env.SUPABASE_ANON_KEY) throw new UsageError('SUPABASE_ANON_KEY is not set (in the env file or the environment): the eval searches as your users do')
+    await evalCommand(resolve(globals().cwd, file), { url, key: env.SUPABASE_ANON_KEY, modes: opts.modes.split(',') }, console.log)
   })
 
 try {

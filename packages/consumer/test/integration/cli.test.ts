@@ -35,7 +35,7 @@ grant usage on schema extensions to anon, authenticated, service_role;`
 
 // The README's commands as written: `npx vecpods …`, with the Supabase CLI on PATH (the workspace's).
 const PATH = `${join(repoRoot, 'node_modules', '.bin')}:${process.env.PATH}`
-const vecpods = (args: string[]) => npm(app, ['vecpods', ...args], { ...process.env, PATH, NO_COLOR: '1' }, 'npx')
+const vecpods = (args: string[], extra: Record<string, string> = {}) => npm(app, ['vecpods', ...args], { ...process.env, PATH, NO_COLOR: '1', ...extra }, 'npx')
 
 async function freshDatabase(adminUrl: string): Promise<string> {
   const admin = adminSql(adminUrl)
@@ -297,6 +297,18 @@ describe('npx vecpods, in a Supabase project of its own', () => {
       })
       const body = (await res.json()) as { data: Array<{ id: string; pod: string }> }
       expect(body.data.map((h) => [h.id, h.pod])).toEqual([['imp-2', 'pod_b']])
+
+      // eval scores the questions through the function, as the app's users search.
+      const questions = [
+        { q: 'introduction to collections', collection: 'docs', relevant: ['intro'] },
+        { q: 'supabase init', collection: 'docs', relevant: ['setup'] },
+      ]
+      writeFileSync(join(app, 'questions.json'), JSON.stringify(questions))
+      const scored = await vecpods(['eval', 'questions.json', '--url', base, '--modes', 'text,vector'], { SUPABASE_ANON_KEY: key })
+      expect(scored).toContain('vecpods eval: 2 questions over 1 collection, top 10')
+      expect(scored).toMatch(/docs +text +1\.000 +1\.000 +1\.000 +1\.000/)
+      // No embedder outside the edge runtime: the vector mode is reported, not scored.
+      expect(scored).toMatch(/docs +vector +not served: 4\d\d \w+/)
     } finally {
       await primary.end()
     }
