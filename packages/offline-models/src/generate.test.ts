@@ -22,6 +22,18 @@ describe('the generated lexical model', () => {
     expect((await writeLexicalModel(root)).written).toBe(false)
   })
 
+  it('is copied from the cache on a second machine’s first run, byte for byte, and cached after a build', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'vecpods-model-cache-'))
+    const built = await writeLexicalModel(mkdtempSync(join(tmpdir(), 'vecpods-model-a-')), cache)
+    expect(built).toMatchObject({ written: true })
+    expect(built.fromCache).toBeUndefined()
+    const copied = await writeLexicalModel(mkdtempSync(join(tmpdir(), 'vecpods-model-b-')), cache)
+    expect(copied).toMatchObject({ written: true, fromCache: true, digest: built.digest, bytes: built.bytes })
+    for (const file of ['onnx/model.onnx', 'tokenizer.json', 'vecpods-model.json']) {
+      expect(readFileSync(join(copied.dir, file)).equals(readFileSync(join(built.dir, file)))).toBe(true)
+    }
+  })
+
   it('embeds through transformers.js feature-extraction: 384 normalised dims, shared words score higher', async () => {
     await writeLexicalModel(root)
     env.localModelPath = root

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { modelConfig, tokenizerConfig, tokenizerJson } from './files.ts'
 import { LEXICAL_DIMS, LEXICAL_MODEL_ID } from './id.ts'
@@ -24,6 +25,17 @@ export interface GeneratedModel {
   digest: string
   /** False when an up-to-date copy was already there. */
   written: boolean
+  /** True when it was copied from the per-user cache instead of built. */
+  fromCache?: boolean
+}
+
+/**
+ * The per-user cache of generated models (`$XDG_CACHE_HOME/vecpods/models`, else
+ * `~/.cache/vecpods/models`): a fresh clone copies a model built before instead of building it.
+ * Entries are keyed by model id and generator version (weights included), the model's inputs.
+ */
+export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vecpods', 'models')
 }
 
 /** Builds the model files in memory. */
@@ -50,8 +62,8 @@ export function buildLexicalModel(): BuiltModel {
  * Writes the model to `<root>/vecpods/lexical-384/` (the layout transformers.js reads with
  * `env.localModelPath = root`), unless an up-to-date copy is there.
  */
-export function writeLexicalModel(root: string): Promise<GeneratedModel> {
-  return writeModel(root, LEXICAL_MODEL_ID, GENERATOR_VERSION, async () => buildLexicalModel())
+export function writeLexicalModel(root: string, cacheDir?: string): Promise<GeneratedModel> {
+  return writeModel(root, LEXICAL_MODEL_ID, GENERATOR_VERSION, async () => buildLexicalModel(), cacheDir)
 }
 
 export interface BuiltModel {
@@ -64,15 +76,35 @@ export interface BuiltModel {
  * Writes a generated model to `<root>/<id>/` unless a copy of this generator version is there.
  * Written to a temporary directory and renamed, so a reader never sees half a model.
  */
-export async function writeModel(root: string, id: string, version: number | string, build: () => Promise<BuiltModel>): Promise<GeneratedModel> {
-  const dir = path.join(root, id)
-  const stampPath = path.join(dir, 'vecpods-model.json')
-  const stamp = await readFile(stampPath, 'utf8').then(
-    (t) => JSON.parse(t) as { version: number | string; digest: string; bytes: number; vocabSize: number },
+type Stamp = { version: number | string; digest: string; bytes: number; vocabSize: number }
+const readStamp = (dir: string) =>
+  readFile(path.join(dir, 'vecpods-model.json'), 'utf8').then(
+    (t) => JSON.parse(t) as Stamp,
     () => undefined,
   )
+
+export async function writeModel(
+  root: string,
+  id: string,
+  version: number | string,
+  build: () => Promise<BuiltModel>,
+  cacheDir?: string,
+): Promise<GeneratedModel> {
+  const dir = path.join(root, id)
+  const stamp = await readStamp(dir)
   if (stamp?.version === version) {
     return { id, dir, vocabSize: stamp.vocabSize, bytes: stamp.bytes, digest: stamp.digest, written: false }
+  }
+  const cached = cacheDir ? path.join(cacheDir, id, createHash('sha256').update(String(version)).digest('hex').slice(0, 16)) : undefined
+  const hit = cached ? await readStamp(cached) : undefined
+  if (cached && hit?.version === version) {
+    const tmp = `${dir}.tmp-${process.pid}`
+    await rm(tmp, { recursive: true, force: true })
+    await mkdir(path.dirname(dir), { recursive: true })
+    await cp(cached, tmp, { recursive: true })
+    await rm(dir, { recursive: true, force: true })
+    await rename(tmp, dir)
+    return { id, dir, vocabSize: hit.vocabSize, bytes: hit.bytes, digest: hit.digest, written: true, fromCache: true }
   }
   const { files, vocabSize, digest } = await build()
   const tmp = `${dir}.tmp-${process.pid}`
@@ -84,6 +116,15 @@ export async function writeModel(root: string, id: string, version: number | str
     bytes += typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
   }
   await writeFile(path.join(tmp, 'vecpods-model.json'), json({ version, digest, bytes, vocabSize }))
+  if (cached) {
+    // Into the cache first (a copy, renamed into place so a reader never sees half of it).
+    const staging = `${cached}.tmp-${process.pid}`
+    await rm(staging, { recursive: true, force: true })
+    await mkdir(path.dirname(cached), { recursive: true })
+    await cp(tmp, staging, { recursive: true })
+    await rm(cached, { recursive: true, force: true })
+    await rename(staging, cached)
+  }
   await rm(dir, { recursive: true, force: true })
   await mkdir(path.dirname(dir), { recursive: true })
   await rename(tmp, dir)

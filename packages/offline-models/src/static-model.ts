@@ -164,8 +164,8 @@ function centreOf(glove: Glove, words: number): Float32Array {
   return centre
 }
 
-/** Writes the static model to `<root>/vecpods/static-384/` unless an up-to-date copy is there (reads GloVe only then). */
-export function writeStaticModel(root: string, weights: StaticWeights = STATIC_WEIGHTS): Promise<GeneratedModel> {
+/** Writes the static model to `<root>/vecpods/static-384/` unless an up-to-date copy is there (or in `cacheDir`; reads GloVe only otherwise). */
+export function writeStaticModel(root: string, weights: StaticWeights = STATIC_WEIGHTS, cacheDir?: string): Promise<GeneratedModel> {
   const version = weights === STATIC_WEIGHTS ? STATIC_GENERATOR_VERSION : `${STATIC_GENERATOR_VERSION}:${JSON.stringify(weights)}`
-  return writeModel(root, STATIC_MODEL_ID, version, async () => buildStaticModel(await loadGlove(), weights))
+  return writeModel(root, STATIC_MODEL_ID, version, async () => buildStaticModel(await loadGlove(), weights), cacheDir)
 }

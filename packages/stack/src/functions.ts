@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { isOfflineChoice, writeLexicalModel, writeStaticModel } from '@vecpods/offline-models'
+import { isOfflineChoice, modelCacheDir, writeLexicalModel, writeStaticModel } from '@vecpods/offline-models'
 import { type StackOptions, shownPath } from './options.ts'
 
 /** What `ps` shows of the function's command line: how its pid file is checked. */
@@ -35,11 +35,13 @@ export async function writeOfflineModel(env: Record<string, string>, log: (line:
   const choice = env.VECPODS_EMBEDDER
   if (!isOfflineChoice(choice)) return
   const started = performance.now()
-  const model = await (choice === 'static' ? writeStaticModel : writeLexicalModel)(env.VECPODS_MODEL_PATH!)
+  const cache = modelCacheDir()
+  const model = await (choice === 'static' ? writeStaticModel(env.VECPODS_MODEL_PATH!, undefined, cache) : writeLexicalModel(env.VECPODS_MODEL_PATH!, cache))
   if (model.written) {
     const mb = (model.bytes / 1024 / 1024).toFixed(1)
+    const how = model.fromCache ? `copied from ${cache}` : 'generated'
     log(
-      `  functions  generated the offline ${choice} model ${model.id} (${model.vocabSize} tokens, ${mb} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `  functions  ${how} the offline ${choice} model ${model.id} (${model.vocabSize} tokens, ${mb} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     )
   }
 }
