@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { GENERATED_MARK, migrationsDir, migrationVersion, overlayVersion, projectDir } from './layout.ts'
 import { collectionSql } from './sql/collection.ts'
 import { fdwSetupSql, foreignTableSql } from './sql/foreign-table.ts'
-import { setupSql } from './sql/setup.ts'
+import { podRestSetupSql, setupSql } from './sql/setup.ts'
 import { collectionTypes } from './types.ts'
 
 /** One generated file, its path relative to the repository root. */
@@ -23,7 +23,7 @@ export function projectMigrations(registry: Registry, project: string): Generate
     content:
       sqlHeader(`pgvector, schemas and the collection catalog of "${project}"`) +
       setupSql(efSearchOf(registry, project)) +
-      (project === PRIMARY && usesForeignTables(registry) ? fdwSetupSql() : ''),
+      (project === PRIMARY ? (usesForeignTables(registry) ? fdwSetupSql() : '') : podRestSetupSql()),
   }
   // Collection steps follow the registry's order of all collections, so adding a collection at the
   // end of the file never renumbers the migrations of collections already deployed.

@@ -6,7 +6,7 @@ import { queryCache } from './embed/query-cache.ts'
 import type { OfflineKind } from './embed/types.ts'
 import { VecpodsError } from './errors.ts'
 import { lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
-import { isPodOutage } from './pods/pod-errors.ts'
+import { isReplicaFailure } from './pods/pod-errors.ts'
 import type { PodClient } from './pods/types.ts'
 
 /** A collection a request may use, with the pod client that holds it. */
@@ -133,8 +133,10 @@ export function deployment(config: EdgeConfig): Deployment {
         try {
           return { value: await work(replica.client), servedBy: replica.name }
         } catch (error) {
-          // A replica that is down or stuck: the pod answers instead, and the breaker keeps it out meanwhile.
-          if (!isPodOutage(error)) throw error
+          // A replica that is down or gave no answer at all: the pod answers instead, and the breaker
+          // keeps the replica out meanwhile. A query the replica itself cancelled (its statement
+          // timeout) is the request's own cost: the pod would spend the same again, so it answers 504.
+          if (!isReplicaFailure(error)) throw error
         }
       }
       return { value: await work(t.pod), servedBy: t.col.pod }

@@ -257,3 +257,30 @@ grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(t
   vecpods.catalog() to service_role;
 `
 }
+
+/**
+ * Pods only: a PostgREST pre-request function that lets the edge bound a request's statement by
+ * its own deadline (header \`x-vecpods-timeout-ms\`): PostgREST does not cancel a query whose
+ * client went away, so without it a search the edge gave up on ran on to the role's 8 s. It only
+ * ever lowers the timeout. It becomes the pod API's pre-request (PostgREST's in-database config),
+ * replacing any other one on the pod.
+ */
+export function podRestSetupSql(): string {
+  return `
+create or replace function vecpods.pre_request() returns void
+language plpgsql volatile set search_path = '' as $$
+declare
+  asked int := case when (current_setting('request.headers', true)::json ->> 'x-vecpods-timeout-ms') ~ '^[0-9]{1,7}$'
+    then (current_setting('request.headers', true)::json ->> 'x-vecpods-timeout-ms')::int end;
+  now_ms int := (select setting::int from pg_catalog.pg_settings where name = 'statement_timeout');
+begin
+  if asked > 0 and (now_ms = 0 or asked < now_ms) then
+    perform pg_catalog.set_config('statement_timeout', asked::text, true);
+  end if;
+end
+$$;
+grant execute on function vecpods.pre_request() to anon, authenticated, service_role;
+alter role authenticator set pgrst.db_pre_request = 'vecpods.pre_request';
+notify pgrst, 'reload config';
+`
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { VecpodsError } from '../errors.ts'
-import { podError } from './pod-errors.ts'
+import { deadlineExpired } from './deadline.ts'
+import { isReplicaFailure, podError } from './pod-errors.ts'
 
 const mapped = (error: unknown, code?: string) => {
   try {
@@ -27,5 +28,22 @@ describe('podError', () => {
     expect(mapped(pg('VPC01'))).toEqual(['unknown_collection', 404])
     expect(mapped(pg('VPM01'))).toEqual(['model_mismatch', 409])
     expect(mapped(pg('42P01'))).toEqual(['rethrown', 'pg 42P01'])
+  })
+})
+
+describe('isReplicaFailure', () => {
+  it('falls back from a replica that is unreachable or silent past the deadline, not from its own statement timeout', () => {
+    expect(isReplicaFailure(new VecpodsError('pod_unavailable', 'pod "pod_a/r1" is unavailable (ECONNREFUSED)'))).toBe(true)
+    expect(isReplicaFailure(deadlineExpired('pod_a/r1', 5250))).toBe(true)
+    const statementTimeout = (() => {
+      try {
+        return podError('pod_a/r1', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(statementTimeout).toMatchObject({ code: 'timeout' })
+    expect(isReplicaFailure(statementTimeout)).toBe(false)
+    expect(isReplicaFailure(new VecpodsError('invalid_request', 'bad filter'))).toBe(false)
   })
 })

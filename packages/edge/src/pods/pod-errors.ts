@@ -1,4 +1,5 @@
 import { type ErrorCode, VecpodsError } from '../errors.ts'
+import { isDeadline } from './deadline.ts'
 
 /** SQLSTATEs the pod functions raise, and PostgreSQL's that are not about the data, as API error codes. */
 const SQLSTATE_CODES: Record<string, ErrorCode> = {
@@ -22,8 +23,15 @@ const REFUSED_DATA = /^(22[0-9A-Z]{3}|54000|PGRST1\d\d)$/
 const UNAVAILABLE =
   /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\d\d\d|PGRST00[0-3])$/
 
-/** A pod that is down or did not answer in time: what a fan-out survives and a read replica falls back from. */
+/** A pod that is down or did not answer in time: what a fan-out survives. */
 export const isPodOutage = (error: unknown): boolean => error instanceof VecpodsError && (error.code === 'pod_unavailable' || error.code === 'timeout')
+
+/**
+ * A read replica unreachable, or silent past the edge's deadline: what a read falls back to the
+ * pod from. Not its statement timeout, which says the query itself is too costly (the pod would
+ * spend the same time on it again: a 5 s deadline cost the pods 10 s that way).
+ */
+export const isReplicaFailure = (error: unknown): boolean => error instanceof VecpodsError && (error.code === 'pod_unavailable' || isDeadline(error))
 
 /**
  * Maps a pod failure to an API error: unreachable pods answer 503 `pod_unavailable`, statement

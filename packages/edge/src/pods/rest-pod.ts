@@ -47,7 +47,10 @@ export function restPod(options: RestPodOptions): PodClient {
       if (signal.aborted) throw deadlineExpired(pod, ms)
       throw new VecpodsError('pod_unavailable', `pod "${pod}" is unavailable (${(error as Error).message})`, { cause: error })
     }
-    const res = await doFetch(`${base}${path}`, { ...init, headers, signal }).catch(expired)
+    // The pod's pre-request bounds the statement by the same deadline (less a margin for the way
+    // back): PostgREST does not cancel a query whose client went away.
+    const bounded = { ...headers, 'x-vecpods-timeout-ms': String(Math.max(1, ms - 100)) }
+    const res = await doFetch(`${base}${path}`, { ...init, headers: bounded, signal }).catch(expired)
     const body = (await res.json().catch((error: unknown) => (signal.aborted ? expired(error) : undefined))) as unknown
     if (res.ok) return body as T
     const e = (body ?? {}) as PostgrestError

@@ -469,3 +469,19 @@ grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(t
   vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text),
   vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
   vecpods.catalog() to service_role;
+
+create or replace function vecpods.pre_request() returns void
+language plpgsql volatile set search_path = '' as $$
+declare
+  asked int := case when (current_setting('request.headers', true)::json ->> 'x-vecpods-timeout-ms') ~ '^[0-9]{1,7}$'
+    then (current_setting('request.headers', true)::json ->> 'x-vecpods-timeout-ms')::int end;
+  now_ms int := (select setting::int from pg_catalog.pg_settings where name = 'statement_timeout');
+begin
+  if asked > 0 and (now_ms = 0 or asked < now_ms) then
+    perform pg_catalog.set_config('statement_timeout', asked::text, true);
+  end if;
+end
+$$;
+grant execute on function vecpods.pre_request() to anon, authenticated, service_role;
+alter role authenticator set pgrst.db_pre_request = 'vecpods.pre_request';
+notify pgrst, 'reload config';

@@ -1,0 +1,67 @@
+// One anonymous caller's costly search (a filter of 64 × 100-value $in, well under the public body
+// limit) on both transports: it answers 504 within the deadline, the pod's work on it is gone when
+// the answer arrives (no second run on the pod after a replica gave up; PostgREST's statement
+// bounded by the edge's deadline), and the pod stays open to everyone else (the circuit breaker
+// does not take one request's timeout for an outage).
+import { adminSql, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+const opts = stackOptions(process.env, () => {})
+const DEADLINE_MS = 5250
+let env: Record<string, string>
+
+const costly = {
+  $or: Array.from({ length: 64 }, (_, i) => ({ a: { $in: Array.from({ length: 100 }, (_, j) => `value-${i}-${j}-xxxxxxxx`) } })),
+}
+
+async function search(collection: string, filters?: unknown) {
+  const key = env.SUPABASE_ANON_KEY!
+  const started = performance.now()
+  const res = await fetch(`${env.SUPABASE_URL}/functions/v1/vector-search/search`, {
+    method: 'POST',
+    headers: { apikey: key, authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ collection, query: 'hello world', limit: 3, ...(filters ? { filters } : {}) }),
+  })
+  const body = (await res.json()) as { error?: { code: string } }
+  return { status: res.status, code: body.error?.code, ms: performance.now() - started }
+}
+
+/** Statements of the edge's searches still running on these databases. */
+async function stillRunning(dbUrls: string[]): Promise<number> {
+  let n = 0
+  for (const url of dbUrls) {
+    const sql = adminSql(url)
+    try {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where backend_type = 'client backend' and pid <> pg_backend_pid() and state = 'active'
+          and (query like '%vecpods.search%' or query like '%pgrst_call%')`
+      n += row!.n
+    } finally {
+      await sql.end()
+    }
+  }
+  return n
+}
+
+beforeAll(async () => {
+  env = await stackEnvironment(opts)
+})
+
+describe.each([
+  { transport: 'sql, through a read replica', collection: 'docs', dbs: () => [env.VECPODS_POD_A_DB_URL!, env.VECPODS_POD_A_R1_DB_URL!] },
+  { transport: 'rest', collection: 'api', dbs: () => [env.VECPODS_POD_C_DB_URL!] },
+])('a costly anonymous search ($transport)', ({ collection, dbs }) => {
+  it('answers 504 within the deadline, leaves no work behind on the pod, and the next search is served', async () => {
+    expect(JSON.stringify({ collection, filters: costly }).length).toBeLessThan(256 * 1024)
+    const r = await search(collection, costly)
+    expect(r).toMatchObject({ status: 504, code: 'timeout' })
+    expect(r.ms).toBeLessThan(DEADLINE_MS + 1000)
+    // Gone from pg_stat_activity within 250 ms of the answer.
+    await new Promise((res) => setTimeout(res, 250))
+    expect(await stillRunning(dbs())).toBe(0)
+    const next = await search(collection)
+    expect(next.status).toBe(200)
+    console.log(`costly ${collection}: 504 after ${r.ms.toFixed(0)} ms; next search 200 in ${next.ms.toFixed(0)} ms`)
+  }, 30_000)
+})
