@@ -5,7 +5,7 @@ import type { EdgeConfig } from './config.ts'
 import { queryCache } from './embed/query-cache.ts'
 import type { OfflineKind } from './embed/types.ts'
 import { VecpodsError } from './errors.ts'
-import { lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
+import { filterCost, lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
 import { isReplicaFailure } from './pods/pod-errors.ts'
 import type { PodClient } from './pods/types.ts'
 
@@ -45,8 +45,11 @@ export interface Deployment {
    * `maxReplicaLagMs`, so a client reads its own writes.
    */
   read<T>(target: Target, work: (pod: PodClient) => Promise<T>): Promise<{ value: T; servedBy: string }>
-  /** A vecs-style filter, validated and lowered once; undefined for none or `{}`. */
-  filter(filters: Record<string, unknown> | undefined): Predicate | undefined
+  /**
+   * A vecs-style filter, validated and lowered once; undefined for none or `{}`. For a caller that
+   * is not service_role, 400 `limit_exceeded` when it costs more than `publicLimits.filter` allows.
+   */
+  filter(filters: Record<string, unknown> | undefined, role?: Role): Predicate | undefined
   /** The model of a request's vectors; text is always embedded by the deployment's model. */
   modelOfRequest(requested: string | undefined, hasText: boolean): string
   embedQuery(text: string): Promise<number[]>
@@ -142,7 +145,24 @@ export function deployment(config: EdgeConfig): Deployment {
       return { value: await work(t.pod), servedBy: t.col.pod }
     },
     offlineKind: (m) => (embedder && embedder.kind !== 'semantic' && m === embedder.model ? embedder.kind : undefined),
-    filter: (filters) => (filters && Object.keys(filters).length > 0 ? lowerFilter(parseFilter(filters)) : undefined),
+    filter(filters, role = 'service_role') {
+      if (!filters || Object.keys(filters).length === 0) return undefined
+      const parsed = parseFilter(filters)
+      if (role !== 'service_role') {
+        const cost = filterCost(parsed)
+        const bound = limits.filter
+        const over = (what: string) => {
+          throw new VecpodsError(
+            'limit_exceeded',
+            `filters: ${what} for ${role} callers (registry publicLimits.filter); use the service_role key on a server for more`,
+          )
+        }
+        if (cost.comparisons > bound.maxComparisons) over(`${cost.comparisons} comparisons, at most ${bound.maxComparisons} (each $in / $nin value counts)`)
+        if (cost.depth > bound.maxDepth) over(`nested ${cost.depth} levels, at most ${bound.maxDepth}`)
+        if (cost.bytes > bound.maxBytes) over(`${cost.bytes} bytes of keys and strings, at most ${bound.maxBytes}`)
+      }
+      return lowerFilter(parsed)
+    },
     modelOfRequest(requested, hasText) {
       if (hasText && requested !== undefined && requested !== model) {
         throw new VecpodsError('model_mismatch', `text is embedded with "${model}" here, not "${requested}"`)

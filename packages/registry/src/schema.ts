@@ -40,6 +40,8 @@ const efSearch = z.int().min(1).max(1000).default(DEFAULT_EF_SEARCH)
  * What a caller that is not service_role (anon, authenticated) may ask of one request: the costly
  * knobs are bounded or off, so a public key cannot make the pods do much more than a normal search.
  */
+export const DEFAULT_FILTER_LIMITS = { maxComparisons: 16, maxDepth: 3, maxBytes: 4096 }
+
 const publicLimitsSchema = z.strictObject({
   /** Collections one search may fan out over. */
   maxCollections: z.int().min(1).max(16).default(4),
@@ -55,6 +57,22 @@ const publicLimitsSchema = z.strictObject({
     .min(1024)
     .max(4 * 1024 * 1024)
     .default(256 * 1024),
+  /**
+   * What one filter may cost: comparisons (each `$in` / `$nin` value counts), `$and` / `$or`
+   * nesting, and bytes of keys and strings. The defaults keep the costliest filter they allow
+   * within FILTER_DEFAULTS_MEASURED of pod time on the demo corpus (RELIABILITY.md, "Costly requests").
+   */
+  filter: z
+    .strictObject({
+      maxComparisons: z.int().min(1).max(6400).default(DEFAULT_FILTER_LIMITS.maxComparisons),
+      maxDepth: z.int().min(1).max(8).default(DEFAULT_FILTER_LIMITS.maxDepth),
+      maxBytes: z
+        .int()
+        .min(64)
+        .max(1024 * 1024)
+        .default(DEFAULT_FILTER_LIMITS.maxBytes),
+    })
+    .default(DEFAULT_FILTER_LIMITS),
 })
 export const DEFAULT_PUBLIC_LIMITS = publicLimitsSchema.parse({})
 

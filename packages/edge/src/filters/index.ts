@@ -1,5 +1,6 @@
 export type { Condition, Json, Scalar } from './ast.ts'
 export type { CompiledFilter, Predicate } from './compile.ts'
 export { compileFilter, lowerFilter, renderPredicate } from './compile.ts'
+export { type FilterCost, filterCost } from './cost.ts'
 export { matches } from './matches.ts'
 export { FILTER_LIMITS, parseFilter } from './parse.ts'

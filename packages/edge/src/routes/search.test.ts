@@ -145,6 +145,28 @@ describe('POST /search (in process, fake pods)', () => {
     expect((await request('POST', '/search', big, 'service_role')).status).toBe(200)
   })
 
+  it('bounds what a public caller’s filter may cost (comparisons, nesting, bytes), naming the limit, and lets service_role through', async () => {
+    const { pods, request } = await harness()
+    const values = (n: number) => Array.from({ length: n }, (_, i) => i)
+    const nested = (depth: number): Record<string, unknown> => (depth === 0 ? { n: { $eq: 1 } } : { $and: [nested(depth - 1), { m: { $eq: 2 } }] })
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ $or: [{ a: { $in: values(64) } }, { b: { $in: values(64) } }, { c: { $eq: 1 } }] }, /129 comparisons, at most 128/],
+      [nested(5), /nested 5 levels, at most 4/],
+      [{ note: { $eq: 'x'.repeat(760) }, other: { $eq: 'y'.repeat(760) } }, /bytes of keys and strings, at most/],
+    ]
+    for (const [filters, message] of cases) {
+      const ask = { collection: 'docs', vector: q, filters }
+      const res = await request('POST', '/search', ask)
+      const body = await res.json()
+      expect([res.status, body.error.code]).toEqual([400, 'limit_exceeded'])
+      expect(body.error.message).toMatch(message)
+      expect((await request('POST', '/search', ask, 'service_role')).status).toBe(200)
+    }
+    // Within every bound: served.
+    expect((await request('POST', '/search', { collection: 'docs', vector: q, filters: { a: { $in: values(64) }, b: { $in: values(64) } } })).status).toBe(200)
+    expect(pods.pod_a.searches).toHaveLength(cases.length + 1)
+  })
+
   it('refuses what PostgreSQL could not take: float4 overflow, zero vectors on cosine, repeated collections, NUL', async () => {
     const { pods, request } = await harness()
     const cases: Array<[unknown, RegExp]> = [

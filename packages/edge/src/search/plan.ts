@@ -69,7 +69,7 @@ export function planSearch(dep: Deployment, req: SearchInput, role: Role): Searc
     if (without)
       throw new VecpodsError('mode_unsupported', `mode "${req.mode}" needs full text, which collection "${without.name}" does not have (registry fullText)`)
   }
-  const filter = dep.filter(req.filters)
+  const filter = dep.filter(req.filters, role)
   // Text mode needs no vector; the others take the given one or embed the query.
   const model = req.mode === 'text' ? undefined : dep.modelOfRequest(req.model, req.vector === undefined)
   // MMR re-ranks more candidates than it returns.

@@ -12,7 +12,7 @@ const SECRET = 'in-process-test-secret-of-at-least-32-chars'
 export const testRegistry = () =>
   parseRegistry({
     model: { id: 'test/model', dims: 3 },
-    publicLimits: { maxCollections: 2, maxEfSearch: 200, maxBodyBytes: 2048 },
+    publicLimits: { maxCollections: 2, maxEfSearch: 200, maxBodyBytes: 2048, filter: { maxComparisons: 128, maxDepth: 4, maxBytes: 1500 } },
     pods: { pod_a: { efSearch: 60 }, pod_b: {} },
     collections: {
       docs: { pod: 'pod_a', dims: 3, measure: 'cosine', fullText: {} },
