@@ -40,7 +40,7 @@ const efSearch = z.int().min(1).max(1000).default(DEFAULT_EF_SEARCH)
  * What a caller that is not service_role (anon, authenticated) may ask of one request: the costly
  * knobs are bounded or off, so a public key cannot make the pods do much more than a normal search.
  */
-export const DEFAULT_FILTER_LIMITS = { maxComparisons: 16, maxDepth: 3, maxBytes: 4096 }
+export const DEFAULT_FILTER_LIMITS = { maxComparisons: 10, maxDepth: 3, maxBytes: 4096 }
 
 const publicLimitsSchema = z.strictObject({
   /** Collections one search may fan out over. */
@@ -59,8 +59,8 @@ const publicLimitsSchema = z.strictObject({
     .default(256 * 1024),
   /**
    * What one filter may cost: comparisons (each `$in` / `$nin` value counts), `$and` / `$or`
-   * nesting, and bytes of keys and strings. The defaults keep the costliest filter they allow
-   * within FILTER_DEFAULTS_MEASURED of pod time on the demo corpus (RELIABILITY.md, "Costly requests").
+   * nesting, and bytes of keys and strings. With the defaults, the costliest filters allowed added
+   * at most 54 ms to a search of the demo corpus (`pnpm bench:cost`; RELIABILITY.md, "Costly requests").
    */
   filter: z
     .strictObject({
