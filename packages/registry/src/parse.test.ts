@@ -61,7 +61,14 @@ describe('parseRegistry', () => {
       access: 'public',
       onPrimary: 'foreign_table',
     })
-    expect(reg.publicLimits).toEqual({ maxCollections: 4, maxEfSearch: 400, exact: false, includeValue: false, maxBodyBytes: 262144 })
+    expect(reg.publicLimits).toEqual({
+      maxCollections: 4,
+      maxEfSearch: 400,
+      exact: false,
+      includeValue: false,
+      maxBodyBytes: 262144,
+      filter: { maxComparisons: 10, maxDepth: 3, maxBytes: 4096 },
+    })
     expect(reg.pods.a?.transport).toBe('sql')
     expect([reg.pods.a?.efSearch, reg.primary.efSearch]).toEqual([160, 160])
   })
