@@ -1,4 +1,4 @@
-import { PRIMARY, projectEnvNames, projectNames, type Registry, replicaEnvName } from '@vecpods/registry'
+import { fdwPods, PRIMARY, projectEnvNames, projectNames, type Registry, replicaEnvName } from '@vecpods/registry'
 
 /** One step of a deployment, in the order they run. */
 export type DeployStep =
@@ -35,12 +35,7 @@ export function deployPlan(registry: Registry, env: Record<string, string | unde
     workdir: project === PRIMARY ? root : `${root}/supabase/pods/${project}`,
   }))
   const primaryDbUrl = env[projectEnvNames(registry, PRIMARY).dbUrl] ?? ''
-  const fdwPods = new Set(
-    Object.values(registry.collections)
-      .filter((c) => c.pod !== PRIMARY && c.onPrimary === 'foreign_table')
-      .map((c) => c.pod),
-  )
-  for (const pod of fdwPods) {
+  for (const pod of fdwPods(registry)) {
     // `VECPODS_<POD>_FDW_PASSWORD` keeps the login the same across deploys; without it each deploy sets a new one.
     const password = env[`VECPODS_${pod.toUpperCase()}_FDW_PASSWORD`]
     steps.push({ kind: 'connect', pod, podDbUrl: env[projectEnvNames(registry, pod).dbUrl] ?? '', primaryDbUrl, ...(password ? { password } : {}) })

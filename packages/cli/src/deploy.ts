@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Registry } from '@vecpods/registry'
+import { analyzeForeignTables, connectPod, enableFdwLogin } from '@vecpods/stack/fdw'
 import postgres from 'postgres'
 import { type DeployStep, deployPlan, describe } from './deploy-plan.ts'
 import { UsageError } from './project.ts'
@@ -89,8 +90,8 @@ function supabase(options: DeployOptions, cwd: string, args: string[], log: (lin
 
 /**
  * Gives the pod's read-only `vecpods_fdw` role its password (the one given, else a fresh one) and
- * points the primary's foreign server for the pod at it (`vecpods.connect_pod`), then refreshes
- * the foreign tables' statistics.
+ * points the primary's foreign server for the pod at it, then refreshes the statistics of the
+ * primary's foreign tables on that pod: the local stack's own steps, on the deploy's URLs.
  */
 async function connect(pod: string, podDbUrl: string, primaryDbUrl: string, given: string | undefined): Promise<void> {
   const password = given ?? randomBytes(18).toString('base64url')
@@ -98,14 +99,10 @@ async function connect(pod: string, podDbUrl: string, primaryDbUrl: string, give
   const podSql = postgres(podDbUrl, { max: 1, onnotice: () => {} })
   const primary = postgres(primaryDbUrl, { max: 1, onnotice: () => {} })
   try {
-    await podSql.unsafe(`alter role vecpods_fdw login password '${password.replaceAll("'", "''")}'`)
+    await enableFdwLogin(podSql, password)
     const dbname = decodeURIComponent(target.pathname.slice(1)) || 'postgres'
-    await primary`select vecpods.connect_pod(${pod}, ${target.hostname}, ${Number(target.port || 5432)}, ${dbname}, 'vecpods_fdw', ${password})`
-    const tables = await primary<{ name: string }[]>`
-      select format('%I.%I', n.nspname, c.relname) as name
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_foreign_table f on f.ftrelid = c.oid
-      join pg_foreign_server s on s.oid = f.ftserver where s.srvname = ${`vecpods_${pod}`}`
-    for (const t of tables) await primary.unsafe(`analyze ${t.name}`)
+    await connectPod(primary, pod, { host: target.hostname, port: Number(target.port || 5432), dbname }, password)
+    await analyzeForeignTables(primary, { pod })
   } finally {
     await Promise.all([podSql.end(), primary.end()])
   }

@@ -1,6 +1,7 @@
-import { importFile } from '@vecpods/import/file'
+import { importFile, importSummary } from '@vecpods/import/file'
 import { type Format, formatOf } from '@vecpods/import/records'
-import { projectEnvNames, type Registry } from '@vecpods/registry'
+import type { Registry } from '@vecpods/registry'
+import { collectionOnPod } from './pod-db.ts'
 import { UsageError } from './project.ts'
 
 export interface ImportFlags {
@@ -23,11 +24,7 @@ export async function importCommand(
   flags: ImportFlags,
   log: (line: string) => void,
 ): Promise<void> {
-  const col = registry.collections[flags.collection]
-  if (!col) throw new UsageError(`no collection "${flags.collection}" in the registry (known: ${Object.keys(registry.collections).join(', ')})`)
-  const dbUrlName = projectEnvNames(registry, col.pod).dbUrl
-  const dbUrl = env[dbUrlName]
-  if (!dbUrl) throw new UsageError(`${dbUrlName} is not set (in the env file or the environment): the import writes straight to pod ${col.pod}'s database`)
+  const { col, dbUrl } = collectionOnPod(registry, env, flags.collection, 'the import writes straight to')
   const model = col.model ?? registry.model.id
   log(`vecpods import: ${file} → ${flags.collection} (pod ${col.pod}), vectors of ${model}`)
   let last = 0
@@ -52,8 +49,6 @@ export async function importCommand(
       log(`  ${p.phase.padEnd(8)} ${p.done}/${p.total}  ${p.rows} rows, ${p.rejected} rejected${p.detail ? `  ${p.detail}` : ''}`)
     },
   })
-  if (result.resumedFromLine) log(`  resumed after line ${result.resumedFromLine} (an earlier run had committed it)`)
-  log(`  ${result.rows} rows written, ${result.rejected} lines rejected${result.rejected ? ` (see ${file}.rejects.ndjson)` : ''}`)
-  if (result.indexRebuilt) log('  vector index rebuilt')
+  for (const line of importSummary(result, file)) log(line)
   log(`vecpods import: done in ${(result.ms / 1000).toFixed(1)} s`)
 }

@@ -1,8 +1,7 @@
 import { recordEfSearch, sweepEfSearch } from '@vecpods/bench/tune-sweep'
-import { projectEnvNames } from '@vecpods/registry'
 import { loadRegistry } from '@vecpods/registry/node'
 import postgres from 'postgres'
-import { UsageError } from './project.ts'
+import { collectionOnPod } from './pod-db.ts'
 
 export interface TuneFlags {
   recall: string
@@ -25,11 +24,7 @@ export async function tuneCommand(
 ): Promise<number> {
   const started = performance.now()
   const registry = loadRegistry(configPath)
-  const col = registry.collections[collection]
-  if (!col) throw new UsageError(`no collection "${collection}" in the registry (known: ${Object.keys(registry.collections).join(', ')})`)
-  const name = projectEnvNames(registry, col.pod).dbUrl
-  const dbUrl = env[name]
-  if (!dbUrl) throw new UsageError(`${name} is not set (in the env file or the environment): the tune measures on pod ${col.pod}'s database`)
+  const { col, dbUrl } = collectionOnPod(registry, env, collection, 'the tune measures on')
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} })
   try {
     const result = await sweepEfSearch(sql, collection, col, { target: Number(flags.recall), queries: Number(flags.queries), all: flags.all ?? false }, log)

@@ -10,7 +10,7 @@ import { overlayFiles } from '@vecpods/stack'
 import { Presets, SingleBar } from 'cli-progress'
 import { Command } from 'commander'
 import { deploymentEmbedder } from './embed-pool.ts'
-import { importFile } from './import.ts'
+import { importFile, importSummary } from './import.ts'
 import { type Format, formatOf } from './records.ts'
 
 interface Flags {
@@ -85,9 +85,7 @@ const program = new Command('vecpods-import')
         },
       })
       if (phase) bar.stop()
-      if (result.resumedFromLine) console.log(`  resumed after line ${result.resumedFromLine} (an earlier run had committed it)`)
-      console.log(`  ${result.rows} rows written, ${result.rejected} lines rejected${result.rejected ? ` (see ${file}.rejects.ndjson)` : ''}`)
-      if (result.indexRebuilt) console.log('  vector index rebuilt')
+      for (const line of importSummary(result, file)) console.log(line)
       console.log(`import: done in ${(result.ms / 1000).toFixed(1)} s (${Math.round(result.rows / (result.ms / 1000))} rows/s)`)
     } finally {
       if (phase) bar.stop()

@@ -56,6 +56,15 @@ export interface ImportResult {
   ms: number
 }
 
+/** What an import did, as lines for a person (both import commands print them). */
+export function importSummary(result: ImportResult, file: string): string[] {
+  return [
+    ...(result.resumedFromLine ? [`  resumed after line ${result.resumedFromLine} (an earlier run had committed it)`] : []),
+    `  ${result.rows} rows written, ${result.rejected} lines rejected${result.rejected ? ` (see ${file}.rejects.ndjson)` : ''}`,
+    ...(result.indexRebuilt ? ['  vector index rebuilt'] : []),
+  ]
+}
+
 /** What a resume needs: which file (by content), how far it got, and the index it dropped. */
 interface ImportState {
   file: string

@@ -1,5 +1,5 @@
 export { COPY_HEADER, COPY_TRAILER, copyRow } from './copy.ts'
 export { type DeploymentEmbedder, deploymentEmbedder, type EmbedPool, type EmbedPoolOptions, embedPool } from './embed-pool.ts'
-export { type ImportOptions, type ImportProgress, type ImportResult, importFile } from './import.ts'
+export { type ImportOptions, type ImportProgress, type ImportResult, importFile, importSummary } from './import.ts'
 export { type Format, formatOf, type Line, readLines } from './records.ts'
 export { type ImportRecord, validateRecord } from './validate.ts'

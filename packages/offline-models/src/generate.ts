@@ -98,37 +98,31 @@ export async function writeModel(
   const cached = cacheDir ? path.join(cacheDir, id, createHash('sha256').update(String(version)).digest('hex').slice(0, 16)) : undefined
   const hit = cached ? await readStamp(cached) : undefined
   if (cached && hit?.version === version) {
-    const tmp = `${dir}.tmp-${process.pid}`
-    await rm(tmp, { recursive: true, force: true })
-    await mkdir(path.dirname(dir), { recursive: true })
-    await cp(cached, tmp, { recursive: true })
-    await rm(dir, { recursive: true, force: true })
-    await rename(tmp, dir)
+    await replaceDir(dir, (tmp) => cp(cached, tmp, { recursive: true }))
     return { id, dir, vocabSize: hit.vocabSize, bytes: hit.bytes, digest: hit.digest, written: true, fromCache: true }
   }
   const { files, vocabSize, digest } = await build()
-  const tmp = `${dir}.tmp-${process.pid}`
-  await rm(tmp, { recursive: true, force: true })
   let bytes = 0
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(tmp, name)), { recursive: true })
-    await writeFile(path.join(tmp, name), content)
-    bytes += typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
-  }
-  await writeFile(path.join(tmp, 'vecpods-model.json'), json({ version, digest, bytes, vocabSize }))
-  if (cached) {
-    // Into the cache first (a copy, renamed into place so a reader never sees half of it).
-    const staging = `${cached}.tmp-${process.pid}`
-    await rm(staging, { recursive: true, force: true })
-    await mkdir(path.dirname(cached), { recursive: true })
-    await cp(tmp, staging, { recursive: true })
-    await rm(cached, { recursive: true, force: true })
-    await rename(staging, cached)
-  }
-  await rm(dir, { recursive: true, force: true })
-  await mkdir(path.dirname(dir), { recursive: true })
-  await rename(tmp, dir)
+  await replaceDir(dir, async (tmp) => {
+    for (const [name, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(tmp, name)), { recursive: true })
+      await writeFile(path.join(tmp, name), content)
+      bytes += typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength
+    }
+    await writeFile(path.join(tmp, 'vecpods-model.json'), json({ version, digest, bytes, vocabSize }))
+  })
+  if (cached) await replaceDir(cached, (tmp) => cp(dir, tmp, { recursive: true }))
   return { id, dir, vocabSize, bytes, digest, written: true }
+}
+
+/** Fills a fresh sibling of `target` with `fill`, then swaps it in, so no reader sees half of it. */
+async function replaceDir(target: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${target}.tmp-${process.pid}`
+  await rm(tmp, { recursive: true, force: true })
+  await mkdir(path.dirname(target), { recursive: true })
+  await fill(tmp)
+  await rm(target, { recursive: true, force: true })
+  await rename(tmp, target)
 }
 
 export function json(value: unknown): string {

@@ -42,3 +42,11 @@ export function collectionEfSearch(registry: Registry, col: Registry['collection
 export function collectionsOn(registry: Registry, project: string): [string, Registry['collections'][string]][] {
   return Object.entries(registry.collections).filter(([, c]) => c.pod === project)
 }
+
+/** Pods that have a collection the primary reaches through a foreign table. */
+export function fdwPods(registry: Registry): string[] {
+  const pods = Object.values(registry.collections)
+    .filter((c) => c.pod !== PRIMARY && c.onPrimary === 'foreign_table')
+    .map((c) => c.pod)
+  return [...new Set(pods)]
+}

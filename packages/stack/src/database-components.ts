@@ -1,12 +1,12 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { migrationsDir, overlayMigrations } from '@vecpods/codegen'
-import { PRIMARY, replicaEnvName } from '@vecpods/registry'
+import { fdwPods, PRIMARY, replicaEnvName } from '@vecpods/registry'
 import { bootstrapProject } from './bootstrap.ts'
 import { cluster, initCluster, initReplica, replicaCluster, runningPort, startCluster, stopCluster } from './cluster.ts'
 import { type Component, endpointOf, pad } from './component.ts'
 import { adminSql } from './db.ts'
-import { analyzeForeignTables, connectPod, enableFdwLogin, fdwPods } from './fdw.ts'
+import { analyzeForeignTables, connectPod, enableFdwLogin } from './fdw.ts'
 import { migrate } from './migrate.ts'
 import { type StackOptions, shownPath } from './options.ts'
 
@@ -38,13 +38,14 @@ export function postgresComponent(opts: StackOptions, project: string): Componen
         for (const f of result.applied) opts.log(`  ${pad(project)} applied ${f}`)
         for (const f of result.reapplied) opts.log(`  ${pad(project)} re-applied ${f} (generated file changed)`)
         // The pod's migrations made the read-only role the primary's postgres_fdw logs in as.
-        if (fdw.includes(project)) await enableFdwLogin(sql, ctx.secrets[project]!)
+        if (fdw.includes(project)) await enableFdwLogin(sql, ctx.secrets[project]!.fdwPassword)
         // Pods start before the primary, so they are migrated by now: point its foreign servers at them.
         if (project === PRIMARY && fdw.length) {
           // A pod whose registry entry says so is read through one of its replicas (same roles, same password).
           for (const pod of fdw) {
             const from = opts.registry.pods[pod]?.foreignTablesFrom
-            await connectPod(sql, pod, from ? replicaCluster(opts, pod, from).port : opts.ports.get(pod)!.db, ctx.secrets[pod]!)
+            const port = from ? replicaCluster(opts, pod, from).port : opts.ports.get(pod)!.db
+            await connectPod(sql, pod, { host: '127.0.0.1', port, dbname: 'postgres' }, ctx.secrets[pod]!.fdwPassword)
           }
           // Statistics for foreign tables that have none (new or re-created), or all of them when
           // migrations changed: an \`up\` of a running stack stays quick. After large loads, the

@@ -1,26 +1,24 @@
-import { PRIMARY, type Registry } from '@vecpods/registry'
-import type { AdminSql } from './db.ts'
-import type { ProjectSecrets } from './secrets.ts'
+import type postgres from 'postgres'
 
-type Sql = AdminSql
+/** The stack's admin connections, or the CLI's own (`vecpods deploy`). */
+type Sql = postgres.Sql
 
-/** Pods that have a collection the primary reaches through a foreign table. */
-export function fdwPods(registry: Registry): string[] {
-  const pods = Object.values(registry.collections)
-    .filter((c) => c.pod !== PRIMARY && c.onPrimary === 'foreign_table')
-    .map((c) => c.pod)
-  return [...new Set(pods)]
+/** Where the primary's foreign server for a pod points: the pod's database (or one of its replicas). */
+export interface FdwTarget {
+  host: string
+  port: number
+  dbname: string
 }
 
 /** Gives a pod's read-only `vecpods_fdw` role its login (after the pod's migrations made the role). */
-export async function enableFdwLogin(pod: Sql, secrets: ProjectSecrets): Promise<void> {
-  // ALTER ROLE takes no bind parameters; the password is a generated base64url token.
-  await pod.unsafe(`alter role vecpods_fdw login password '${secrets.fdwPassword.replaceAll("'", "''")}'`)
+export async function enableFdwLogin(pod: Sql, password: string): Promise<void> {
+  // ALTER ROLE takes no bind parameters: the password goes in as a quoted literal.
+  await pod.unsafe(`alter role vecpods_fdw login password '${password.replaceAll("'", "''")}'`)
 }
 
 /** Points the primary's foreign server for a pod at the pod's database, as `vecpods_fdw`. */
-export async function connectPod(primary: Sql, pod: string, port: number, secrets: ProjectSecrets): Promise<void> {
-  await primary`select vecpods.connect_pod(${pod}, '127.0.0.1', ${port}, 'postgres', 'vecpods_fdw', ${secrets.fdwPassword})`
+export async function connectPod(primary: Sql, pod: string, target: FdwTarget, password: string): Promise<void> {
+  await primary`select vecpods.connect_pod(${pod}, ${target.host}, ${target.port}, ${target.dbname}, 'vecpods_fdw', ${password})`
 }
 
 /**
@@ -28,12 +26,13 @@ export async function connectPod(primary: Sql, pod: string, port: number, secret
  * Autovacuum never analyzes foreign tables; without statistics the planner guesses how many rows
  * a filter matches, and it pushes a search's LIMIT to the pod only when it expects more.
  */
-export async function analyzeForeignTables(primary: Sql, options: { onlyNeverAnalyzed?: boolean } = {}): Promise<string[]> {
+export async function analyzeForeignTables(primary: Sql, options: { onlyNeverAnalyzed?: boolean; pod?: string } = {}): Promise<string[]> {
+  const servers = options.pod === undefined ? 'vecpods\\_%' : `vecpods\\_${options.pod}`
   const tables = await primary<{ name: string }[]>`
     select format('%I.%I', n.nspname, c.relname) as name
     from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_foreign_table f on f.ftrelid = c.oid
     join pg_foreign_server s on s.oid = f.ftserver
-    where s.srvname like 'vecpods\_%' and (not ${options.onlyNeverAnalyzed ?? false} or c.reltuples < 0) order by 1`
+    where s.srvname like ${servers} and (not ${options.onlyNeverAnalyzed ?? false} or c.reltuples < 0) order by 1`
   for (const t of tables) await primary.unsafe(`analyze ${t.name}`)
   return tables.map((t) => t.name)
 }

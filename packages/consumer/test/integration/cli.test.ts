@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '@vecpods/registry/node'
-import { adminSql, denoBinary, loadSecrets, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { adminSql, denoBinary, freshSupabaseDatabase, loadSecrets, stackEnvironment, stackOptions } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exec, freePort, npm, packPublished, waitFor } from '../../src/index.ts'
 
@@ -23,27 +23,13 @@ let fn: ChildProcess | undefined
 /** The vendored function's URL, once it runs. */
 let base = ''
 
-/** What a new Supabase project has before its first migration (roles are per cluster). */
-const SUPABASE_BASELINE = `
-do $$ begin
-  if not exists (select from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
-  if not exists (select from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
-  if not exists (select from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
-end $$;
-create schema if not exists extensions;
-grant usage on schema extensions to anon, authenticated, service_role;`
-
 // The README's commands as written: `npx vecpods …`, with the Supabase CLI on PATH (the workspace's).
 const PATH = `${join(repoRoot, 'node_modules', '.bin')}:${process.env.PATH}`
 const vecpods = (args: string[], extra: Record<string, string> = {}) => npm(app, ['vecpods', ...args], { ...process.env, PATH, NO_COLOR: '1', ...extra }, 'npx')
 
 async function freshDatabase(adminUrl: string): Promise<string> {
-  const admin = adminSql(adminUrl)
-  await admin.unsafe(`create database "${db}"`).finally(() => admin.end())
+  const url = await freshSupabaseDatabase(adminUrl, db)
   created.push(adminUrl)
-  const url = adminUrl.replace(/\/postgres$/, `/${db}`)
-  const sql = adminSql(url)
-  await sql.unsafe(SUPABASE_BASELINE).finally(() => sql.end())
   // The Supabase CLI calls a local database on a non-default port "remote" and demands TLS.
   return `${url}?sslmode=disable`
 }

@@ -109,7 +109,7 @@ describe('read replicas', () => {
     const replica = adminSql(env.VECPODS_POD_A_R1_DB_URL!)
     const replicaPort = Number(new URL(env.VECPODS_POD_A_R1_DB_URL!).port)
     try {
-      await connectPod(primary, 'pod_a', replicaPort, secrets)
+      await connectPod(primary, 'pod_a', { host: '127.0.0.1', port: replicaPort, dbname: 'postgres' }, secrets.fdwPassword)
       const fresh = adminSql(env.SUPABASE_DB_URL!)
       const [{ n }] = (await fresh`select count(*)::int as n, pg_backend_pid() as pid from public.docs`) as unknown as [{ n: number }]
       expect(n).toBeGreaterThan(0)
@@ -118,7 +118,7 @@ describe('read replicas', () => {
       expect(sessions[0]!.n).toBeGreaterThan(0)
       await fresh.end()
     } finally {
-      await connectPod(primary, 'pod_a', Number(new URL(env.VECPODS_POD_A_DB_URL!).port), secrets)
+      await connectPod(primary, 'pod_a', { host: '127.0.0.1', port: Number(new URL(env.VECPODS_POD_A_DB_URL!).port), dbname: 'postgres' }, secrets.fdwPassword)
       await Promise.all([primary.end(), replica.end()])
     }
   })

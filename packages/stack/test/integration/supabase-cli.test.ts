@@ -8,24 +8,11 @@ import { migrationsDir } from '@vecpods/codegen'
 import { PRIMARY } from '@vecpods/registry'
 import { repoRoot } from '@vecpods/registry/node'
 import { afterAll, describe, expect, it } from 'vitest'
-import { adminSql, stackEndpoints, stackOptions } from '../../src/index.ts'
+import { adminSql, freshSupabaseDatabase, stackEndpoints, stackOptions } from '../../src/index.ts'
 
 const opts = stackOptions(process.env, () => {})
 const run = Date.now().toString(36)
 const created: Array<{ adminUrl: string; db: string }> = []
-
-/** What a new Supabase project has before its first migration (roles are per cluster, so idempotent). */
-const SUPABASE_BASELINE = `
-do $$
-begin
-  if not exists (select from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
-  if not exists (select from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
-  if not exists (select from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
-end
-$$;
-create schema if not exists extensions;
-grant usage on schema extensions to anon, authenticated, service_role;
-`
 
 /** `supabase db push` for one project directory; the CLI's own output, whole. */
 function push(workdir: string, dbUrl: string): { status: number | null; output: string } {
@@ -50,16 +37,13 @@ describe('the Supabase CLI applies the generated migrations', () => {
   it.each(opts.projects.map((p) => [p]))('%s: a first push applies every file, a second finds nothing to do', async (project) => {
     const endpoint = (await stackEndpoints(opts)).find((e) => e.project === project)!
     const db = `vecpods_cli_${project}_${run}`
-    const admin = adminSql(endpoint.dbUrl)
-    await admin.unsafe(`create database "${db}"`).finally(() => admin.end())
+    const dbUrl = await freshSupabaseDatabase(endpoint.dbUrl, db)
     created.push({ adminUrl: endpoint.dbUrl, db })
-    const dbUrl = endpoint.dbUrl.replace(/\/postgres$/, `/${db}`)
     const fresh = adminSql(dbUrl)
     // The CLI takes 127.0.0.1 for its own local database only on its default port; on any other
     // port it says "remote" and insists on TLS, which a local cluster does not offer.
     const cliUrl = `${dbUrl}?sslmode=disable`
     try {
-      await fresh.unsafe(SUPABASE_BASELINE)
       const files = readdirSync(join(repoRoot, migrationsDir(project)))
         .filter((f) => f.endsWith('.sql'))
         .sort()
