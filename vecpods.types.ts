@@ -27,4 +27,12 @@ export type VecpodsCollections = {
     "symbol"?: string
     "kind"?: string
   }
+  /** On pod_a, cosine (rows owned by the `sub` claim, in `owner_id`). */
+  "notes": {
+    "title"?: string
+  }
+  /** On pod_c, cosine (rows owned by the `app_metadata.org_id` claim, in `org_ids`). */
+  "team_docs": {
+    "title"?: string
+  }
 }

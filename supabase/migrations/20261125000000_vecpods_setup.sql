@@ -35,8 +35,21 @@ create table if not exists vecpods.collections (
 );
 -- Full text (registry fullText): the text search configuration of the collection's fts column.
 alter table vecpods.collections add column if not exists text_language regconfig;
+-- Rows that belong to someone (registry access "owner"): the column holding each row's owner (an
+-- array of owners when owner_many), and the JWT claim (a path into request.jwt.claims) naming the caller.
+alter table vecpods.collections add column if not exists owner_column text;
+alter table vecpods.collections add column if not exists owner_claim text[];
+alter table vecpods.collections add column if not exists owner_many boolean not null default false;
 revoke all on vecpods.collections from public, anon, authenticated;
 grant select, insert, update, delete on vecpods.collections to service_role;
+
+-- One claim of the caller's verified JWT, as PostgREST sets it (request.jwt.claims) and as the
+-- edge sets it for one statement (vecpods.act_as); what row-level security policies compare
+-- owners with. Null without one.
+create or replace function vecpods.claim(path text[]) returns text
+language sql stable set search_path = '' as $$
+  select nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb #>> path
+$$;
 
 -- The role a primary's postgres_fdw user mapping logs in as: read-only, and with the HNSW
 -- iterative-scan settings a foreign-table query needs (the primary's SET does not cross the wire).
@@ -58,6 +71,19 @@ alter role vecpods_fdw set enable_seqscan = off;
 alter role vecpods_fdw set jit = off;
 alter role vecpods_fdw set statement_timeout = '10s';
 grant usage on schema vecs, extensions to vecpods_fdw;
+grant execute on function vecpods.claim(text[]) to anon, authenticated, service_role, vecpods_fdw;
+
+-- The edge's SQL login acts for a signed-in caller (vecpods.act_as) by switching to the
+-- authenticated role for one statement: it must be a member of it (Supabase's postgres is).
+do $$
+begin
+  if not pg_has_role(current_user, 'authenticated', 'member') then
+    execute format('grant authenticated to %I', current_user);
+  end if;
+exception when insufficient_privilege then
+  raise warning 'vecpods: % cannot be granted the authenticated role; owner collections need the edge''s login to be a member of it', current_user;
+end
+$$;
 
 -- A filter as the edge lowers it (and / or / not over containment and jsonpath tests), rendered
 -- to SQL over "metadata". Every value is quoted here; the tree carries no SQL.
@@ -96,8 +122,9 @@ end
 $$;
 
 -- The schema-qualified distance operator of a collection's measure; raises VPC01 for a collection not on this pod.
+-- Security definer: it reads the catalog for callers acting as authenticated (owner collections).
 create or replace function vecpods.distance_operator(collection text) returns text
-language plpgsql stable set search_path = '' as $$
+language plpgsql stable security definer set search_path = '' as $$
 declare
   m text := (select c.measure from vecpods.collections c where c.name = collection);
 begin
@@ -108,7 +135,37 @@ begin
 end
 $$;
 
+-- Makes the rest of the statement run for a signed-in caller: role authenticated and the
+-- caller's verified claims (from the edge), local to the statement's transaction, so row-level
+-- security keeps the caller to its own rows and nothing survives into the pooled connection's
+-- next statement. Only the edge's own login (or service_role) may act for someone: a caller
+-- already acting as anon or authenticated cannot choose claims.
+create or replace function vecpods.act_as(caller jsonb) returns void
+language plpgsql volatile set search_path = '' as $$
+begin
+  if caller is null then
+    return;
+  end if;
+  if current_user in ('anon', 'authenticated') then
+    raise exception using errcode = 'VPA01', message = 'vecpods: only the service role acts for a caller';
+  end if;
+  if jsonb_typeof(caller) <> 'object' or caller ->> 'role' is distinct from 'authenticated' then
+    raise exception using errcode = 'VPA01', message = 'vecpods: a caller is a JWT payload of role authenticated';
+  end if;
+  perform pg_catalog.set_config('request.jwt.claims', caller::text, true);
+  perform pg_catalog.set_config('role', 'authenticated', true);
+end
+$$;
+
+-- A collection's owner column, claim and kind (registry access "owner"); null column for others.
+create or replace function vecpods.owner_of(collection text, out col text, out claim text[], out many boolean)
+language sql stable security definer set search_path = '' as $$
+  select c.owner_column, c.owner_claim, c.owner_many from vecpods.collections c where c.name = collection
+$$;
+
+drop function if exists vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean);
 -- Nearest neighbours with HNSW iterative scans (relaxed order; rows re-sorted by the caller).
+-- `caller`: a signed-in caller's claims (SQL transport), whose own rows the search sees.
 create or replace function vecpods.search(
   collection text,
   query_embedding text,
@@ -117,12 +174,14 @@ create or replace function vecpods.search(
   ef_search integer default 160,
   exact boolean default false,
   include_metadata boolean default true,
-  include_value boolean default false
+  include_value boolean default false,
+  caller jsonb default null
 ) returns table (id text, distance double precision, metadata jsonb, value text)
 language plpgsql volatile set search_path = '' set enable_seqscan = off set jit = off as $$
 declare
   op text := vecpods.distance_operator(collection);
 begin
+  perform vecpods.act_as(caller);
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   perform set_config('enable_indexscan', case when exact then 'off' else 'on' end, true);
@@ -250,8 +309,9 @@ drop function if exists vecpods.text_rank_sql(regclass, regconfig, text);
 -- The Okapi BM25 score of a query over a collection, as an SQL expression over `t.fts` and
 -- `t.fts_len` (rank_sql), and the OR of the query's lexemes the collection holds (tq, null when
 -- none). N, avgdl and each word's document frequency come from the collection's statistics.
+-- Security definer: callers acting as authenticated read the statistics, not the tables behind them.
 create or replace function vecpods.bm25_sql(collection text, lexemes text[], k1 double precision default 1.2, b double precision default 0.75, out rank_sql text, out tq tsquery)
-language plpgsql stable set search_path = '' as $$
+language plpgsql stable security definer set search_path = '' as $$
 declare
   n_docs double precision;
   avg_len double precision;
@@ -280,6 +340,12 @@ begin
 end
 $$;
 
+-- The text search configuration of a collection's fts column (null without full text).
+create or replace function vecpods.text_language(collection text) returns regconfig
+language sql stable security definer set search_path = '' as $$
+  select c.text_language from vecpods.collections c where c.name = collection
+$$;
+
 drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text);
 drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text);
 -- Full-text and hybrid search, one statement: the full-text arm (rows matching any query word,
@@ -304,14 +370,15 @@ create or replace function vecpods.text_search(
   candidates integer default 40,
   include_metadata boolean default true,
   include_value boolean default false,
-  text_ranking text default 'bm25'
+  text_ranking text default 'bm25',
+  caller jsonb default null
 ) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
 -- Seq scans off for the statement: the planner would test every row's tsvector where the GIN index
 -- finds the few that match (5.7 ms against 0.3 ms on docs), and the vector arm has its own index.
 language plpgsql volatile set search_path = '' set enable_seqscan = off set jit = off as $$
 declare
   op text := vecpods.distance_operator(collection);
-  lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
+  lang regconfig := vecpods.text_language(collection);
   cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
   ranked record;
 begin
@@ -325,6 +392,7 @@ begin
     raise exception using errcode = 'VPT02', message = format('vecpods: fusion is convex or rrf, not "%s"', fusion);
   end if;
   ranked := vecpods.bm25_sql(collection, tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text))));
+  perform vecpods.act_as(caller);
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
@@ -373,13 +441,13 @@ begin
 end
 $$;
 
--- Upserts a batch ([{id, vec, metadata}]) in the caller's transaction. The first write to an
--- empty collection records the model; another model is refused (VPM01) until it is empty again.
-create or replace function vecpods.upsert(collection text, model text, records jsonb) returns integer
-language plpgsql volatile set search_path = '' as $$
+-- Records the model of a collection's first write, and refuses another model's vectors (VPM01)
+-- until the collection is empty again. Security definer: writers acting as authenticated cannot
+-- write the catalog themselves.
+create or replace function vecpods.record_model(collection text, model text) returns void
+language plpgsql volatile security definer set search_path = '' as $$
 declare
   recorded text;
-  n integer;
   empty boolean;
 begin
   select c.model into recorded from vecpods.collections c where c.name = collection for update;
@@ -396,38 +464,88 @@ begin
       raise exception using errcode = 'VPM01', message = format(
         'collection "%s" has rows but no recorded model (written outside vecpods?): declare it in the registry (collections.%s.model) or empty the collection', collection, collection);
     end if;
-    update vecpods.collections c set model = upsert.model, filled_at = now() where c.name = collection;
+    update vecpods.collections c set model = record_model.model, filled_at = now() where c.name = collection;
   end if;
-  execute format(
-    'insert into vecs.%I (id, vec, metadata)
-     select r ->> ''id'', (r ->> ''vec'')::extensions.vector, coalesce(r -> ''metadata'', ''{}''::jsonb)
-     from jsonb_array_elements($1) as r
-     on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata',
-    collection
-  ) using records;
+end
+$$;
+
+drop function if exists vecpods.upsert(text, text, jsonb);
+-- Upserts a batch ([{id, vec, metadata, owner?}]) in the caller's transaction. On a collection
+-- with owners, a signed-in caller's rows are owned by its claim (a record's "owner" is ignored,
+-- and an existing row of someone else is refused by row-level security); service_role gives each
+-- record's owner (a string, or an array of them for an owner array).
+create or replace function vecpods.upsert(collection text, model text, records jsonb, caller jsonb default null) returns integer
+language plpgsql volatile set search_path = '' as $$
+declare
+  n integer;
+  o record;
+  owner_value text;
+  missing text;
+begin
+  select * into o from vecpods.owner_of(collection);
+  perform vecpods.record_model(collection, model);
+  perform vecpods.act_as(caller);
+  if o.col is null then
+    execute format(
+      'insert into vecs.%I (id, vec, metadata)
+       select r ->> ''id'', (r ->> ''vec'')::extensions.vector, coalesce(r -> ''metadata'', ''{}''::jsonb)
+       from jsonb_array_elements($1) as r
+       on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata',
+      collection
+    ) using records;
+  elsif current_user in ('anon', 'authenticated') then
+    owner_value := vecpods.claim(o.claim);
+    if owner_value is null then
+      raise exception using errcode = 'VPA02', message = format('vecpods: the caller has no "%s" claim to own rows by', array_to_string(o.claim, '.'));
+    end if;
+    execute format(
+      'insert into vecs.%1$I (id, vec, metadata, %2$I)
+       select r ->> ''id'', (r ->> ''vec'')::extensions.vector, coalesce(r -> ''metadata'', ''{}''::jsonb), %3$s
+       from jsonb_array_elements($1) as r
+       on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata',
+      collection, o.col, case when o.many then 'array[$2]' else '$2' end
+    ) using records, owner_value;
+  else
+    select r ->> 'id' into missing from jsonb_array_elements(records) as r
+    where jsonb_typeof(r -> 'owner') is distinct from case when o.many then 'array' else 'string' end limit 1;
+    if found then
+      raise exception using errcode = 'VPA03', message = format('vecpods: record "%s" needs an "owner" (%s) on collection "%s"', missing, case when o.many then 'an array of owners' else 'a string' end, collection);
+    end if;
+    execute format(
+      'insert into vecs.%1$I (id, vec, metadata, %2$I)
+       select r ->> ''id'', (r ->> ''vec'')::extensions.vector, coalesce(r -> ''metadata'', ''{}''::jsonb), %3$s
+       from jsonb_array_elements($1) as r
+       on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata, %2$I = excluded.%2$I',
+      collection, o.col, case when o.many then 'array(select jsonb_array_elements_text(r -> ''owner''))' else 'r ->> ''owner''' end
+    ) using records;
+  end if;
   get diagnostics n = row_count;
   return n;
 end
 $$;
 
-create or replace function vecpods.delete_ids(collection text, ids text[]) returns integer
+drop function if exists vecpods.delete_ids(text, text[]);
+create or replace function vecpods.delete_ids(collection text, ids text[], caller jsonb default null) returns integer
 language plpgsql volatile set search_path = '' as $$
 declare
   n integer;
 begin
   perform vecpods.distance_operator(collection);
+  perform vecpods.act_as(caller);
   execute format('delete from vecs.%I where id = any($1)', collection) using ids;
   get diagnostics n = row_count;
   return n;
 end
 $$;
 
-create or replace function vecpods.delete_where(collection text, filter jsonb) returns integer
+drop function if exists vecpods.delete_where(text, jsonb);
+create or replace function vecpods.delete_where(collection text, filter jsonb, caller jsonb default null) returns integer
 language plpgsql volatile set search_path = '' as $$
 declare
   n integer;
 begin
   perform vecpods.distance_operator(collection);
+  perform vecpods.act_as(caller);
   execute format('delete from vecs.%I where %s', collection, vecpods.filter_sql(filter));
   get diagnostics n = row_count;
   return n;
@@ -460,15 +578,25 @@ end
 $$;
 
 revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text),
-  vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
+  vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb),
   vecpods.catalog() from public, anon, authenticated;
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean),
-  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text),
-  vecpods.upsert(text, text, jsonb), vecpods.delete_ids(text, text[]), vecpods.delete_where(text, jsonb),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
+  vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb),
   vecpods.catalog() to service_role;
+-- Signed-in callers reach owner collections through PostgREST with a token the edge signs for
+-- the pod: the reads and writes run as authenticated, and the tables' grants and row-level
+-- security decide what they see (public collections: every row; service ones: nothing).
+grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
+  vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
+  vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb) to authenticated;
 
 create extension if not exists postgres_fdw with schema extensions;
 

@@ -23,7 +23,19 @@ drop function if exists public."match_docs"(extensions.vector(384), integer, jso
 drop function if exists public."langchain_match_docs"(extensions.vector(384), integer, jsonb);
 drop function if exists public."hybrid_docs"(text, extensions.vector(384), integer, jsonb, text, integer, double precision, double precision);
 drop function if exists public."hybrid_docs"(text, extensions.vector(384), integer, jsonb, integer, double precision, double precision);
-drop foreign table if exists public."docs";
+do $$
+declare
+  r record;
+begin
+  for r in
+    select n.nspname, c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where (n.nspname, c.relname) in (('public', 'docs'), ('vecpods', 'docs_rows')) and c.relkind in ('v', 'f')
+    order by c.relkind desc
+  loop
+    execute format('drop %s %I.%I', case r.relkind when 'v' then 'view' else 'foreign table' end, r.nspname, r.relname);
+  end loop;
+end
+$$;
 create foreign table public."docs" (
   id text not null,
   embedding extensions.vector(384),

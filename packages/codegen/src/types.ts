@@ -10,7 +10,8 @@ const TS_TYPE: Record<ColumnType, string> = { text: 'string', number: 'number', 
 export function collectionTypes(registry: Registry): string {
   const entries = Object.entries(registry.collections).map(([name, col]) => {
     const fields = Object.entries(col.columns).map(([field, type]) => `    ${JSON.stringify(field)}?: ${TS_TYPE[type]}`)
-    const access = col.access === 'service' ? ' (service_role only)' : ''
+    const access =
+      col.access === 'service' ? ' (service_role only)' : col.owner ? ` (rows owned by the \`${col.owner.claim}\` claim, in \`${col.owner.column}\`)` : ''
     return `  /** On ${col.pod}, ${col.measure}${access}. */\n  ${JSON.stringify(name)}: {\n${fields.join('\n')}${fields.length ? '\n' : ''}  }`
   })
   return `// ${GENERATED_MARK}: metadata types of the collections.

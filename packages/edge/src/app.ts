@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
-import { roleOf } from './auth.ts'
+import { callerOf } from './auth.ts'
 import type { EdgeConfig } from './config.ts'
 import { deployment } from './deployment.ts'
 import { VecpodsError } from './errors.ts'
@@ -36,7 +36,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }),
   )
   app.use('*', async (c, next) => {
-    c.set('role', await roleOf(c.req.header('authorization'), secret))
+    const caller = await callerOf(c.req.header('authorization'), secret)
+    c.set('caller', caller)
+    c.set('role', caller.role)
     await next()
   })
   // The body limit depends on the caller's role: service_role may send 4 MiB, the public less.

@@ -97,7 +97,8 @@ export function loadConfig(shipped: Registry, env: Env, embedders: EmbedderKit =
     } else {
       const url = setting(names.restUrl)
       const serviceKey = setting(names.serviceKey)
-      if (url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...timeouts })))
+      const jwtSecret = env[names.jwtSecret]
+      if (url && serviceKey) pods.set(pod, guarded(restPod({ pod, url, serviceKey, ...(jwtSecret ? { jwtSecret } : {}), ...timeouts })))
     }
   }
   // Read replicas the registry declares and whose URL the environment gives.

@@ -1,19 +1,21 @@
 import type { Collection } from '@vecpods/registry'
-import { collectionEfSearch } from '@vecpods/registry'
-import type { Role } from './auth.ts'
+import { collectionEfSearch, ownerClaimOf } from '@vecpods/registry'
+import { asCaller, type Caller, type Role } from './auth.ts'
 import type { EdgeConfig } from './config.ts'
 import { queryCache } from './embed/query-cache.ts'
 import type { OfflineKind } from './embed/types.ts'
 import { VecpodsError } from './errors.ts'
 import { filterCost, lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
 import { isReplicaFailure } from './pods/pod-errors.ts'
-import type { PodClient } from './pods/types.ts'
+import type { Claims, PodClient } from './pods/types.ts'
 
 /** A collection a request may use, with the pod client that holds it. */
 export interface Target {
   name: string
   col: Collection
   pod: PodClient
+  /** On a collection with owners, the signed-in caller the pod acts for (its own rows only). */
+  actAs?: Claims
 }
 
 /** The settings one search runs with, every default resolved here and nowhere else. */
@@ -27,10 +29,13 @@ export interface SearchSettings {
  * pod of each, the embedding model and what each collection was filled with. Built once per app.
  */
 export interface Deployment {
-  /** The collection by name, if the role may read it; 404 `unknown_collection` / 403 `forbidden`. */
-  target(name: string, role: Role): Target
-  /** The same for writes, which need the service role. */
-  writeTarget(name: string, role: Role): Target
+  /**
+   * The collection by name, if the caller may read it; 404 `unknown_collection` / 403 `forbidden`.
+   * A collection with owners needs a signed-in caller with the owner claim (or service_role).
+   */
+  target(name: string, who: Role | Caller): Target
+  /** The same for writes: service_role, or a signed-in caller on a collection with owners. */
+  writeTarget(name: string, who: Role | Caller): Target
   /** Collections the role may see, in registry order. */
   visible(role: Role): [string, Collection][]
   /** The model vectors without a `model` field are taken to come from. */
@@ -104,27 +109,42 @@ export function deployment(config: EdgeConfig): Deployment {
     const placed = config.placement?.podOf(name)
     return placed && placed !== col.pod ? { ...col, pod: placed } : col
   }
-  const target = (name: string, role: Role): Target => {
+  const target = (name: string, who: Role | Caller): Target => {
+    const { role, claims } = asCaller(who)
     const col = Object.hasOwn(registry.collections, name) ? registry.collections[name] : undefined
     if (!col) throw new VecpodsError('unknown_collection', `no collection "${name}" (known: ${Object.keys(registry.collections).join(', ')})`)
     if (col.access === 'service' && role !== 'service_role') {
       throw new VecpodsError('forbidden', `collection "${name}" is readable by service_role only`)
     }
+    let actAs: Claims | undefined
+    if (col.owner && role !== 'service_role') {
+      if (role !== 'authenticated') {
+        throw new VecpodsError('forbidden', `collection "${name}" holds rows that belong to signed-in users: send a user's JWT, not the anon key`)
+      }
+      if (ownerClaimOf(col.owner, claims) === undefined) {
+        throw new VecpodsError('forbidden', `collection "${name}" keys its rows on the "${col.owner.claim}" claim, which this JWT does not carry`)
+      }
+      actAs = claims
+    }
     const where = placedAt(name, col)
     const pod = pods.get(where.pod)
     if (!pod) throw new VecpodsError('pod_unavailable', `pod "${where.pod}" is not configured`)
-    return { name, col: where, pod }
+    return { name, col: where, pod, ...(actAs ? { actAs } : {}) }
   }
 
   return {
     target,
-    writeTarget(name, role) {
-      if (role !== 'service_role') throw new VecpodsError('forbidden', 'writes need the service_role key')
-      return target(name, role)
+    writeTarget(name, who) {
+      const { role } = asCaller(who)
+      const col = Object.hasOwn(registry.collections, name) ? registry.collections[name] : undefined
+      if (role !== 'service_role' && !(role === 'authenticated' && col?.owner)) {
+        throw new VecpodsError('forbidden', 'writes need the service_role key (or, on a collection with owners, a signed-in user)')
+      }
+      return target(name, who)
     },
     visible: (role) =>
       Object.entries(registry.collections)
-        .filter(([, col]) => col.access === 'public' || role === 'service_role')
+        .filter(([, col]) => col.access === 'public' || role === 'service_role' || (col.access === 'owner' && role === 'authenticated'))
         .map(([name, col]): [string, Collection] => [name, placedAt(name, col)]),
     model,
     embedderInfo: embedder ? { model: embedder.model, kind: embedder.kind } : null,

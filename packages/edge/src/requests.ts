@@ -61,6 +61,7 @@ const record = z.strictObject({
   vector: vector.optional(),
   text: z.string().min(1).max(B.maxTextChars).optional(),
   metadata: z.record(z.string(), z.unknown()).default({}),
+  owner: z.union([z.string().min(1).max(B.maxIdChars), z.array(z.string().min(1).max(B.maxIdChars)).min(1).max(64)]).optional(),
 })
 
 export const upsertRequest = z

@@ -105,6 +105,12 @@ export interface UpsertRecordBody {
   text?: string
   vector?: number[]
   metadata?: Record<string, unknown>
+  /**
+   * Who owns the row, on a collection with owners (registry `access: "owner"`): service_role only,
+   * and required from it (a string, or an array for an owner array). A signed-in user's rows are
+   * owned by the user's own claim; sending `owner` as a user is refused (403 \`forbidden\`).
+   */
+  owner?: string | string[]
 }
 
 export interface UpsertRequest {

@@ -68,7 +68,8 @@ export interface CollectionInfo {
   dims: number
   measure: string
   index: Record<string, unknown>
-  access: 'public' | 'service'
+  /** `owner`: a signed-in caller sees and writes its own rows only. */
+  access: 'public' | 'owner' | 'service'
   columns: Record<string, string>
   /** The model that filled it; null while empty or when its pod did not answer. */
   model: string | null

@@ -6,11 +6,12 @@ export interface ProjectEnvNames {
   restUrl: string
   serviceKey: string
   anonKey: string
+  jwtSecret: string
 }
 
 /**
  * Names of the variables holding a project's settings: those the registry gives, else
- * `VECPODS_<PROJECT>_DB_URL`, `_URL`, `_SERVICE_ROLE_KEY` and `_ANON_KEY`.
+ * `VECPODS_<PROJECT>_DB_URL`, `_URL`, `_SERVICE_ROLE_KEY`, `_ANON_KEY` and `_JWT_SECRET`.
  */
 export function projectEnvNames(registry: Registry, project: string): ProjectEnvNames {
   const given = project === PRIMARY ? registry.primary.env : registry.pods[project]?.env
@@ -21,6 +22,8 @@ export function projectEnvNames(registry: Registry, project: string): ProjectEnv
     restUrl: given?.restUrl ?? `${prefix}_URL`,
     serviceKey: given?.serviceKey ?? `${prefix}_SERVICE_ROLE_KEY`,
     anonKey: given?.anonKey ?? `${prefix}_ANON_KEY`,
+    // The primary's secret verifies callers' JWTs at the edge (VECPODS_JWT_SECRET, as the stack writes it).
+    jwtSecret: given?.jwtSecret ?? (project === PRIMARY ? 'VECPODS_JWT_SECRET' : `${prefix}_JWT_SECRET`),
   }
 }
 

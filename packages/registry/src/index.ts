@@ -8,7 +8,7 @@ export { applyOverlay, overlaidCollections, overlaySchema, parseOverlay } from '
 export { collectionEfSearch, collectionsOn, efSearchOf, fdwPods, parseRegistry, parseRegistryText, projectNames } from './parse.ts'
 export type { ProjectPorts } from './ports.ts'
 export { DEFAULT_PORT_BASE, localPorts, replicaDbPort } from './ports.ts'
-export type { Collection, ColumnType, FullText, IndexSpec, Measure, Pod, PublicLimits, Registry, RegistryInput } from './schema.ts'
+export type { Collection, ColumnType, FullText, IndexSpec, Measure, Owner, Pod, PublicLimits, Registry, RegistryInput } from './schema.ts'
 export {
   ACCESS,
   COLUMN_TYPES,
@@ -18,6 +18,8 @@ export {
   fullTextFields,
   MAX_INDEXED_DIMS,
   MEASURES,
+  ownerClaimOf,
+  ownerClaimPath,
   PRIMARY,
   PRIMARY_FORMS,
   registrySchema,

@@ -7,6 +7,8 @@ import {
   efSearchOf,
   localPorts,
   overlaidCollections,
+  ownerClaimOf,
+  ownerClaimPath,
   parseOverlay,
   parseRegistry,
   parseRegistryText,
@@ -165,6 +167,49 @@ describe('parseRegistry', () => {
   })
 })
 
+describe('collections with owners', () => {
+  const base = parseRegistry(shipped)
+  const withNotes = (entry: Record<string, unknown>) => ({
+    ...shipped,
+    collections: { ...shipped.collections, mine: { pod: 'pod_a', dims: base.model.dims, measure: 'cosine', ...entry } },
+  })
+  const problems = (entry: Record<string, unknown>) => {
+    try {
+      parseRegistry(withNotes(entry))
+      return []
+    } catch (error) {
+      return (error as RegistryError).problems.map((p) => `${p.path}: ${p.message}`)
+    }
+  }
+
+  it('fills owner defaults: column owner_id, claim sub, one owner', () => {
+    const reg = parseRegistry(withNotes({ access: 'owner', owner: {} }))
+    expect(reg.collections.mine!.owner).toEqual({ column: 'owner_id', claim: 'sub', many: false })
+    expect(ownerClaimPath(reg.collections.mine!.owner!)).toBe('{sub}')
+    expect(ownerClaimPath({ column: 'org_ids', claim: 'app_metadata.org_id', many: true })).toBe('{app_metadata,org_id}')
+  })
+
+  it('reads the owner claim from verified claims, nested or not', () => {
+    const org = { column: 'org_ids', claim: 'app_metadata.org_id', many: true }
+    expect(ownerClaimOf(org, { sub: 'u1', app_metadata: { org_id: 'acme' } })).toBe('acme')
+    expect(ownerClaimOf(org, { sub: 'u1', app_metadata: { org_id: 7 } })).toBe('7')
+    expect(ownerClaimOf(org, { sub: 'u1' })).toBeUndefined()
+    expect(ownerClaimOf(org, { app_metadata: { org_id: '' } })).toBeUndefined()
+    expect(ownerClaimOf(org, { app_metadata: { org_id: { nested: 1 } } })).toBeUndefined()
+    expect(ownerClaimOf({ column: 'owner_id', claim: 'sub', many: false }, { sub: 'u1' })).toBe('u1')
+  })
+
+  it('names each inconsistent owner setting', () => {
+    expect(problems({ access: 'owner' })).toEqual([expect.stringMatching(/collections\.mine\.owner: access "owner" needs an owner entry/)])
+    expect(problems({ owner: { claim: 'sub' } })).toEqual([expect.stringMatching(/collections\.mine\.access: .*"public" means no owner/)])
+    expect(problems({ access: 'service', owner: {} })).toEqual([expect.stringMatching(/collections\.mine\.access: .*service_role only/)])
+    expect(problems({ access: 'owner', owner: { column: 'metadata' } })).toEqual([expect.stringMatching(/owner\.column: "metadata" is taken/)])
+    expect(problems({ access: 'owner', owner: { column: 'title' }, columns: { title: 'text' } })).toEqual([expect.stringMatching(/owner\.column: "title" is taken/)])
+    expect(problems({ access: 'owner', owner: { claim: 'app_metadata.org-id' } }).join()).toMatch(/owner\.claim: must be a claim name/)
+    expect(problems({ access: 'owner', owner: { claim: "sub'); drop table x; --" } }).join()).toMatch(/owner\.claim/)
+  })
+})
+
 describe('projectEnvNames and localPorts', () => {
   const reg = parseRegistry(shipped)
 
@@ -174,12 +219,14 @@ describe('projectEnvNames and localPorts', () => {
       restUrl: 'SUPABASE_URL',
       serviceKey: 'SUPABASE_SERVICE_ROLE_KEY',
       anonKey: 'SUPABASE_ANON_KEY',
+      jwtSecret: 'VECPODS_JWT_SECRET',
     })
     expect(projectEnvNames(reg, 'pod_b')).toEqual({
       dbUrl: 'VECPODS_POD_B_DB_URL',
       restUrl: 'VECPODS_POD_B_URL',
       serviceKey: 'VECPODS_POD_B_SERVICE_ROLE_KEY',
       anonKey: 'VECPODS_POD_B_ANON_KEY',
+      jwtSecret: 'VECPODS_POD_B_JWT_SECRET',
     })
     expect(() => projectEnvNames(reg, 'pod_q')).toThrow(/unknown project/)
   })

@@ -10,7 +10,7 @@ export const MAX_INDEXED_DIMS = 2000
 
 export const MEASURES = ['cosine', 'l2', 'inner_product'] as const
 export const COLUMN_TYPES = ['text', 'number', 'boolean', 'jsonb'] as const
-export const ACCESS = ['public', 'service'] as const
+export const ACCESS = ['public', 'owner', 'service'] as const
 export const TRANSPORTS = ['sql', 'rest'] as const
 export const PRIMARY_FORMS = ['foreign_table', 'none'] as const
 
@@ -25,6 +25,8 @@ const projectEnvSchema = z.strictObject({
   restUrl: envVarName.optional(),
   serviceKey: envVarName.optional(),
   anonKey: envVarName.optional(),
+  /** The project's JWT secret: the edge signs short-lived tokens with it for a pod it reaches over REST. */
+  jwtSecret: envVarName.optional(),
 })
 
 /**
@@ -113,7 +115,25 @@ const indexSchema = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('none') }),
 ])
 
-const reservedColumns = new Set(['id', 'embedding', 'metadata', 'vec', 'fts'])
+const reservedColumns = new Set(['id', 'embedding', 'metadata', 'vec', 'fts', 'fts_len'])
+
+/**
+ * Rows that belong to someone (`access: "owner"`): a column on the pod's table holds each row's
+ * owner, and row-level security keeps a signed-in caller to the rows whose owner is the value of
+ * one claim of their verified JWT (`sub`, the user; or a path such as `app_metadata.org_id`).
+ * `many: true` makes the column an array of owners (a row shared with several).
+ */
+const ownerSchema = z.strictObject({
+  column: identifier.default('owner_id'),
+  claim: z
+    .string()
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,3}$/,
+      'must be a claim name or a dotted path into the JWT, such as sub or app_metadata.org_id',
+    )
+    .default('sub'),
+  many: z.boolean().default(false),
+})
 
 /**
  * Full-text search beside the vectors (`mode: "text"` and `"hybrid"`): a generated `tsvector`
@@ -159,8 +179,13 @@ const collectionSchema = z.strictObject({
   model: z.string().min(1).optional(),
   /** Full-text search over metadata text, for `mode: "text"` and `"hybrid"` searches. */
   fullText: fullTextSchema.optional(),
-  /** `public`: anon and authenticated may read; `service`: only service_role sees it. */
+  /**
+   * `public`: anon and authenticated may read every row; `owner`: signed-in callers read and write
+   * their own rows only (see `owner`); `service`: only service_role sees it.
+   */
   access: z.enum(ACCESS).default('public'),
+  /** Who owns each row, for `access: "owner"`. */
+  owner: ownerSchema.optional(),
   /**
    * How the primary database exposes a collection held by a pod: `foreign_table` (postgres_fdw,
    * plus a `match_<name>` search function) or `none`. A collection kept in the primary itself
@@ -220,6 +245,22 @@ export const registrySchema = z
           message: `dims ${col.dims} does not match model.dims ${reg.model.dims} (${reg.model.id}); a collection of another model's vectors declares that model`,
         })
       }
+      if (col.access === 'owner' && !col.owner) {
+        ctx.addIssue({ code: 'custom', path: at('owner'), message: 'access "owner" needs an owner entry, e.g. { "column": "owner_id", "claim": "sub" }' })
+      }
+      if (col.owner && col.access !== 'owner') {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('access'),
+          message: `a collection with an owner has "access": "owner" ("${col.access}" ${col.access === 'public' ? 'means no owner: every row readable by anyone' : 'means service_role only'})`,
+        })
+      }
+      if (col.owner && (reservedColumns.has(col.owner.column) || col.owner.column in col.columns)) {
+        ctx.addIssue({ code: 'custom', path: [...at('owner'), 'column'], message: `"${col.owner.column}" is taken by a reserved or metadata column` })
+      }
+      if (col.owner && col.pod === PRIMARY) {
+        ctx.addIssue({ code: 'custom', path: at('owner'), message: 'owner collections live on a pod (the primary keeps RLS of its own)' })
+      }
       if (col.index.method !== 'none' && col.dims > MAX_INDEXED_DIMS) {
         ctx.addIssue({
           code: 'custom',
@@ -241,6 +282,20 @@ export type ColumnType = (typeof COLUMN_TYPES)[number]
 export type IndexSpec = Collection['index']
 export type PublicLimits = Registry['publicLimits']
 export type FullText = NonNullable<Collection['fullText']>
+export type Owner = NonNullable<Collection['owner']>
+
+/** The owner claim as a PostgreSQL text-array path into the JWT's claims (`{app_metadata,org_id}`). */
+export function ownerClaimPath(owner: Owner): string {
+  return `{${owner.claim.split('.').join(',')}}`
+}
+
+/** The owner claim's value in a verified JWT payload, if it is a non-empty string (or number). */
+export function ownerClaimOf(owner: Owner, claims: Record<string, unknown>): string | undefined {
+  let at: unknown = claims
+  for (const key of owner.claim.split('.')) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined
+  if (typeof at === 'number' && Number.isFinite(at)) return String(at)
+  return typeof at === 'string' && at !== '' ? at : undefined
+}
 
 /** The metadata fields a collection's full-text column covers. */
 export function fullTextFields(col: Collection): string[] {

@@ -7,6 +7,8 @@ export interface ProjectEndpoints {
   apiUrl: string
   dbUrl: string
   keys: ProjectKeys
+  /** The project's JWT secret: the edge signs callers' tokens for a pod it reaches over REST. */
+  jwtSecret: string
 }
 
 export function endpoints(project: string, ports: { api: number; db: number }, secrets: ProjectSecrets, keys: ProjectKeys): ProjectEndpoints {
@@ -15,6 +17,7 @@ export function endpoints(project: string, ports: { api: number; db: number }, s
     apiUrl: `http://127.0.0.1:${ports.api}`,
     dbUrl: `postgresql://postgres:${encodeURIComponent(secrets.dbPassword)}@127.0.0.1:${ports.db}/postgres`,
     keys,
+    jwtSecret: secrets.jwtSecret,
   }
 }
 
@@ -27,6 +30,7 @@ export function stackEnv(registry: Registry, projects: ProjectEndpoints[], jwtSe
     env[names.anonKey] = p.keys.anonKey
     env[names.serviceKey] = p.keys.serviceRoleKey
     env[names.dbUrl] = p.dbUrl
+    if (p.project !== PRIMARY) env[names.jwtSecret] = p.jwtSecret
   }
   const primary = projects.find((p) => p.project === PRIMARY)
   if (primary) {

@@ -1,4 +1,14 @@
-import { type Collection, type ColumnType, type IndexSpec, MEASURE_SQL, type Measure, opclassOf, vecsTable } from '@vecpods/registry'
+import {
+  type Collection,
+  type ColumnType,
+  type IndexSpec,
+  MEASURE_SQL,
+  type Measure,
+  type Owner,
+  opclassOf,
+  ownerClaimPath,
+  vecsTable,
+} from '@vecpods/registry'
 import { fullTextColumnSql } from './full-text.ts'
 import { ident, literal } from './quote.ts'
 
@@ -119,6 +129,46 @@ function metadataIndexSql(name: string, table: string): string {
 }
 
 /**
+ * Whether a row belongs to the caller: its owner column holds the caller's claim. The claim is read
+ * once per statement (an init plan), so the owner index applies and postgres_fdw ships it as a parameter.
+ */
+export function ownerCondition(owner: Owner, row = ''): string {
+  const claim = `(select vecpods.claim(${literal(ownerClaimPath(owner))}))`
+  const column = `${row}${ident(owner.column)}`
+  return owner.many ? `${column} @> array[${claim}]` : `${column} = ${claim}`
+}
+
+const POLICIES = ['public_read', 'owner_read', 'owner_insert', 'owner_update', 'owner_delete'] as const
+
+/**
+ * Row-level security by access level: \`public\`, one read policy for anon and authenticated;
+ * \`owner\`, read, insert, update and delete for authenticated, each on the caller's own rows;
+ * \`service\`, none (service_role bypasses RLS). Policies of another level are dropped.
+ */
+function policiesSql(name: string, table: string, col: Collection): string {
+  const drops = POLICIES.map((p) => `drop policy if exists ${ident(`${name}_${p}`)} on ${table};\n`).join('')
+  if (col.access === 'public') return `${drops}create policy ${ident(`${name}_public_read`)} on ${table} for select to anon, authenticated using (true);\n`
+  if (!col.owner) return `${drops}-- access "service": no policy for anon or authenticated; service_role bypasses RLS.\n`
+  const mine = ownerCondition(col.owner)
+  return `${drops}-- access "owner": a signed-in caller reads and writes only the rows its claim owns.
+create policy ${ident(`${name}_owner_read`)} on ${table} for select to authenticated using (${mine});
+create policy ${ident(`${name}_owner_insert`)} on ${table} for insert to authenticated with check (${mine});
+create policy ${ident(`${name}_owner_update`)} on ${table} for update to authenticated using (${mine}) with check (${mine});
+create policy ${ident(`${name}_owner_delete`)} on ${table} for delete to authenticated using (${mine});
+`
+}
+
+/** The owner column (indexed: btree, or GIN for an array of owners) and its catalog entry. */
+function ownerColumnSql(name: string, table: string, col: Collection): string {
+  const o = col.owner
+  if (!o) return `update vecpods.collections set owner_column = null, owner_claim = null, owner_many = false where name = ${literal(name)};\n`
+  return `alter table ${table} add column if not exists ${ident(o.column)} ${o.many ? 'text[]' : 'text'};
+create index if not exists ${ident(indexName('ix_owner_', name))} on ${table} using ${o.many ? 'gin' : 'btree'} (${ident(o.column)});
+update vecpods.collections set owner_column = ${literal(o.column)}, owner_claim = ${literal(ownerClaimPath(o))}, owner_many = ${o.many} where name = ${literal(name)};
+`
+}
+
+/**
  * One collection's objects: the vecs-compatible table, its vector and metadata indexes, the
  * catalog row, the `public.<name>` view (security_invoker) and grants and RLS by access level.
  */
@@ -127,6 +177,7 @@ export function collectionSql(name: string, col: Collection): string {
   const view = `public.${ident(name)}`
   const columns = Object.entries(col.columns)
   const readers = col.access === 'public' ? 'anon, authenticated' : null
+  const writers = col.access === 'owner' ? 'authenticated' : null
 
   const viewColumns = [
     'id',
@@ -134,6 +185,7 @@ export function collectionSql(name: string, col: Collection): string {
     'metadata',
     ...columns.map(([field, type]) => `${columnExpression(field, type)} as ${ident(field)}`),
     ...(col.fullText ? ['fts', 'fts_len'] : []),
+    ...(col.owner ? [ident(col.owner.column)] : []),
   ]
   const columnIndexes = columns
     .filter(([, type]) => type === 'text' || type === 'number')
@@ -157,18 +209,14 @@ update vecpods.collections set model = ${literal(col.model)}, filled_at = coales
 `
     : ''
 }
+${ownerColumnSql(name, table, col)}
 alter table ${table} enable row level security;
-drop policy if exists ${ident(`${name}_public_read`)} on ${table};
-${
-  readers
-    ? `create policy ${ident(`${name}_public_read`)} on ${table} for select to ${readers} using (true);\n`
-    : `-- access "service": no policy for anon or authenticated; service_role bypasses RLS.\n`
-}drop policy if exists ${ident(`${name}_fdw_read`)} on ${table};
+${policiesSql(name, table, col)}drop policy if exists ${ident(`${name}_fdw_read`)} on ${table};
 create policy ${ident(`${name}_fdw_read`)} on ${table} for select to vecpods_fdw using (true);
 revoke all on ${table} from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on ${table} to service_role;
 grant select on ${table} to vecpods_fdw;
-${readers ? `grant select on ${table} to ${readers};\n` : ''}
+${readers ? `grant select on ${table} to ${readers};\n` : ''}${writers ? `grant select, insert, update, delete on ${table} to ${writers};\n` : ''}
 drop view if exists ${view};
 create view ${view} with (security_invoker = true) as
 select
@@ -177,5 +225,5 @@ from ${table};
 revoke all on ${view} from public, anon, authenticated, vecpods_fdw;
 grant select, insert, update, delete on ${view} to service_role;
 grant select on ${view} to vecpods_fdw;
-${readers ? `grant select on ${view} to ${readers};\n` : ''}`
+${readers ? `grant select on ${view} to ${readers};\n` : ''}${writers ? `grant select on ${view} to ${writers};\n` : ''}`
 }

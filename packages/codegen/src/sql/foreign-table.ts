@@ -1,6 +1,6 @@
 import { FUSION_DEFAULTS, FUSION_KEEPS_TOP } from '@vecpods/protocol'
-import { type Collection, type ColumnType, distanceOperator, scoreSql } from '@vecpods/registry'
-import { columnExpression } from './collection.ts'
+import { type Collection, type ColumnType, distanceOperator, ownerClaimPath, scoreSql } from '@vecpods/registry'
+import { columnExpression, ownerCondition } from './collection.ts'
 import { bm25Plpgsql, queryLexemesSql } from './full-text.ts'
 import { armRangeSql, fusionCtes } from './fusion.ts'
 import { ident, literal } from './quote.ts'
@@ -78,11 +78,57 @@ revoke all on vecpods.moves from public, anon, authenticated, service_role;
  * grants by access level, and `public.match_<name>`, a search function PostgREST serves as an RPC
  * whose query postgres_fdw pushes down whole (filter, ORDER BY distance, LIMIT).
  */
+/**
+ * Where a pod collection's foreign table lives on the primary: \`public.<name>\`, or for a
+ * collection with owners \`vecpods.<name>_rows\` (service_role only), behind the view
+ * \`public.<name>\` that shows a signed-in caller its own rows.
+ */
+export function foreignTableName(name: string, col: Collection): string {
+  return col.owner ? `vecpods.${ident(`${name}_rows`)}` : `public.${ident(name)}`
+}
+
+/**
+ * The owner guard of a primary search function over a collection with owners: the caller's claim
+ * resolved once into \`who\` (postgres_fdw cannot send a call of a local function, so the query gets
+ * it as a parameter), service_role sees every row, anyone else without the claim nothing.
+ */
+function ownerGuard(col: Collection): { declare: string; check: string } {
+  if (!col.owner) return { declare: '', check: '' }
+  return {
+    declare: `  who text := vecpods.claim(${literal(ownerClaimPath(col.owner))});
+  everyone boolean := coalesce(vecpods.claim('{role}') = 'service_role', false);
+`,
+    check: `  if everyone then
+    who := null;
+  elsif who is null then
+    return;
+  end if;
+`,
+  }
+}
+
+/** The remote condition on the owner column for parameter \`param\` (empty without owners). */
+const ownerRemote = (col: Collection, param: string) =>
+  col.owner ? ` and t.${ident(col.owner.column)} ${col.owner.many ? `@> array[${param}]` : `= ${param}`}` : ''
+
+/**
+ * A search query of a primary function: for a collection with owners, the variant with the owner
+ * condition when \`who\` is set (a caller), the one without it for service_role.
+ */
+function guardedQuery(col: Collection, build: (owner: string) => string, param: string): string {
+  if (!col.owner) return literal(build(''))
+  return `case when who is null then ${literal(build(''))} else ${literal(build(ownerRemote(col, param)))} end`
+}
+
 export function foreignTableSql(name: string, col: Collection): string {
   const server = ident(serverName(col.pod))
-  const table = `public.${ident(name)}`
+  const table = foreignTableName(name, col)
+  const view = `public.${ident(name)}`
   const fn = `public.${ident(`match_${name}`)}`
-  const readers = col.access === 'public' ? 'anon, authenticated, service_role' : 'service_role'
+  const readers = col.access === 'public' ? 'anon, authenticated, service_role' : col.access === 'owner' ? 'authenticated, service_role' : 'service_role'
+  const guard = ownerGuard(col)
+  const definer = col.owner ? 'security definer' : 'security invoker'
+  const whoArg = col.owner ? ', who' : ''
   const columns = Object.entries(col.columns)
   const op = distanceOperator(col.measure)
   const distance = `t.embedding ${op} query_embedding`
@@ -109,20 +155,34 @@ drop function if exists ${fn}(${args});
 drop function if exists ${lc}(${lcArgs});
 drop function if exists ${hybrid}(${hybridArgs});
 drop function if exists ${hybrid}(${oldHybridArgs});
-drop foreign table if exists ${table};
-create foreign table ${table} (
+${dropRelationsSql(name)}create foreign table ${table} (
   ${[
     'id text not null',
     `embedding extensions.vector(${col.dims})`,
     'metadata jsonb',
     ...columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}`),
     ...(col.fullText ? ['fts tsvector', 'fts_len integer'] : []),
+    ...(col.owner ? [`${ident(col.owner.column)} ${col.owner.many ? 'text[]' : 'text'}`] : []),
   ].join(',\n  ')}
 ) server ${server} options (schema_name 'public', table_name ${literal(name)});
 comment on foreign table ${table} is ${literal(`Collection "${name}" on pod ${col.pod}, through postgres_fdw. Nearest-neighbour search: rpc match_${name}.`)};
 revoke all on ${table} from public, anon, authenticated, service_role;
-grant select on ${table} to ${readers};
+${
+  col.owner
+    ? `grant select on ${table} to service_role;
 
+-- A signed-in caller's own rows (every row: ${table}, service_role only). The owner condition
+-- reads the caller's claim once, as a parameter postgres_fdw sends to the pod with the query;
+-- security_barrier keeps the caller's own conditions from being evaluated before it.
+create view ${view} with (security_barrier = true) as
+select * from ${table} as t where ${ownerCondition(col.owner, 't.')};
+comment on view ${view} is ${literal(`Collection "${name}" on pod ${col.pod}: the caller's own rows. Nearest-neighbour search: rpc match_${name}.`)};
+revoke all on ${view} from public, anon, authenticated, service_role;
+grant select on ${view} to authenticated;
+`
+    : `grant select on ${table} to ${readers};
+`
+}
 -- Nearest neighbours of query_embedding among the rows whose metadata contains \`filter\` and,
 -- when given, matches the jsonpath predicate \`filter_path\`. The query is planned on each call
 -- with its values (EXECUTE), so postgres_fdw sends the filter and the ORDER BY to the pod
@@ -136,15 +196,21 @@ create function ${fn}(
   filter jsonb default '{}'::jsonb,
   filter_path jsonpath default null
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
-begin
-  return query execute
-    ${literal(`select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
+language plpgsql stable ${definer} set search_path = '' set enable_sort = off set jit = off as $$
+${guard.declare ? `declare\n${guard.declare}` : ''}begin
+${guard.check}  return query execute
+    ${guardedQuery(
+      col,
+      (
+        owner,
+      ) => `select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
      from ${table} as t
-     where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)
+     where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)${owner}
      order by ${distance.replace('query_embedding', '$1')}
-     limit least(greatest($2, 1), 100)`)}
-    using query_embedding, match_count, filter, filter_path;
+     limit least(greatest($2, 1), 100)`,
+      '$5',
+    )}
+    using query_embedding, match_count, filter, filter_path${whoArg};
 end
 $$;
 revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;
@@ -160,15 +226,21 @@ create function ${lc}(
   match_count integer default 100,
   filter jsonb default '{}'::jsonb
 ) returns table (id text, content text, metadata jsonb, embedding real[], similarity double precision)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
-begin
-  return query execute
-    ${literal(`select t.id, t.metadata ->> ${literal(col.textField)}, t.metadata, t.embedding::real[], ${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
+language plpgsql stable ${definer} set search_path = '' set enable_sort = off set jit = off as $$
+${guard.declare ? `declare\n${guard.declare}` : ''}begin
+${guard.check}  return query execute
+    ${guardedQuery(
+      col,
+      (
+        owner,
+      ) => `select t.id, t.metadata ->> ${literal(col.textField)}, t.metadata, t.embedding::real[], ${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
      from ${table} as t
-     where t.metadata @> $3
+     where t.metadata @> $3${owner}
      order by ${distance.replace('query_embedding', '$1')}
-     limit least(greatest($2, 1), 100)`)}
-    using query_embedding, match_count, filter;
+     limit least(greatest($2, 1), 100)`,
+      '$4',
+    )}
+    using query_embedding, match_count, filter${whoArg};
 end
 $$;
 revoke all on function ${lc}(${lcArgs}) from public, anon, authenticated, service_role;
@@ -218,33 +290,58 @@ create function ${fn}(
   vector_weight double precision default ${FUSION_DEFAULTS.convex.vector_weight},
   text_weight double precision default ${FUSION_DEFAULTS.convex.text_weight}
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision, vector_rank integer, text_rank integer)
-language plpgsql stable security invoker set search_path = '' set enable_sort = off set jit = off as $$
+language plpgsql stable ${col.owner ? 'security definer' : 'security invoker'} set search_path = '' set enable_sort = off set jit = off as $$
 declare
-  lang regconfig := ${literal(col.fullText!.language)};
+${ownerGuard(col).declare}  lang regconfig := ${literal(col.fullText!.language)};
   n integer := least(greatest(match_count, 1), 100);
   rank_sql text;
   tq tsquery;
 begin
-  if fusion not in ('convex', 'rrf') then
+${ownerGuard(col).check}  if fusion not in ('convex', 'rrf') then
     raise exception using errcode = '22023', message = format('vecpods: fusion is convex or rrf, not "%s"', fusion);
   end if;
   select r.rank_sql, r.tq into rank_sql, tq from ${rank}(${queryLexemesSql('lang', 'query_text')}) as r;
   return query execute format(
-    ${literal(`with v as (
+    ${guardedQuery(
+      col,
+      (owner) => `with v as (
        select a.id, a.d, a.metadata, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
-       from (select t.id, t.metadata, (${distance})::float8 as d from ${table} as t where t.metadata @> $3 order by ${distance} limit $4) as a
+       from (select t.id, t.metadata, (${distance})::float8 as d from ${table} as t where t.metadata @> $3${owner} order by ${distance} limit $4) as a
      ), x as (
        select b.id, b.s, b.metadata, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
-       from (select t.id, t.metadata, (%1$s)::float8 as s from ${table} as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as b
+       from (select t.id, t.metadata, (%1$s)::float8 as s from ${table} as t where t.fts @@ $2 and t.metadata @> $3${owner} order by %1$s desc limit $4) as b
      ), ${fusionCtes({ vector: 'true', method: '$9', k: '$7', vectorWeight: '$5', textWeight: '$6', carry: ['metadata'] })}
      select ranked.id, ranked.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'ranked.metadata')}, `).join('')}ranked.score, ranked.vr::int, ranked.xr::int
-     from ranked order by ranked.pos limit $8`)},
+     from ranked order by ranked.pos limit $8`,
+      '$10',
+    )},
     rank_sql)
-    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n, fusion;
+    using query_embedding, tq, filter, greatest(n * 4, 40), vector_weight, text_weight, rrf_k, n, fusion${col.owner ? ', who' : ''};
 end
 $$;
 revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;
 grant execute on function ${fn}(${args}) to ${readers};
+`
+}
+
+/**
+ * Drops what a collection's migration re-creates on the primary, whatever the collection was
+ * before (a foreign table in \`public\`, or the view over one in \`vecpods\` for owners).
+ */
+function dropRelationsSql(name: string): string {
+  return `do $$
+declare
+  r record;
+begin
+  for r in
+    select n.nspname, c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where (n.nspname, c.relname) in (('public', ${literal(name)}), ('vecpods', ${literal(`${name}_rows`)})) and c.relkind in ('v', 'f')
+    order by c.relkind desc
+  loop
+    execute format('drop %s %I.%I', case r.relkind when 'v' then 'view' else 'foreign table' end, r.nspname, r.relname);
+  end loop;
+end
+$$;
 `
 }
 

@@ -12,13 +12,20 @@ export function textSearchSql(efSearch: number): string {
 -- The Okapi BM25 score of a query over a collection, as an SQL expression over \`t.fts\` and
 -- \`t.fts_len\` (rank_sql), and the OR of the query's lexemes the collection holds (tq, null when
 -- none). N, avgdl and each word's document frequency come from the collection's statistics.
+-- Security definer: callers acting as authenticated read the statistics, not the tables behind them.
 create or replace function vecpods.bm25_sql(collection text, lexemes text[], k1 double precision default ${BM25.k1}, b double precision default ${BM25.b}, out rank_sql text, out tq tsquery)
-language plpgsql stable set search_path = '' as $$
+language plpgsql stable security definer set search_path = '' as $$
 declare
 ${bm25.declare}
 begin
 ${bm25.body}
 end
+$$;
+
+-- The text search configuration of a collection's fts column (null without full text).
+create or replace function vecpods.text_language(collection text) returns regconfig
+language sql stable security definer set search_path = '' as $$
+  select c.text_language from vecpods.collections c where c.name = collection
 $$;
 
 drop function if exists vecpods.text_search(text, text, text, integer, jsonb, integer, integer, double precision, double precision, integer, boolean, boolean, text);
@@ -45,14 +52,15 @@ create or replace function vecpods.text_search(
   candidates integer default 40,
   include_metadata boolean default true,
   include_value boolean default false,
-  text_ranking text default 'bm25'
+  text_ranking text default 'bm25',
+  caller jsonb default null
 ) returns table (id text, score double precision, vector_rank integer, text_rank integer, distance double precision, metadata jsonb, value text)
 -- Seq scans off for the statement: the planner would test every row's tsvector where the GIN index
 -- finds the few that match (5.7 ms against 0.3 ms on docs), and the vector arm has its own index.
 language plpgsql volatile set search_path = '' set enable_seqscan = off set jit = off as $$
 declare
   op text := vecpods.distance_operator(collection);
-  lang regconfig := (select c.text_language from vecpods.collections c where c.name = collection);
+  lang regconfig := vecpods.text_language(collection);
   cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
   ranked record;
 begin
@@ -66,6 +74,7 @@ begin
     raise exception using errcode = 'VPT02', message = format('vecpods: fusion is convex or rrf, not "%s"', fusion);
   end if;
   ranked := vecpods.bm25_sql(collection, ${queryLexemesSql('lang', 'query_text')});
+  perform vecpods.act_as(caller);
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(

@@ -4,7 +4,8 @@ import type { PodHit, PodRecord, PodTextSearch } from './types.ts'
 export const vectorText = (v: number[]) => `[${v.join(',')}]`
 
 /** Records as the pod's `vecpods.upsert(collection, model, records jsonb)` takes them. */
-export const upsertBatch = (records: PodRecord[]) => records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata }))
+export const upsertBatch = (records: PodRecord[]) =>
+  records.map((r) => ({ id: r.id, vec: vectorText(r.vector), metadata: r.metadata, ...(r.owner !== undefined ? { owner: r.owner } : {}) }))
 
 /** A row of the pod's `vecpods.text_search`, as either transport receives it. */
 export interface TextSearchRow {

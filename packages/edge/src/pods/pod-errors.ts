@@ -8,6 +8,12 @@ const SQLSTATE_CODES: Record<string, ErrorCode> = {
   VPF01: 'invalid_filter',
   VPT01: 'mode_unsupported',
   VPW01: 'service_unavailable',
+  // Acting for a caller: only the service role may (VPA01), the caller needs the owner claim (VPA02).
+  VPA01: 'forbidden',
+  VPA02: 'forbidden',
+  VPA03: 'invalid_request',
+  // Row-level security refused a row (another owner's, on an upsert) or a privilege is missing.
+  '42501': 'forbidden',
   '57014': 'timeout',
 }
 

@@ -110,13 +110,14 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     pod,
     search: (q: PodSearch) =>
       read(async () => {
-        // With the session's settings, one parameterised statement; other settings go through the
-        // pod's vecpods.search, which sets them for its own statement: never a client-side transaction.
+        // With the session's settings, one parameterised statement; other settings, and a signed-in
+        // caller the pod must act for, go through the pod's vecpods.search, which sets them for its
+        // own statement only: never a client-side transaction, nothing left on the pooled connection.
         const rows =
-          q.efSearch === options.sessionEfSearch && !q.exact
+          q.efSearch === options.sessionEfSearch && !q.exact && !q.actAs
             ? await run(sql.unsafe(...(directSearch(q) as [string, never[]])))
             : await run(
-                sql.unsafe(`select id, distance, metadata, value from vecpods.search($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`, [
+                sql.unsafe(`select id, distance, metadata, value from vecpods.search($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)`, [
                   q.collection,
                   vectorText(q.vector),
                   q.limit,
@@ -125,6 +126,7 @@ export function sqlPod(options: SqlPodOptions): PodClient {
                   q.exact,
                   q.includeMetadata,
                   q.includeValue,
+                  q.actAs ?? null,
                 ] as never),
               )
         return rows.map(
@@ -141,29 +143,41 @@ export function sqlPod(options: SqlPodOptions): PodClient {
       read(async () => {
         const rows = await run(
           sql.unsafe(
-            `select id, score, vector_rank, text_rank, distance, metadata, value from vecpods.text_search($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)`,
-            textSearchArgs(q) as never,
+            `select id, score, vector_rank, text_rank, distance, metadata, value from vecpods.text_search($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, caller => $14::jsonb)`,
+            [...textSearchArgs(q), q.actAs ?? null] as never,
           ),
         )
         return rows.map((r) => textSearchHit(r as unknown as TextSearchRow, q))
       }),
 
     // Writes and the catalog go through the pod's vecpods.* functions, as over PostgREST.
-    upsert: (collection, model, records: PodRecord[]) =>
+    upsert: (collection, model, records: PodRecord[], actAs) =>
       guard(async () => {
-        const [row] = await run(sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb) as n`, [collection, model, upsertBatch(records)] as never))
+        const [row] = await run(
+          sql.unsafe(`select vecpods.upsert($1, $2, $3::jsonb, $4::jsonb) as n`, [collection, model, upsertBatch(records), actAs ?? null] as never),
+        )
         return row!.n as number
       }),
 
-    deleteIds: (collection, ids) =>
+    deleteIds: (collection, ids, actAs) =>
       guard(
         async () =>
-          (await run(sql.unsafe(`select vecpods.delete_ids($1, array(select jsonb_array_elements_text($2::jsonb))) as n`, [collection, ids] as never)))[0]!
-            .n as number,
+          (
+            await run(
+              sql.unsafe(`select vecpods.delete_ids($1, array(select jsonb_array_elements_text($2::jsonb)), $3::jsonb) as n`, [
+                collection,
+                ids,
+                actAs ?? null,
+              ] as never),
+            )
+          )[0]!.n as number,
       ),
 
-    deleteWhere: (collection, filter: Predicate) =>
-      guard(async () => (await run(sql.unsafe(`select vecpods.delete_where($1, $2::jsonb) as n`, [collection, filter] as never)))[0]!.n as number),
+    deleteWhere: (collection, filter: Predicate, actAs) =>
+      guard(
+        async () =>
+          (await run(sql.unsafe(`select vecpods.delete_where($1, $2::jsonb, $3::jsonb) as n`, [collection, filter, actAs ?? null] as never)))[0]!.n as number,
+      ),
 
     catalog: () =>
       read(async () => {

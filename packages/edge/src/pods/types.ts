@@ -18,7 +18,12 @@ export interface PodSearch {
   efSearch: number
   /** Bypass the vector index: exact nearest neighbours. */
   exact: boolean
+  /** A signed-in caller's verified claims: the pod runs the query as that caller (its own rows only). */
+  actAs?: Claims
 }
+
+/** A verified JWT payload the pod's row-level security reads (\`request.jwt.claims\`). */
+export type Claims = Record<string, unknown>
 
 /**
  * A full-text or hybrid query against one collection (its pod's `vecpods.text_search`): without a
@@ -37,6 +42,7 @@ export interface PodTextSearch {
   fusion: FusionSettings
   /** Rows each arm contributes before fusion. */
   candidates: number
+  actAs?: Claims
 }
 
 export interface PodHit {
@@ -54,6 +60,8 @@ export interface PodRecord {
   id: string
   vector: number[]
   metadata: Record<string, unknown>
+  /** The row's owner(s), given by service_role on a collection with owners. */
+  owner?: string | string[]
 }
 
 /** A collection's catalog row on its pod. */
@@ -72,10 +80,14 @@ export interface PodClient {
   search(query: PodSearch): Promise<PodHit[]>
   /** Full-text or hybrid search, best first; `mode_unsupported` for a collection without full text. */
   textSearch(query: PodTextSearch): Promise<PodHit[]>
-  /** Upserts in one transaction; records the model on first write and refuses another. */
-  upsert(collection: string, model: string, records: PodRecord[]): Promise<number>
-  deleteIds(collection: string, ids: string[]): Promise<number>
-  deleteWhere(collection: string, filter: Predicate): Promise<number>
+  /**
+   * Upserts in one transaction; records the model on first write and refuses another. With
+   * \`actAs\`, as that signed-in caller: the rows are owned by its claim, and another's are refused.
+   */
+  upsert(collection: string, model: string, records: PodRecord[], actAs?: Claims): Promise<number>
+  /** Deletes; with \`actAs\`, only that caller's own rows. */
+  deleteIds(collection: string, ids: string[], actAs?: Claims): Promise<number>
+  deleteWhere(collection: string, filter: Predicate, actAs?: Claims): Promise<number>
   catalog(): Promise<CatalogRow[]>
   /** The model recorded for a collection by its first write; null while it is empty. */
   modelOf(collection: string): Promise<string | null>

@@ -13,7 +13,7 @@ export function searchRoutes(dep: Deployment): Hono<AppEnv> {
   return new Hono<AppEnv>().post('/search', async (c) => {
     const started = performance.now()
     const req = await readBody(c, searchRequest)
-    const plan = await withQueryVector(dep, planSearch(dep, req, c.get('role')))
+    const plan = await withQueryVector(dep, planSearch(dep, req, c.get('caller')))
     const merged = mergeResults(await queryTargets(dep, plan), plan.fetch)
     const data = rerank(plan, merged.hits)
     const offline = plan.model ? dep.offlineKind(plan.model) : undefined

@@ -1,6 +1,6 @@
 import { FUSION_DEFAULTS, type HybridOptions, REQUEST_BOUNDS, type SearchMode } from '@vecpods/protocol'
 import type { z } from 'zod'
-import type { Role } from '../auth.ts'
+import { asCaller, type Caller, type Role } from '../auth.ts'
 import type { Deployment, Target } from '../deployment.ts'
 import { VecpodsError } from '../errors.ts'
 import type { Predicate } from '../filters/index.ts'
@@ -60,9 +60,11 @@ export const candidatesFor = (limit: number) => Math.min(Math.max(limit * 4, 40)
  * each collection supports, the filter (validated and lowered once), the query's model, how many
  * hits each pod returns. Embeds nothing and asks no pod.
  */
-export function planSearch(dep: Deployment, req: SearchInput, role: Role): SearchPlan {
+export function planSearch(dep: Deployment, req: SearchInput, who: Role | Caller): SearchPlan {
+  const caller = asCaller(who)
+  const { role } = caller
   const names = req.collections ?? [req.collection!]
-  const targets = names.map((name) => dep.target(name, role))
+  const targets = names.map((name) => dep.target(name, caller))
   dep.checkSearchLimits(role, req)
   if (req.mode !== 'vector') {
     const without = targets.find((t) => !t.col.fullText)

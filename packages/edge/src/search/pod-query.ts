@@ -10,7 +10,12 @@ export type PodQuery = { kind: 'vector'; query: PodSearch } | { kind: 'text'; qu
 /** The pod query of one target: a nearest-neighbour search, or a text / hybrid search. */
 export function podQuery(dep: Deployment, plan: SearchPlan, t: Target): PodQuery {
   const settings = dep.searchSettings(t, plan.requested, plan.model)
-  const shared = { collection: t.name, ...(plan.filter ? { filter: plan.filter } : {}), includeMetadata: plan.include.metadata }
+  const shared = {
+    collection: t.name,
+    ...(plan.filter ? { filter: plan.filter } : {}),
+    includeMetadata: plan.include.metadata,
+    ...(t.actAs ? { actAs: t.actAs } : {}),
+  }
   if (plan.mode === 'vector') {
     return {
       kind: 'vector',

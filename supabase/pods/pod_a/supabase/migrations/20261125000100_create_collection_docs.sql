@@ -97,8 +97,14 @@ create trigger vecpods_text_stats_truncate after truncate on vecs."docs"
   for each statement execute function vecpods.text_stats_changed('docs');
 select vecpods.refresh_text_stats('docs');
 
+update vecpods.collections set owner_column = null, owner_claim = null, owner_many = false where name = 'docs';
+
 alter table vecs."docs" enable row level security;
 drop policy if exists "docs_public_read" on vecs."docs";
+drop policy if exists "docs_owner_read" on vecs."docs";
+drop policy if exists "docs_owner_insert" on vecs."docs";
+drop policy if exists "docs_owner_update" on vecs."docs";
+drop policy if exists "docs_owner_delete" on vecs."docs";
 create policy "docs_public_read" on vecs."docs" for select to anon, authenticated using (true);
 drop policy if exists "docs_fdw_read" on vecs."docs";
 create policy "docs_fdw_read" on vecs."docs" for select to vecpods_fdw using (true);

@@ -97,8 +97,14 @@ create trigger vecpods_text_stats_truncate after truncate on vecs."posts"
   for each statement execute function vecpods.text_stats_changed('posts');
 select vecpods.refresh_text_stats('posts');
 
+update vecpods.collections set owner_column = null, owner_claim = null, owner_many = false where name = 'posts';
+
 alter table vecs."posts" enable row level security;
 drop policy if exists "posts_public_read" on vecs."posts";
+drop policy if exists "posts_owner_read" on vecs."posts";
+drop policy if exists "posts_owner_insert" on vecs."posts";
+drop policy if exists "posts_owner_update" on vecs."posts";
+drop policy if exists "posts_owner_delete" on vecs."posts";
 create policy "posts_public_read" on vecs."posts" for select to anon, authenticated using (true);
 drop policy if exists "posts_fdw_read" on vecs."posts";
 create policy "posts_fdw_read" on vecs."posts" for select to vecpods_fdw using (true);

@@ -65,8 +65,14 @@ insert into vecpods.collections (name, dims, measure)
 values ('drafts', 384, 'cosine')
 on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
 
+update vecpods.collections set owner_column = null, owner_claim = null, owner_many = false where name = 'drafts';
+
 alter table vecs."drafts" enable row level security;
 drop policy if exists "drafts_public_read" on vecs."drafts";
+drop policy if exists "drafts_owner_read" on vecs."drafts";
+drop policy if exists "drafts_owner_insert" on vecs."drafts";
+drop policy if exists "drafts_owner_update" on vecs."drafts";
+drop policy if exists "drafts_owner_delete" on vecs."drafts";
 -- access "service": no policy for anon or authenticated; service_role bypasses RLS.
 drop policy if exists "drafts_fdw_read" on vecs."drafts";
 create policy "drafts_fdw_read" on vecs."drafts" for select to vecpods_fdw using (true);

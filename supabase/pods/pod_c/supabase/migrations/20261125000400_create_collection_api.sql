@@ -97,8 +97,14 @@ create trigger vecpods_text_stats_truncate after truncate on vecs."api"
   for each statement execute function vecpods.text_stats_changed('api');
 select vecpods.refresh_text_stats('api');
 
+update vecpods.collections set owner_column = null, owner_claim = null, owner_many = false where name = 'api';
+
 alter table vecs."api" enable row level security;
 drop policy if exists "api_public_read" on vecs."api";
+drop policy if exists "api_owner_read" on vecs."api";
+drop policy if exists "api_owner_insert" on vecs."api";
+drop policy if exists "api_owner_update" on vecs."api";
+drop policy if exists "api_owner_delete" on vecs."api";
 create policy "api_public_read" on vecs."api" for select to anon, authenticated using (true);
 drop policy if exists "api_fdw_read" on vecs."api";
 create policy "api_fdw_read" on vecs."api" for select to vecpods_fdw using (true);
