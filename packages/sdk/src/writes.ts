@@ -4,7 +4,15 @@ import { call, DEFAULT_RETRY, type Invoke } from './http.ts'
 import type { Result } from './types.ts'
 
 /** A record to upsert: `text` is embedded by the edge function; or give the `vector`. */
-export type UpsertRecord<M> = { id: string; metadata?: M } & ({ text: string; vector?: never } | { vector: readonly number[]; text?: never })
+export type UpsertRecord<M> = {
+  id: string
+  metadata?: M
+  /**
+   * The row's owner on a collection with owners (registry \`access: "owner"\`): given by the
+   * service role only (a string, or an array for an owner array); a signed-in user's rows are its own.
+   */
+  owner?: string | readonly string[]
+} & ({ text: string; vector?: never } | { vector: readonly number[]; text?: never })
 
 export interface UpsertProgress {
   done: number
