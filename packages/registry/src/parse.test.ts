@@ -204,7 +204,9 @@ describe('collections with owners', () => {
     expect(problems({ owner: { claim: 'sub' } })).toEqual([expect.stringMatching(/collections\.mine\.access: .*"public" means no owner/)])
     expect(problems({ access: 'service', owner: {} })).toEqual([expect.stringMatching(/collections\.mine\.access: .*service_role only/)])
     expect(problems({ access: 'owner', owner: { column: 'metadata' } })).toEqual([expect.stringMatching(/owner\.column: "metadata" is taken/)])
-    expect(problems({ access: 'owner', owner: { column: 'title' }, columns: { title: 'text' } })).toEqual([expect.stringMatching(/owner\.column: "title" is taken/)])
+    expect(problems({ access: 'owner', owner: { column: 'title' }, columns: { title: 'text' } })).toEqual([
+      expect.stringMatching(/owner\.column: "title" is taken/),
+    ])
     expect(problems({ access: 'owner', owner: { claim: 'app_metadata.org-id' } }).join()).toMatch(/owner\.claim: must be a claim name/)
     expect(problems({ access: 'owner', owner: { claim: "sub'); drop table x; --" } }).join()).toMatch(/owner\.claim/)
   })

@@ -3,7 +3,7 @@ import { createVectorClient } from '@vecpods/sdk'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { sign, type Tenancy, tenancy, type User } from '../tenancy/fixture.ts'
+import { type Json, sign, type Tenancy, tenancy, type User } from '../tenancy/fixture.ts'
 
 // Rows that belong to someone, on the real stack: the deployed edge function (Deno) over both pod
 // transports, the primary's PostgREST (views, foreign tables, RPCs), the SDK and the pods' own APIs.
@@ -293,7 +293,7 @@ describe('the SDK and the pods’ own APIs', () => {
         method: 'POST',
         headers: { apikey: podC.keys.anonKey, authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'content-profile': 'vecpods' },
         body: JSON.stringify({ collection: 'team_docs', query_embedding: `[${t.vectors.values().next().value!.join(',')}]`, match_count: 50, ...body }),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }))
     // The primary's user token, and one signed with pod_a's secret: not pod_c's.
     expect((await call(tokens.alice!, {})).status).toBe(401)
     expect((await call(await t.token(t.users.alice, {}, t.secrets.pod_a!.jwtSecret), {})).status).toBe(401)

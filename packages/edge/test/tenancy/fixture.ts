@@ -27,11 +27,15 @@ export interface Tenancy {
   /** A signed user JWT of the primary (or of another secret). */
   token(user: User, extra?: Record<string, unknown>, secret?: string): Promise<string>
   /** Calls the deployed edge function (Deno, through the gateway). */
-  fn(path: string, token: string, body?: unknown, method?: string): Promise<{ status: number; body: any }>
+  fn(path: string, token: string, body?: unknown, method?: string): Promise<{ status: number; body: Json }>
   /** Ids a user may see in a collection. */
   visible(user: User, collection: 'notes' | 'team_docs'): Set<string>
   close(): Promise<void>
 }
+
+/** A JSON answer, read loosely by the tests. */
+// biome-ignore lint/suspicious/noExplicitAny: test answers are checked field by field
+export type Json = any
 
 export const WORDS = ['apple', 'banana', 'cherry', 'delta', 'echo', 'falcon', 'garnet', 'harbor']
 const PER_OWNER = 24
@@ -105,7 +109,7 @@ export async function tenancy(name: string): Promise<Tenancy> {
     if (res.status !== 200) throw new Error(`seeding ${collection}: ${res.status} ${JSON.stringify(res.body)}`)
   }
   // Searches of notes may be served by pod_a's replica: wait until it has replayed the rows.
-  const replicaUrl = (await import('@vecpods/stack').then((m) => m.stackEnvironment(opts)))[`VECPODS_POD_A_R1_DB_URL`]
+  const replicaUrl = (await import('@vecpods/stack').then((m) => m.stackEnvironment(opts))).VECPODS_POD_A_R1_DB_URL
   if (replicaUrl) {
     const replica = postgres(replicaUrl, { max: 1, onnotice: () => {} })
     try {
