@@ -9,13 +9,15 @@ export const COPY_TRAILER = Buffer.from([0xff, 0xff])
 /**
  * One row in binary COPY format: `ord` (int4, when given: the staging table's), `id` (text),
  * `vec` (pgvector's binary form: int16 dims, int16 unused, float4 each) and `metadata` (jsonb:
- * version 1, then the JSON text).
+ * version 1, then the JSON text), and for the staging table of a collection with owners \`owner\`
+ * (jsonb: a string or an array of them).
  */
-export function copyRow(id: string, vector: number[], metadata: Record<string, unknown>, ord?: number): Buffer {
+export function copyRow(id: string, vector: number[], metadata: Record<string, unknown>, ord?: number, owner?: string | string[]): Buffer {
   const idBytes = Buffer.from(id, 'utf8')
   const json = Buffer.from(JSON.stringify(metadata), 'utf8')
-  const fields = ord === undefined ? 3 : 4
-  const size = 2 + (ord === undefined ? 0 : 8) + 4 + idBytes.length + 4 + 4 + vector.length * 4 + 4 + 1 + json.length
+  const ownerJson = owner === undefined ? undefined : Buffer.from(JSON.stringify(owner), 'utf8')
+  const fields = (ord === undefined ? 3 : 4) + (ownerJson ? 1 : 0)
+  const size = 2 + (ord === undefined ? 0 : 8) + 4 + idBytes.length + 4 + 4 + vector.length * 4 + 4 + 1 + json.length + (ownerJson ? 5 + ownerJson.length : 0)
   const out = Buffer.allocUnsafe(size)
   let at = out.writeInt16BE(fields, 0)
   if (ord !== undefined) {
@@ -30,6 +32,11 @@ export function copyRow(id: string, vector: number[], metadata: Record<string, u
   for (const x of vector) at = out.writeFloatBE(x, at)
   at = out.writeInt32BE(1 + json.length, at)
   at = out.writeUInt8(1, at)
-  json.copy(out, at)
+  at += json.copy(out, at)
+  if (ownerJson) {
+    at = out.writeInt32BE(1 + ownerJson.length, at)
+    at = out.writeUInt8(1, at)
+    ownerJson.copy(out, at)
+  }
   return out
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { appendFileSync, createReadStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { type Collection, vecsTable } from '@vecpods/registry'
+import { type Collection, quoteIdent, vecsTable } from '@vecpods/registry'
 import postgres from 'postgres'
 import { COPY_HEADER, COPY_TRAILER, copyRow } from './copy.ts'
 import { type Format, readLines } from './records.ts'
@@ -143,10 +143,14 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       }
     }
 
-    await sql.unsafe(`create temp table if not exists vecpods_import_stage (ord integer, id text, vec extensions.vector, metadata jsonb)`)
+    // A collection with owners loads through the staging table, which carries each row's owner.
+    const owner = col.owner
+    await sql.unsafe(
+      `create temp table if not exists vecpods_import_stage (ord integer, id text, vec extensions.vector, metadata jsonb${owner ? ', owner jsonb' : ''})`,
+    )
     // Into a collection that was empty when a fresh import began, rows are copied straight in, as
     // long as no id repeats (a repeat, in a batch or across batches, goes through the merge).
-    const direct = empty && !resumed
+    const direct = empty && !resumed && !owner
     const seen = new Set<string>()
     const progress = (done: number) => options.onProgress?.({ phase: 'loading', done, total: facts.lines, rows: state.rows, rejected: state.rejected })
 
@@ -170,20 +174,27 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       if (direct) for (const id of ids) seen.add(id)
       await sql.begin(async (tx) => {
         if (!batch.length) return
-        const into = straight ? `${table} (id, vec, metadata)` : 'vecpods_import_stage (ord, id, vec, metadata)'
+        const into = straight ? `${table} (id, vec, metadata)` : `vecpods_import_stage (ord, id, vec, metadata${owner ? ', owner' : ''})`
         if (!straight) await tx`truncate vecpods_import_stage`
         const stream = await tx.unsafe(`copy ${into} from stdin with (format binary)`).writable()
         await new Promise<void>((resolve, reject) => {
           stream.on('error', reject)
           stream.on('finish', resolve)
-          const rows = batch.map((b, ord) => copyRow(b.record.id, b.record.vector!, b.record.metadata, straight ? undefined : ord))
+          const rows = batch.map((b, ord) => copyRow(b.record.id, b.record.vector!, b.record.metadata, straight ? undefined : ord, b.record.owner))
           stream.end(Buffer.concat([COPY_HEADER, ...rows, COPY_TRAILER]))
         })
         if (!straight) {
-          await tx.unsafe(`
-            insert into ${table} (id, vec, metadata)
-            select distinct on (id) id, vec, metadata from vecpods_import_stage order by id, ord desc
-            on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata`)
+          const ownerColumn = owner ? quoteIdent(owner.column) : ''
+          const ownerValue = owner?.many ? 'array(select jsonb_array_elements_text(owner))' : "owner #>> '{}'"
+          await tx.unsafe(
+            owner
+              ? `insert into ${table} (id, vec, metadata, ${ownerColumn})
+                 select distinct on (id) id, vec, metadata, ${ownerValue} from vecpods_import_stage order by id, ord desc
+                 on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata, ${ownerColumn} = excluded.${ownerColumn}`
+              : `insert into ${table} (id, vec, metadata)
+                 select distinct on (id) id, vec, metadata from vecpods_import_stage order by id, ord desc
+                 on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata`,
+          )
         }
         await tx`update vecpods.collections set model = ${model}, filled_at = now() where name = ${collection} and model is null`
       })
@@ -209,7 +220,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     for await (const l of readLines(file, options.format)) {
       if (l.line <= state.committedLine) continue
       lastLine = l.line
-      const checked = 'error' in l ? l.error : validateRecord(l.record, col.dims, col.measure)
+      const checked = 'error' in l ? l.error : validateRecord(l.record, col.dims, col.measure, col.owner)
       if (typeof checked === 'string') {
         rejects.push(`${JSON.stringify({ line: l.line, reason: checked, ...('text' in l ? { text: l.text.slice(0, 500) } : {}) })}\n`)
       } else batch.push({ line: l.line, record: checked })

@@ -30,14 +30,15 @@ async function* ndjson(file: string): AsyncGenerator<Line> {
 
 /**
  * CSV with a header row: `id`, and `text` or `vector` (a JSON array), optionally `metadata` (a
- * JSON object); any other column becomes a metadata field (as a string).
+ * JSON object) and \`owner\` (on a collection with owners: the owner, or a JSON array of them);
+ * any other column becomes a metadata field (as a string).
  */
 async function* csv(file: string): AsyncGenerator<Line> {
   const parser = createReadStream(file).pipe(parse({ columns: true, info: true, skip_empty_lines: true, relax_column_count: true }))
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     const line = info.lines
     try {
-      const { id, text, vector, metadata, ...rest } = record
+      const { id, text, vector, metadata, owner, ...rest } = record
       const parsedMetadata = metadata ? (JSON.parse(metadata) as Record<string, unknown>) : {}
       yield {
         line,
@@ -46,6 +47,7 @@ async function* csv(file: string): AsyncGenerator<Line> {
           ...(text ? { text } : {}),
           ...(vector ? { vector: JSON.parse(vector) as unknown } : {}),
           metadata: { ...rest, ...parsedMetadata },
+          ...(owner ? { owner: owner.startsWith('[') ? (JSON.parse(owner) as unknown) : owner } : {}),
         },
       }
     } catch (error) {

@@ -5,14 +5,16 @@ import type postgres from 'postgres'
 export const replicationName = (collection: string) => `vecpods_move_${collection}`
 
 /**
- * Rows and an order-independent checksum of ids, vectors and metadata: the sum of a 60-bit slice
- * of each row's md5 (over the vector's binary form, which is 3× faster than its text). Equal on
- * both sides means the same rows with the same contents.
+ * Rows and an order-independent checksum of ids, vectors, metadata and owners (collections with
+ * owners): the sum of a 60-bit slice of each row's md5 (over the vector's binary form, which is 3×
+ * faster than its text). Equal on both sides means the same rows with the same contents.
  */
 export async function fingerprint(sql: postgres.Sql, collection: string): Promise<{ rows: number; checksum: string }> {
+  const [catalog] = await sql<{ owner_column: string | null }[]>`select owner_column from vecpods.collections where name = ${collection}`
+  const owner = catalog?.owner_column ? ` || coalesce(${quoteIdent(catalog.owner_column)}::text, '') || ':'` : ''
   const [row] = await sql.unsafe<{ rows: string; checksum: string }[]>(
     `select count(*)::text as rows,
-       coalesce(sum(('x' || left(md5(convert_to(id || ':' || metadata::text || ':', 'UTF8') || extensions.vector_send(vec)), 15))::bit(60)::bigint), 0)::text as checksum
+       coalesce(sum(('x' || left(md5(convert_to(id || ':' || metadata::text || ':'${owner}, 'UTF8') || extensions.vector_send(vec)), 15))::bit(60)::bigint), 0)::text as checksum
      from ${vecsTable(collection)}`,
   )
   return { rows: Number(row!.rows), checksum: row!.checksum }

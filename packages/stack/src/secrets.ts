@@ -53,6 +53,19 @@ export async function signRoleKey(jwtSecret: string, role: string, project: stri
     .sign(new TextEncoder().encode(jwtSecret))
 }
 
+/**
+ * A signed-in user's access token as the project's auth server would issue it (HS256, role
+ * authenticated, short-lived): how the local stack's tests and demo sign users in without one.
+ */
+export async function signUserToken(jwtSecret: string, claims: { sub: string } & Record<string, unknown>, expiresIn = '1h'): Promise<string> {
+  return new SignJWT({ role: 'authenticated', aud: 'authenticated', ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('vecpods-local')
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(jwtSecret))
+}
+
 export async function projectKeys(secrets: ProjectSecrets, project: string): Promise<ProjectKeys> {
   return {
     anonKey: await signRoleKey(secrets.jwtSecret, 'anon', project),

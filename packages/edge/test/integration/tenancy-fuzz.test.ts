@@ -73,7 +73,8 @@ describe('cross-tenant fuzzer', () => {
     const onlyOwn = (u: User, body: { data: Array<{ id: string; collection: string }> }, kind: string) => {
       for (const hit of body.data) {
         if (hit.collection === 'docs') continue
-        if (!t.visible(u, hit.collection as 'notes' | 'team_docs').has(hit.id) && ownWrites.get(hit.id) !== u) leak(`${kind}: ${u.name} got ${hit.collection}/${hit.id}`)
+        if (!t.visible(u, hit.collection as 'notes' | 'team_docs').has(hit.id) && ownWrites.get(hit.id) !== u)
+          leak(`${kind}: ${u.name} got ${hit.collection}/${hit.id}`)
       }
     }
 
@@ -121,7 +122,11 @@ describe('cross-tenant fuzzer', () => {
       },
       async expiredToken() {
         const u = pick(users)
-        const token = await sign({ role: 'authenticated', sub: u.sub, app_metadata: { org_id: u.org }, exp: Math.floor(Date.now() / 1000) - 60 }, t.secrets.primary!.jwtSecret, '-1m')
+        const token = await sign(
+          { role: 'authenticated', sub: u.sub, app_metadata: { org_id: u.org }, exp: Math.floor(Date.now() / 1000) - 60 },
+          t.secrets.primary!.jwtSecret,
+          '-1m',
+        )
         const res = await t.fn('/search', token, { collection: 'notes', query: 'apple' })
         if (res.status !== 401) leak(`expired token answered ${res.status}`)
       },
@@ -137,7 +142,8 @@ describe('cross-tenant fuzzer', () => {
         ])
         const token = await sign(claims, t.secrets.primary!.jwtSecret)
         const res = await t.fn('/search', token, { collection: pick(['notes', 'team_docs']), query: 'apple banana', mode: 'text', limit: 50 })
-        if (res.status === 200 && res.body.data.some((h: { collection: string }) => h.collection !== 'docs')) leak(`claims ${JSON.stringify(claims)} found rows`)
+        if (res.status === 200 && res.body.data.some((h: { collection: string }) => h.collection !== 'docs'))
+          leak(`claims ${JSON.stringify(claims)} found rows`)
         if (res.status !== 403) throw new Error(`claimsOfWrongShape: ${res.status}`)
       },
       // Writes: an owner in the body, another owner's id, a delete of another's rows.
@@ -167,7 +173,9 @@ describe('cross-tenant fuzzer', () => {
         const collection = pick(['notes', 'team_docs'] as const)
         const victim = [...t.visible(o, collection)].find((id) => !t.visible(u, collection).has(id) && t.vectors.has(id))
         if (!victim) return
-        const res = await t.fn(`/collections/${collection}/records`, await t.token(u), { records: [{ id: victim, vector: vector(), metadata: { run: t.run, pwned: true } }] })
+        const res = await t.fn(`/collections/${collection}/records`, await t.token(u), {
+          records: [{ id: victim, vector: vector(), metadata: { run: t.run, pwned: true } }],
+        })
         if (res.status === 200) leak(`overwrote ${collection}/${victim}`)
       },
       async deleteAnother() {
@@ -238,20 +246,39 @@ describe('pooled connections', () => {
         case 1:
         case 2:
           return pod
-            .search({ collection: 'notes', measure: 'cosine', vector: vector(), limit: 10, filter, includeMetadata: false, includeValue: false, efSearch: 40, exact: false, actAs: claims(u) })
+            .search({
+              collection: 'notes',
+              measure: 'cosine',
+              vector: vector(),
+              limit: 10,
+              filter,
+              includeMetadata: false,
+              includeValue: false,
+              efSearch: 40,
+              exact: false,
+              actAs: claims(u),
+            })
             .then((hits) => ({ kind: 'user', u, ids: hits.map((h) => h.id) }))
         case 3:
           // A statement that fails half way, acting for alice: its settings must end with it.
-          return pod
-            .upsert('notes', 'vecpods/static-384', [{ id: victim, vector: vector(), metadata: { run: t.run } }], claims(t.users.alice))
-            .then(
-              () => ({ kind: 'steal-succeeded', u, ids: [] as string[] }),
-              (error: { code?: string }) => ({ kind: `steal-refused:${error.code}`, u, ids: [] as string[] }),
-            )
+          return pod.upsert('notes', 'vecpods/static-384', [{ id: victim, vector: vector(), metadata: { run: t.run } }], claims(t.users.alice)).then(
+            () => ({ kind: 'steal-succeeded', u, ids: [] as string[] }),
+            (error: { code?: string }) => ({ kind: `steal-refused:${error.code}`, u, ids: [] as string[] }),
+          )
         case 4:
           // The edge's own statement (service): every owner's rows.
           return pod
-            .search({ collection: 'notes', measure: 'cosine', vector: vector(), limit: 72, filter, includeMetadata: false, includeValue: false, efSearch: 200, exact: false })
+            .search({
+              collection: 'notes',
+              measure: 'cosine',
+              vector: vector(),
+              limit: 72,
+              filter,
+              includeMetadata: false,
+              includeValue: false,
+              efSearch: 200,
+              exact: false,
+            })
             .then((hits) => ({ kind: 'service', u, ids: hits.map((h) => h.id) }))
         default:
           return pod.catalog().then((rows) => ({ kind: 'catalog', u, ids: rows.map((r) => r.name) }))

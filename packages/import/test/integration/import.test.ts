@@ -129,3 +129,46 @@ describe('pnpm run import', () => {
     }
   }, 120_000)
 })
+
+describe('import into collections with owners', () => {
+  it('keeps each row’s owner (a string, or an array of them) and rejects lines without one', async () => {
+    const { importFile } = await import('../../src/import.ts')
+    const { loadRegistry } = await import('@vecpods/registry/node')
+    const registry = loadRegistry()
+    const eps = await stackEndpoints(opts)
+    const podOf = (pod: string) => eps.find((e) => e.project === pod)!.dbUrl
+    const cases = [
+      { collection: 'notes', pod: 'pod_a', owners: [`${run}-u1`, `${run}-u2`], wrong: ['x'], column: 'owner_id' },
+      { collection: 'team_docs', pod: 'pod_c', owners: [[`${run}-o1`], [`${run}-o1`, `${run}-o2`]], wrong: `${run}-o1`, column: 'org_ids' },
+    ] as const
+    for (const c of cases) {
+      const owned = join(dir, `${c.collection}.ndjson`)
+      const rows = c.owners.map((owner, i) => JSON.stringify({ id: `${run}-own-${i}`, vector: vector(100 + i), metadata: { run, text: `owned ${i}` }, owner }))
+      rows.push(JSON.stringify({ id: `${run}-own-none`, vector: vector(200), metadata: { run } }))
+      rows.push(JSON.stringify({ id: `${run}-own-wrong`, vector: vector(201), metadata: { run }, owner: c.wrong }))
+      writeFileSync(owned, `${rows.join('\n')}\n`)
+      const sql = adminSql(podOf(c.pod))
+      try {
+        const [catalog] = await sql`select model from vecpods.collections where name = ${c.collection}`
+        const result = await importFile({
+          file: owned,
+          collection: c.collection,
+          col: registry.collections[c.collection]!,
+          dbUrl: podOf(c.pod),
+          model: catalog?.model ?? 'vecpods/static-384',
+        })
+        expect(result).toMatchObject({ rows: 2, rejected: 2 })
+        const rejects = readFileSync(`${owned}.rejects.ndjson`, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).reason as string)
+        expect(rejects).toEqual([expect.stringMatching(/^owner: expected/), expect.stringMatching(/^owner: expected/)])
+        const stored = await sql.unsafe(`select id, ${c.column} as owner from vecs.${c.collection} where id like $1 order by id`, [`${run}-own-%`])
+        expect(stored.map((r) => r.owner)).toEqual(c.owners)
+        await sql.unsafe(`delete from vecs.${c.collection} where id like $1`, [`${run}-own-%`])
+      } finally {
+        await sql.end()
+      }
+    }
+  })
+})

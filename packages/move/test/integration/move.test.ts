@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { PRIMARY, projectEnvNames } from '@vecpods/registry'
 import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
-import { adminSql, overlayFiles, type ProjectEndpoints, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
+import { adminSql, loadSecrets, overlayFiles, type ProjectEndpoints, signUserToken, stackEndpoints, stackEnvironment, stackOptions } from '@vecpods/stack'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { abortMove, finishMove, type MoveContext, type MoveResult, moveCollection, PHASES, type Phase } from '../../src/index.ts'
 
@@ -23,10 +23,10 @@ const dbOf = (project: string) => eps.find((e) => e.project === project)!.dbUrl
 const sqlOf = (project: string) => adminSql(dbOf(project))
 const other = (pod: string) => (pod === 'pod_b' ? 'pod_c' : 'pod_b')
 
-async function placementOf(): Promise<string> {
+async function placementOf(collection = COLLECTION): Promise<string> {
   const sql = sqlOf(PRIMARY)
   try {
-    const [row] = await sql<{ pod: string }[]>`select pod from vecpods.placements where collection = ${COLLECTION}`
+    const [row] = await sql<{ pod: string }[]>`select pod from vecpods.placements where collection = ${collection}`
     return row!.pod
   } finally {
     await sql.end()
@@ -210,4 +210,62 @@ describe('pnpm move on the real stack', () => {
     },
     60_000,
   )
+})
+
+describe('pnpm move of a collection with owners', () => {
+  const OWNED = 'move_owned'
+  const owners = [`${run}-u1`, `${run}-u2`, `${run}-u3`]
+  const ownersOf = async (pod: string) => {
+    const sql = sqlOf(pod)
+    try {
+      return (await sql`select id, owner_id from vecs.move_owned order by id`).map((r) => `${r.id}:${r.owner_id}`)
+    } finally {
+      await sql.end()
+    }
+  }
+
+  it('keeps every row’s owner, and on its new pod each user still finds only its own rows', async () => {
+    await abortMove(ctx, OWNED).catch(() => finishMove(ctx, OWNED))
+    const source = await placementOf(OWNED)
+    const target = other(source)
+    const sql = sqlOf(source)
+    try {
+      await sql`delete from vecs.move_owned`
+      await sql.unsafe(`insert into vecs.move_owned (id, vec, metadata, owner_id)
+        select '${run}-' || i, (select array_agg(random() - 0.5)::real[]::extensions.vector from generate_series(1, 384) where i > 0),
+          jsonb_build_object('i', i), (array['${owners.join("','")}'])[1 + i % 3]
+        from generate_series(1, 90) i`)
+      const model = await fetch(`${env.SUPABASE_URL}/functions/v1/vector-search/collections`, {
+        headers: { apikey: env.SUPABASE_SERVICE_ROLE_KEY!, authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}` },
+      }).then(async (r) => ((await r.json()) as { meta: { model: string } }).meta.model)
+      await sql`update vecpods.collections set model = ${model} where name = 'move_owned'`
+    } finally {
+      await sql.end()
+    }
+    const kept = await ownersOf(source)
+    expect(kept).toHaveLength(90)
+
+    const result = await moveCollection(ctx, { collection: OWNED, to: target })
+    expect(result).toMatchObject({ phase: 'switched', rows: 90 })
+    await finishMove(ctx, OWNED)
+    expect(await ownersOf(target)).toEqual(kept)
+    // Through the edge (it reads the placement every 2 s), as the second user: its 30 rows only.
+    await new Promise((r) => setTimeout(r, 2500))
+    const secret = loadSecrets(opts.stateDir, opts.projects).primary!.jwtSecret
+    const token = await signUserToken(secret, { sub: owners[1]! })
+    const res = await fetch(`${env.SUPABASE_URL}/functions/v1/vector-search/search`, {
+      method: 'POST',
+      headers: { apikey: env.SUPABASE_ANON_KEY!, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ collection: OWNED, vector: unit(), limit: 50 }),
+    })
+    const body = (await res.json()) as { data: Array<{ id: string; pod: string }> }
+    expect(res.status).toBe(200)
+    expect(body.data).toHaveLength(30)
+    expect(body.data.every((h) => h.pod === target && kept.includes(`${h.id}:${owners[1]}`))).toBe(true)
+
+    await moveCollection(ctx, { collection: OWNED, to: source })
+    await finishMove(ctx, OWNED)
+    expect(await ownersOf(source)).toEqual(kept)
+    expect(overlayText()).toBe(before)
+  }, 120_000)
 })
