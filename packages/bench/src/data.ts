@@ -91,6 +91,8 @@ export async function loadTable(
   model: string,
   progress: (rowsDone: number) => void,
   building: () => void = () => {},
+  /** For a collection with owners: its owner column, and each row's owner as SQL over the row number \`r.i\`. */
+  owner?: { column: string; of: string },
 ): Promise<LoadTimings> {
   const sql = await db.reserve()
   try {
@@ -108,10 +110,10 @@ export async function loadTable(
         with r as materialized (
           select i, floor(random() * ${spec.clusters})::int as k, random() as s from generate_series(${from}, ${to}) i
         )
-        insert into ${vecsTable(table)} (id, vec, metadata)
+        insert into ${vecsTable(table)} (id, vec, metadata${owner ? `, "${owner.column}"` : ''})
         select '${table}-' || r.i,
           (select array_agg(c.centre[d] + ${spec.noise} * ${NORMAL} order by d) from generate_series(1, ${spec.dims}) d)::extensions.vector,
-          jsonb_build_object('cluster', r.k, 's50', r.s < 0.5, 's10', r.s < 0.1, 's1', r.s < 0.01)
+          jsonb_build_object('cluster', r.k, 's50', r.s < 0.5, 's10', r.s < 0.1, 's1', r.s < 0.01)${owner ? `, ${owner.of}` : ''}
         from r join bench_centres c on c.k = r.k`)
       progress(to)
     }

@@ -13,6 +13,7 @@ import { collectionEfSearch, distanceOperator, PRIMARY } from '@vecpods/registry
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
 import { pgCli } from './pg-cli.ts'
 import { summarize } from './stats.ts'
+import { type Figure, wrkRun } from './wrk.ts'
 
 const SECONDS = Number(process.argv[2] ?? 10)
 const QUERIES = 40
@@ -24,15 +25,6 @@ if (!(await status(opts)).every((c) => c.running)) await up(opts)
 const eps = await stackEndpoints(opts)
 const primary = eps.find((e) => e.project === PRIMARY)!
 const dir = mkdtempSync(join(tmpdir(), 'vecpods-neutral-'))
-
-interface Figure {
-  path: string
-  tool: string
-  requests: number
-  p50: number
-  p99: number
-  mean: number
-}
 
 /** pgbench at concurrency 1 over `QUERIES` scripts (one per query vector), per-transaction latencies from its log. */
 function pgbench(collection: string, vectors: string[], model: string | undefined): Figure {
@@ -92,32 +84,8 @@ function pgbench(collection: string, vectors: string[], model: string | undefine
 const vectorBodies = (collection: string, vectors: string[]) => vectors.map((v) => ({ collection, vector: JSON.parse(v) as number[], limit: 10 }))
 
 /** wrk at concurrency 1, cycling through the request bodies. */
-function wrk(label: string, url: string, headers: Record<string, string>, searches: object[]): Figure {
-  const lua = join(dir, `${label.replace(/\W+/g, '-')}.lua`)
-  const bodies = searches.map((b) => JSON.stringify(JSON.stringify(b)))
-  writeFileSync(
-    lua,
-    `local bodies = {${bodies.join(',')}}
-local i = 0
-wrk.method = "POST"
-${Object.entries({ ...headers, 'content-type': 'application/json' })
-  .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
-  .join('\n')}
-request = function()
-  i = i % #bodies + 1
-  return wrk.format(nil, nil, nil, bodies[i])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("VECPODS %d %d %.3f %.3f %.3f\\n", summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000))
-end
-`,
-  )
-  const run = spawnSync('wrk', ['-t1', '-c1', `-d${SECONDS}s`, '-s', lua, url], { encoding: 'utf8' })
-  if (run.status !== 0) throw new Error(`wrk: ${run.stderr}`)
-  const [, requests, errors, p50, p99, mean] = /VECPODS (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(run.stdout)!.map(Number)
-  if (errors) throw new Error(`wrk: ${errors} errors on ${url}`)
-  return { path: label, tool: 'wrk -t1 -c1', requests: requests!, p50: p50!, p99: p99!, mean: mean! }
-}
+const wrk = (label: string, url: string, headers: Record<string, string>, searches: object[]): Figure =>
+  wrkRun({ label, url, headers, requests: searches.map((body) => ({ body })), seconds: SECONDS, dir })
 
 try {
   const figures: Figure[] = []

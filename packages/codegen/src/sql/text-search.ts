@@ -75,6 +75,9 @@ begin
   end if;
   ranked := vecpods.bm25_sql(collection, ${queryLexemesSql('lang', 'query_text')});
   perform vecpods.act_as(caller);
+  if vecpods.owner_sql(collection) <> '' then
+    cond := cond || ' and ' || vecpods.owner_sql(collection);
+  end if;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(

@@ -163,6 +163,27 @@ language sql stable security definer set search_path = '' as $$
   select c.owner_column, c.owner_claim, c.owner_many from vecpods.collections c where c.name = collection
 $$;
 
+-- For a caller acting as anon or authenticated on a collection with owners: the owner condition
+-- with the caller's claim as a constant (row-level security applies it anyway, but through an init
+-- plan the planner cannot match a per-owner partial index or use the owner's row count). '' otherwise.
+create or replace function vecpods.owner_sql(collection text) returns text
+language plpgsql stable set search_path = '' as $$
+declare
+  o record;
+  who text;
+begin
+  if current_user not in ('anon', 'authenticated') then
+    return '';
+  end if;
+  select * into o from vecpods.owner_of(collection);
+  if o.col is null then
+    return '';
+  end if;
+  who := vecpods.claim(o.claim);
+  return case when o.many then format('t.%I @> array[%L]', o.col, who) else format('t.%I = %L', o.col, who) end;
+end
+$$;
+
 drop function if exists vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean);
 -- Nearest neighbours with HNSW iterative scans (relaxed order; rows re-sorted by the caller).
 -- `caller`: a signed-in caller's claims (SQL transport), whose own rows the search sees.
@@ -180,15 +201,17 @@ create or replace function vecpods.search(
 language plpgsql volatile set search_path = '' set enable_seqscan = off set jit = off as $$
 declare
   op text := vecpods.distance_operator(collection);
+  conds text[];
 begin
   perform vecpods.act_as(caller);
+  conds := array_remove(array[nullif(vecpods.owner_sql(collection), ''), case when filter is not null then vecpods.filter_sql(filter) end], null);
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   perform set_config('enable_indexscan', case when exact then 'off' else 'on' end, true);
   return query execute format(
     'select t.id, (t.vec %1$s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end
      from vecs.%2$I as t %3$s order by t.vec %1$s $1::extensions.vector limit $2',
-    op, collection, case when filter is null then '' else 'where ' || vecpods.filter_sql(filter) end
+    op, collection, case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end
   ) using query_embedding, match_count, include_metadata, include_value;
 end
 $$;
@@ -393,6 +416,9 @@ begin
   end if;
   ranked := vecpods.bm25_sql(collection, tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text))));
   perform vecpods.act_as(caller);
+  if vecpods.owner_sql(collection) <> '' then
+    cond := cond || ' and ' || vecpods.owner_sql(collection);
+  end if;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   return query execute format(
@@ -578,13 +604,13 @@ end
 $$;
 
 revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.text_language(text), vecpods.record_model(text, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
   vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
   vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb),
   vecpods.catalog() from public, anon, authenticated;
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.text_language(text), vecpods.record_model(text, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
   vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
   vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb),
@@ -593,7 +619,7 @@ grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(t
 -- the pod: the reads and writes run as authenticated, and the tables' grants and row-level
 -- security decide what they see (public collections: every row; service ones: nothing).
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.text_language(text), vecpods.record_model(text, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
   vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
   vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb) to authenticated;
