@@ -46,4 +46,10 @@ describe('SDK examples', () => {
     for (const line of lines) expect(line).toMatch(/^-?\d\.\d{3} {2}(docs|posts)\/\S+$/)
     expect(lines[0]).toContain(`docs/${marker}`)
   })
+
+  it('two users signed in each find only their own notes, through the edge and the primary', () => {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', join(examples, 'two-users.ts')], { env, encoding: 'utf8' })
+    expect(out.stderr).toBe('')
+    expect(out.stdout.trim().split('\n')).toEqual(["ada: search ada; from('notes') ada", "grace: search grace; from('notes') grace"])
+  })
 })
