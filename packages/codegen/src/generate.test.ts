@@ -158,3 +158,35 @@ describe('collection SQL', () => {
     expect(projectMigrations(simple, 'pod_a')).toHaveLength(1)
   })
 })
+
+describe('collections with owners', () => {
+  const reg = parseRegistry(JSON.parse(readFileSync(join(repoRoot, 'vecpods.config.json'), 'utf8')))
+  const file = (project: string, name: string) => projectMigrations(reg, project).find((f) => f.path.endsWith(name))!.content
+
+  it('gives the pod table an indexed owner column and RLS policies on the caller’s claim', () => {
+    const notes = file('pod_a', '_create_collection_notes.sql')
+    expect(notes).toContain('alter table vecs."notes" add column if not exists "owner_id" text;')
+    expect(notes).toMatch(/create index if not exists "ix_owner_notes" on vecs\."notes" using btree \("owner_id"\)/)
+    for (const op of ['read', 'insert', 'update', 'delete']) expect(notes).toContain(`create policy "notes_owner_${op}"`)
+    expect(notes).toContain(`"owner_id" = (select vecpods.claim('{sub}'))`)
+    expect(notes).not.toMatch(/create policy "notes_public_read"/)
+    const team = file('pod_c', '_create_collection_team_docs.sql')
+    expect(team).toContain('"org_ids" text[]')
+    expect(team).toContain(`"org_ids" @> array[(select vecpods.claim('{app_metadata,org_id}'))]`)
+    expect(team).toMatch(/using gin \("org_ids"\)/)
+    // A public collection drops any owner policy and keeps its read-for-all one.
+    const docs = file('pod_a', '_create_collection_docs.sql')
+    expect(docs).toContain('drop policy if exists "docs_owner_read"')
+    expect(docs).toContain('create policy "docs_public_read"')
+  })
+
+  it('puts the primary’s foreign table behind a view of the caller’s rows, and guards its RPCs', () => {
+    const primary = file('primary', '_foreign_table_notes.sql')
+    expect(primary).toContain('create foreign table vecpods."notes_rows"')
+    expect(primary).toContain('create view public."notes" with (security_barrier = true)')
+    expect(primary).toMatch(/grant select on vecpods\."notes_rows" to service_role;/)
+    expect(primary).not.toMatch(/grant select on vecpods\."notes_rows" to [^;]*authenticated/)
+    expect(primary).toMatch(/create function public\."match_notes"[\s\S]*security definer[\s\S]*who text := vecpods\.claim\('\{sub\}'\)/)
+    expect(primary).toContain('and t."owner_id" = $5')
+  })
+})

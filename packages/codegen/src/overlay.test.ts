@@ -20,7 +20,16 @@ describe('the benchmark overlay', () => {
   })
 
   it('adds its collections after the shipped ones, and generates them only as overlay migrations', () => {
-    expect(Object.keys(merged.collections)).toEqual([...Object.keys(shipped.collections), 'bench_a', 'bench_b', 'bench_c', 'bench_glove', 'move_probe'])
+    expect(Object.keys(merged.collections)).toEqual([
+      ...Object.keys(shipped.collections),
+      'bench_a',
+      'bench_b',
+      'bench_c',
+      'bench_glove',
+      'move_probe',
+      'move_owned',
+      'bench_tenants',
+    ])
     const podA = overlayMigrations(shipped, merged, 'pod_a').map((f) => f.path)
     expect(podA).toEqual([`${OVERLAY_EPOCH + 100}_create_collection_bench_a.sql`])
     const primary = overlayMigrations(shipped, merged, 'primary').map((f) => f.path)
@@ -29,6 +38,7 @@ describe('the benchmark overlay', () => {
       `${OVERLAY_EPOCH + 200}_foreign_table_bench_b.sql`,
       `${OVERLAY_EPOCH + 300}_foreign_table_bench_c.sql`,
       `${OVERLAY_EPOCH + 500}_foreign_table_move_probe.sql`,
+      `${OVERLAY_EPOCH + 600}_foreign_table_move_owned.sql`,
     ])
     // The shipped migrations of a project do not change with the overlay applied.
     const shippedVersions = projectMigrations(shipped, 'pod_a').map((f) => Number(f.path.match(/(\d{14})_/)![1]))

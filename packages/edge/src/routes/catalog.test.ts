@@ -13,7 +13,7 @@ describe('catalog routes (in process, fake pods)', () => {
       ['notes', false],
     ])
     const service = await (await request('GET', '/collections', undefined, 'service_role')).json()
-    expect(service.data.map((c: { name: string }) => c.name)).toEqual(['docs', 'posts', 'drafts', 'notes'])
+    expect(service.data.map((c: { name: string }) => c.name)).toEqual(['docs', 'posts', 'drafts', 'notes', 'mine'])
   })
 
   it('reports health per pod: 200 ok, or 503 degraded naming the pod that is down', async () => {

@@ -1,11 +1,12 @@
 import { VecpodsError } from '../errors.ts'
-import type { CatalogRow, PodClient, PodHit, PodRecord, PodSearch, PodTextSearch } from '../pods/types.ts'
+import type { CatalogRow, Claims, PodClient, PodHit, PodRecord, PodSearch, PodTextSearch } from '../pods/types.ts'
 
 /** A PodClient in memory, for in-process tests of the app: it records calls and answers as told. */
 export interface FakePod extends PodClient {
   searches: PodSearch[]
   textSearches: PodTextSearch[]
-  upserts: Array<{ collection: string; model: string; records: PodRecord[] }>
+  upserts: Array<{ collection: string; model: string; records: PodRecord[]; actAs?: Claims }>
+  deletes: Array<{ collection: string; ids?: string[]; actAs?: Claims }>
   modelLookups: number
   /** Hits each search returns, by collection (distances as pgvector reports them). */
   hits: Map<string, PodHit[]>
@@ -25,6 +26,7 @@ export function fakePod(pod: string, collections: string[]): FakePod {
     searches: [],
     textSearches: [],
     upserts: [],
+    deletes: [],
     modelLookups: 0,
     hits: new Map(collections.map((c) => [c, []])),
     models: new Map(collections.map((c) => [c, null])),
@@ -52,20 +54,22 @@ export function fakePod(pod: string, collections: string[]): FakePod {
         .slice(0, q.limit)
         .map(({ h, s }, i) => ({ ...h, score: q.vector ? 1 / (q.fusion.k + i + 1) : s, ...(q.vector ? { ranks: { text: i + 1 } } : {}) }))
     },
-    async upsert(collection, model, records) {
+    async upsert(collection, model, records, actAs) {
       fail(self)
       const recorded = self.models.get(collection)
       if (recorded && recorded !== model) throw new VecpodsError('model_mismatch', `collection "${collection}" holds "${recorded}"`)
       self.models.set(collection, model)
-      self.upserts.push({ collection, model, records })
+      self.upserts.push({ collection, model, records, ...(actAs ? { actAs } : {}) })
       return records.length
     },
-    async deleteIds(_, ids) {
+    async deleteIds(collection, ids, actAs) {
       fail(self)
+      self.deletes.push({ collection, ids, ...(actAs ? { actAs } : {}) })
       return ids.length
     },
-    async deleteWhere() {
+    async deleteWhere(collection, _, actAs) {
       fail(self)
+      self.deletes.push({ collection, ...(actAs ? { actAs } : {}) })
       return 0
     },
     async catalog() {

@@ -8,7 +8,11 @@ import { type FakePod, fakePod } from './fake-pod.ts'
 
 const SECRET = 'in-process-test-secret-of-at-least-32-chars'
 
-/** A three-dimensional registry: docs (pod_a, cosine); posts, drafts and notes (pod_b, l2; drafts service-only). docs and posts have full text. Public callers may fan out over 2. */
+/**
+ * A three-dimensional registry: docs (pod_a, cosine); posts, drafts and notes (pod_b, l2; drafts
+ * service-only); mine (pod_b, rows owned by the JWT's sub). docs and posts have full text. Public
+ * callers may fan out over 2.
+ */
 export const testRegistry = () =>
   parseRegistry({
     model: { id: 'test/model', dims: 3 },
@@ -19,6 +23,7 @@ export const testRegistry = () =>
       posts: { pod: 'pod_b', dims: 3, measure: 'l2', fullText: {} },
       drafts: { pod: 'pod_b', dims: 3, measure: 'l2', access: 'service' },
       notes: { pod: 'pod_b', dims: 3, measure: 'l2', efSearch: 77 },
+      mine: { pod: 'pod_b', dims: 3, measure: 'l2', access: 'owner', owner: {} },
     },
   })
 
@@ -49,7 +54,7 @@ export function brokenEmbedder(): Embedder {
 
 /** The deployment the routes share, on the test registry and fake pods: for testing one step of a route without HTTP. */
 export function testDeployment(options: { embedder?: Embedder } = {}): { dep: Deployment; pods: { pod_a: FakePod; pod_b: FakePod } } {
-  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts', 'notes']) }
+  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts', 'notes', 'mine']) }
   const dep = deployment({
     registry: testRegistry(),
     jwtSecret: SECRET,
@@ -63,7 +68,7 @@ export function testDeployment(options: { embedder?: Embedder } = {}): { dep: De
 /** The app on fake pods, with tokens for each role and a JSON request helper. */
 export async function harness(options: { embedder?: Embedder; limits?: Partial<Limits>; basePath?: string } = {}) {
   const registry = testRegistry()
-  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts', 'notes']) }
+  const pods = { pod_a: fakePod('pod_a', ['docs']), pod_b: fakePod('pod_b', ['posts', 'drafts', 'notes', 'mine']) }
   const app = createApp({
     registry,
     jwtSecret: SECRET,
@@ -73,8 +78,15 @@ export async function harness(options: { embedder?: Embedder; limits?: Partial<L
     ...(options.basePath ? { basePath: options.basePath } : {}),
   })
   const key = new TextEncoder().encode(SECRET)
-  const token = (role: string) => new SignJWT({ role }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key)
-  const tokens = { anon: await token('anon'), service_role: await token('service_role') }
+  const token = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key)
+  const tokens = {
+    anon: await token({ role: 'anon' }),
+    service_role: await token({ role: 'service_role' }),
+    /** A signed-in user (sub u1). */
+    user: await token({ role: 'authenticated', sub: 'u1' }),
+    /** A signed-in caller without a sub claim. */
+    nosub: await token({ role: 'authenticated' }),
+  }
   const request = (method: string, path: string, body?: unknown, role: keyof typeof tokens = 'anon') =>
     app.request(path, {
       method,
