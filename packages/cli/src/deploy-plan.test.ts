@@ -45,6 +45,17 @@ describe('deployPlan', () => {
     ])
   })
 
+  it('needs the JWT secret of a REST pod that holds rows with owners', () => {
+    const owned = parseRegistry({
+      ...registry,
+      collections: { ...registry.collections, notes: { pod: 'pod_c', dims: 384, measure: 'cosine', access: 'owner', owner: {}, onPrimary: 'none' } },
+    })
+    expect(deployPlan(owned, env, '/app').missing).toEqual(['VECPODS_POD_C_JWT_SECRET'])
+    const plan = deployPlan(owned, { ...env, VECPODS_POD_C_JWT_SECRET: 'pod-c-secret' }, '/app')
+    const secrets = plan.steps.find((s) => s.kind === 'secrets') as { secrets: Record<string, string> }
+    expect(secrets.secrets.VECPODS_POD_C_JWT_SECRET).toBe('pod-c-secret')
+  })
+
   it('names every missing variable, and skips the function without a project ref', () => {
     const { VECPODS_POD_A_DB_URL: _, SUPABASE_PROJECT_REF: __, ...rest } = env
     const plan = deployPlan(registry, rest, '/app')

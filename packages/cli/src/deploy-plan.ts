@@ -56,8 +56,9 @@ export function deployPlan(registry: Registry, env: Record<string, string | unde
 
 /**
  * The settings the deployed function reads that Supabase does not give it: each pod's connection
- * (the database URL over SQL; URL and service key over REST), replicas whose URL is set, and the
- * JWT secret that verifies callers. `SUPABASE_*` names are Supabase's own and cannot be set.
+ * (the database URL over SQL; URL and service key over REST, and the pod's JWT secret when it
+ * holds rows with owners: the function signs callers' tokens for it), replicas whose URL is set,
+ * and the JWT secret that verifies callers. `SUPABASE_*` names are Supabase's own and cannot be set.
  */
 function functionSecrets(registry: Registry, env: Record<string, string | undefined>, need: (name: string) => string): Record<string, string> {
   const secrets: Record<string, string> = {}
@@ -70,6 +71,9 @@ function functionSecrets(registry: Registry, env: Record<string, string | undefi
     else {
       put(names.restUrl, need(names.restUrl))
       put(names.serviceKey, need(names.serviceKey))
+      const owned = Object.values(registry.collections).some((c) => c.pod === pod && c.owner)
+      if (owned) put(names.jwtSecret, need(names.jwtSecret))
+      else if (env[names.jwtSecret]) put(names.jwtSecret, env[names.jwtSecret])
     }
     for (const replica of spec.replicas) {
       const name = replicaEnvName(registry, pod, replica.name)
