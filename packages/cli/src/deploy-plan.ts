@@ -73,7 +73,10 @@ function functionSecrets(registry: Registry, env: Record<string, string | undefi
       put(names.serviceKey, need(names.serviceKey))
       const owned = Object.values(registry.collections).some((c) => c.pod === pod && c.owner)
       if (owned) put(names.jwtSecret, need(names.jwtSecret))
-      else if (env[names.jwtSecret]) put(names.jwtSecret, env[names.jwtSecret])
+      else {
+        const given = env[names.jwtSecret]
+        if (given) put(names.jwtSecret, given)
+      }
     }
     for (const replica of spec.replicas) {
       const name = replicaEnvName(registry, pod, replica.name)
