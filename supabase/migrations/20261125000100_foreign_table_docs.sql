@@ -166,10 +166,11 @@ begin
   return query execute format(
     'with v as (
        select a.id, a.d, a.metadata, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
-       from (select t.id, t.metadata, (t.embedding operator(extensions.<=>) $1)::float8 as d from public."docs" as t where t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a
+       from (select t.id, t.metadata, (t.embedding operator(extensions.<=>) $1)::float8 as d from public."docs" as t
+     where t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a
      ), x as (
        select b.id, b.s, b.metadata, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
-       from (select t.id, t.metadata, (%1$s)::float8 as s from public."docs" as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as b
+       from (select t.id, t.metadata, (%1$s)::float8 as s from public."docs" as t where t.fts @@ $2 and t.metadata @> $3 order by s desc limit $4) as b
      ), f as (
        select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
          case when not (true) then x.s

@@ -204,10 +204,11 @@ begin
   return query execute format(
     case when who is null then 'with v as (
        select a.id, a.d, a.metadata, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
-       from (select t.id, t.metadata, (t.embedding operator(extensions.<=>) $1)::float8 as d from vecpods."notes_rows" as t where t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a
+       from (select t.id, t.metadata, (t.embedding operator(extensions.<=>) $1)::float8 as d from vecpods."notes_rows" as t
+     where t.metadata @> $3 order by t.embedding operator(extensions.<=>) $1 limit $4) as a
      ), x as (
        select b.id, b.s, b.metadata, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
-       from (select t.id, t.metadata, (%1$s)::float8 as s from vecpods."notes_rows" as t where t.fts @@ $2 and t.metadata @> $3 order by %1$s desc limit $4) as b
+       from (select t.id, t.metadata, (%1$s)::float8 as s from vecpods."notes_rows" as t where t.fts @@ $2 and t.metadata @> $3 order by s desc limit $4) as b
      ), f as (
        select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
          case when not (true) then x.s
@@ -237,10 +238,11 @@ begin
      select ranked.id, ranked.metadata, ranked.metadata ->> ''title'', ranked.score, ranked.vr::int, ranked.xr::int
      from ranked order by ranked.pos limit $8' else 'with v as (
        select a.id, a.d, a.metadata, row_number() over (order by a.d, a.id collate "C")::int as r, min(a.d) over () as dmin, max(a.d) over () as dmax
-       from (select t.id, t.metadata, (t.embedding operator(extensions.<=>) $1)::float8 as d from vecpods."notes_rows" as t where t.metadata @> $3 and t."owner_id" = $10 order by t.embedding operator(extensions.<=>) $1 limit $4) as a
+       from (select t.id, t.metadata, (t.embedding operator(extensions.<=>) $1)::float8 as d from vecpods."notes_rows" as t
+     where t.metadata @> $3 and t."owner_id" = $10 order by t.embedding operator(extensions.<=>) $1 limit $4) as a
      ), x as (
        select b.id, b.s, b.metadata, row_number() over (order by b.s desc, b.id collate "C")::int as r, min(b.s) over () as smin, max(b.s) over () as smax
-       from (select t.id, t.metadata, (%1$s)::float8 as s from vecpods."notes_rows" as t where t.fts @@ $2 and t.metadata @> $3 and t."owner_id" = $10 order by %1$s desc limit $4) as b
+       from (select t.id, t.metadata, (%1$s)::float8 as s from vecpods."notes_rows" as t where t.fts @@ $2 and t.metadata @> $3 and t."owner_id" = $10 order by s desc limit $4) as b
      ), f as (
        select coalesce(v.id, x.id) as id, v.r as vr, x.r as xr, v.d,
          case when not (true) then x.s

@@ -150,7 +150,8 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     )
     // Into a collection that was empty when a fresh import began, rows are copied straight in, as
     // long as no id repeats (a repeat, in a batch or across batches, goes through the merge).
-    const direct = empty && !resumed && !owner
+    // COPY writes pgvector's binary form of \`vector\`: a halfvec table loads through the staging table too.
+    const direct = empty && !resumed && !owner && col.storage === 'vector'
     const seen = new Set<string>()
     const progress = (done: number) => options.onProgress?.({ phase: 'loading', done, total: facts.lines, rows: state.rows, rejected: state.rejected })
 

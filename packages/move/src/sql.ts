@@ -14,7 +14,7 @@ export async function fingerprint(sql: postgres.Sql, collection: string): Promis
   const owner = catalog?.owner_column ? ` || coalesce(${quoteIdent(catalog.owner_column)}::text, '') || ':'` : ''
   const [row] = await sql.unsafe<{ rows: string; checksum: string }[]>(
     `select count(*)::text as rows,
-       coalesce(sum(('x' || left(md5(convert_to(id || ':' || metadata::text || ':'${owner}, 'UTF8') || extensions.vector_send(vec)), 15))::bit(60)::bigint), 0)::text as checksum
+       coalesce(sum(('x' || left(md5(convert_to(id || ':' || metadata::text || ':'${owner}, 'UTF8') || extensions.vector_send(vec::extensions.vector)), 15))::bit(60)::bigint), 0)::text as checksum
      from ${vecsTable(collection)}`,
   )
   return { rows: Number(row!.rows), checksum: row!.checksum }

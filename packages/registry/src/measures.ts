@@ -22,6 +22,33 @@ export const distanceOperator = (measure: Measure): string => `operator(extensio
 /** The schema-qualified operator class of the measure's vector index. */
 export const opclassOf = (measure: Measure): string => `extensions.${MEASURE_SQL[measure].opclass}`
 
+/** What a collection's vector index indexes and with which operator class. */
+export interface IndexedForm {
+  /** The indexed expression over column \`vec\` (\`vec\`, or its binary quantization). */
+  expression: string
+  /** The operator class, unqualified (\`vector_cosine_ops\`, \`halfvec_l2_ops\`, \`bit_hamming_ops\`). */
+  opclass: string
+}
+
+/**
+ * The vector index's expression and operator class for a collection's measure, storage and
+ * quantization: \`vec\` with the storage's ops, or \`binary_quantize(vec)::bit(dims)\` with Hamming ops.
+ */
+export function indexedForm(
+  col: { measure: Measure; dims: number; storage?: 'vector' | 'halfvec'; quantization?: 'none' | 'binary' },
+  column = 'vec',
+): IndexedForm {
+  if (col.quantization === 'binary') return { expression: binaryQuantized(column, col.dims), opclass: 'bit_hamming_ops' }
+  const ops = MEASURE_SQL[col.measure].opclass
+  return { expression: column, opclass: col.storage === 'halfvec' ? ops.replace(/^vector_/, 'halfvec_') : ops }
+}
+
+/** A vector expression's binary quantization, as the bit index holds it. */
+export const binaryQuantized = (vector: string, dims: number): string => `(extensions.binary_quantize(${vector})::bit(${dims}))`
+
+/** The SQL type a collection's vectors are stored in. */
+export const storageType = (col: { dims: number; storage?: 'vector' | 'halfvec' }): string => `extensions.${col.storage ?? 'vector'}(${col.dims})`
+
 /** A pgvector distance as a score (higher is closer). */
 export const scoreOf = (measure: Measure, distance: number): number => MEASURE_SQL[measure].scoreOffset - distance
 

@@ -7,6 +7,10 @@ const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environmen
 
 /** pgvector's HNSW and IVFFlat indexes take vectors of at most 2000 dimensions. */
 export const MAX_INDEXED_DIMS = 2000
+/** Dimensions an index takes by what it indexes: vector 2,000, halfvec 4,000, binary-quantized bits 64,000. */
+export const MAX_INDEXED = { vector: 2000, halfvec: 4000, binary: 64000 } as const
+export const STORAGES = ['vector', 'halfvec'] as const
+export const QUANTIZATIONS = ['none', 'binary'] as const
 
 export const MEASURES = ['cosine', 'l2', 'inner_product'] as const
 export const COLUMN_TYPES = ['text', 'number', 'boolean', 'jsonb'] as const
@@ -156,6 +160,19 @@ const collectionSchema = z.strictObject({
   dims: z.int().min(1).max(16000),
   measure: z.enum(MEASURES),
   index: indexSchema.default({ method: 'hnsw', m: 16, efConstruction: 64 }),
+  /**
+   * How the vectors are stored: \`vector\` (4 bytes a dimension) or \`halfvec\` (2 bytes: half the
+   * table and index, for a little precision).
+   */
+  storage: z.enum(STORAGES).default('vector'),
+  /**
+   * What the vector index holds: the vectors (\`none\`), or their binary quantization (\`binary\`:
+   * one bit a dimension, an index 1/32 the size; a search takes \`limit × rerank\` candidates by
+   * Hamming distance, then orders them by the true distance).
+   */
+  quantization: z.enum(QUANTIZATIONS).default('none'),
+  /** Candidates per result a binary-quantized search re-ranks by the true distance. */
+  rerank: z.int().min(1).max(100).default(10),
   /** Metadata fields the collection's view exposes as typed columns. */
   columns: z
     .record(identifier, z.enum(COLUMN_TYPES))
@@ -261,12 +278,16 @@ export const registrySchema = z
       if (col.owner && col.pod === PRIMARY) {
         ctx.addIssue({ code: 'custom', path: at('owner'), message: 'owner collections live on a pod (the primary keeps RLS of its own)' })
       }
-      if (col.index.method !== 'none' && col.dims > MAX_INDEXED_DIMS) {
+      const indexed = col.quantization === 'binary' ? 'binary' : col.storage
+      if (col.index.method !== 'none' && col.dims > MAX_INDEXED[indexed]) {
         ctx.addIssue({
           code: 'custom',
           path: at('index'),
-          message: `pgvector indexes at most ${MAX_INDEXED_DIMS} dimensions; use "method": "none" or fewer dims`,
+          message: `pgvector indexes at most ${MAX_INDEXED[indexed]} dimensions of ${indexed === 'binary' ? 'binary-quantized vectors' : indexed}; ${indexed === 'vector' ? 'use "storage": "halfvec" (4,000) or "quantization": "binary", ' : ''}"method": "none" or fewer dims`,
         })
+      }
+      if (col.quantization === 'binary' && col.index.method === 'none') {
+        ctx.addIssue({ code: 'custom', path: at('quantization'), message: 'binary quantization is an index: it needs "index.method" hnsw or ivfflat' })
       }
     }
   })
@@ -283,6 +304,7 @@ export type IndexSpec = Collection['index']
 export type PublicLimits = Registry['publicLimits']
 export type FullText = NonNullable<Collection['fullText']>
 export type Owner = NonNullable<Collection['owner']>
+export type Storage = (typeof STORAGES)[number]
 
 /** The owner claim as a PostgreSQL text-array path into the JWT's claims (`{app_metadata,org_id}`). */
 export function ownerClaimPath(owner: Owner): string {

@@ -1,14 +1,4 @@
-import {
-  type Collection,
-  type ColumnType,
-  type IndexSpec,
-  MEASURE_SQL,
-  type Measure,
-  type Owner,
-  opclassOf,
-  ownerClaimPath,
-  vecsTable,
-} from '@vecpods/registry'
+import { type Collection, type ColumnType, type IndexSpec, indexedForm, type Owner, ownerClaimPath, storageType, vecsTable } from '@vecpods/registry'
 import { fullTextColumnSql } from './full-text.ts'
 import { ident, literal } from './quote.ts'
 
@@ -43,9 +33,10 @@ function indexName(prefix: string, name: string): string {
  * The vector index's name in vecs's convention (`ix_<opclass>_hnsw_m<m>_efc<ef>_…`,
  * `ix_<opclass>_ivfflat_nl<lists>_…`): vecs finds a collection's index by the `ix_vector` prefix
  * and the operator class in the name, so it uses (and `create_index()` replaces) this one.
+ * (A halfvec or binary-quantized index is named by its own operator class.)
  */
-export function vectorIndexName(name: string, measure: Measure, index: IndexSpec): string | undefined {
-  const ops = MEASURE_SQL[measure].opclass
+export function vectorIndexName(name: string, col: Pick<Collection, 'measure' | 'dims' | 'storage' | 'quantization'>, index: IndexSpec): string | undefined {
+  const ops = indexedForm(col).opclass
   if (index.method === 'hnsw') return indexName(`ix_${ops}_hnsw_m${index.m}_efc${index.efConstruction}_`, name)
   if (index.method === 'ivfflat') return indexName(`ix_${ops}_ivfflat_nl${index.lists}_`, name)
   return undefined
@@ -86,9 +77,12 @@ $$;
 `
 }
 
-/** The registry's vector index: one matching its method, operator class and parameters. */
-function vectorIndexSql(name: string, table: string, measure: Measure, index: IndexSpec): string {
-  const wanted = vectorIndexName(name, measure, index) ?? ''
+/** The registry's vector index: one matching its method, indexed expression, operator class and parameters. */
+function vectorIndexSql(name: string, table: string, col: Collection): string {
+  const { index } = col
+  const form = indexedForm(col)
+  const on = form.expression === 'vec' ? `vec extensions.${form.opclass}` : `${form.expression} extensions.${form.opclass}`
+  const wanted = vectorIndexName(name, col, index) ?? ''
   const option = (key: string, fallback: number) => `coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like '${key}=%'), '${fallback}')`
   const params =
     index.method === 'hnsw'
@@ -98,20 +92,21 @@ function vectorIndexSql(name: string, table: string, measure: Measure, index: In
         : 'false'
   const create =
     index.method === 'hnsw'
-      ? `create index ${ident(wanted)} on ${table} using hnsw (vec ${opclassOf(measure)}) with (m = ${index.m}, ef_construction = ${index.efConstruction});`
+      ? `create index ${ident(wanted)} on ${table} using hnsw (${on}) with (m = ${index.m}, ef_construction = ${index.efConstruction});`
       : index.method === 'ivfflat'
-        ? `create index ${ident(wanted)} on ${table} using ivfflat (vec ${opclassOf(measure)}) with (lists = ${index.lists});`
+        ? `create index ${ident(wanted)} on ${table} using ivfflat (${on}) with (lists = ${index.lists});`
         : `null; -- no vector index: similarity search on "${name}" scans every row (exact results).`
   return keepOneIndexSql({
     table,
     wanted,
-    candidates: `select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options
+    candidates: `select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options, i.indkey[0] = 0 as expression
     from pg_index i
     join pg_class c on c.oid = i.indexrelid
     join pg_am am on am.oid = c.relam
     join pg_opclass op on op.oid = i.indclass[0]
     where i.indrelid = '${table}'::regclass and am.amname in ('hnsw', 'ivfflat')`,
-    matches: `ix.opcname = ${literal(MEASURE_SQL[measure].opclass)} and ${params}`,
+    // The operator class tells vector, halfvec and bit apart; an index over an expression has no column (indkey 0).
+    matches: `ix.opcname = ${literal(form.opclass)} and ix.expression = ${form.expression === 'vec' ? 'false' : 'true'} and ${params}`,
     create,
   })
 }
@@ -158,6 +153,33 @@ create policy ${ident(`${name}_owner_delete`)} on ${table} for delete to authent
 `
 }
 
+/**
+ * A table made with another storage is converted (\`alter column … type\`, rewriting the table; the
+ * vector index, of the other type, is dropped first and built again below), and the catalog records
+ * the storage and, for a binary-quantized collection, its re-rank factor.
+ */
+function storageSql(name: string, table: string, col: Collection): string {
+  const type = storageType(col)
+  return `do $$
+declare
+  ix record;
+begin
+  if (select format_type(a.atttypid, a.atttypmod) from pg_attribute a where a.attrelid = '${table}'::regclass and a.attname = 'vec')
+     <> ${literal(type.replace('extensions.', ''))} then
+    for ix in
+      select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+      where i.indrelid = '${table}'::regclass and am.amname in ('hnsw', 'ivfflat')
+    loop
+      execute format('drop index vecs.%I', ix.relname);
+    end loop;
+    drop view if exists public.${ident(name)};
+    alter table ${table} alter column vec type ${type} using vec::${type};
+  end if;
+end
+$$;
+`
+}
+
 /** The owner column (indexed: btree, or GIN for an array of owners) and its catalog entry. */
 function ownerColumnSql(name: string, table: string, col: Collection): string {
   const o = col.owner
@@ -194,14 +216,14 @@ export function collectionSql(name: string, col: Collection): string {
 
   return `create table if not exists ${table} (
   id text primary key,
-  vec extensions.vector(${col.dims}) not null,
+  vec ${storageType(col)} not null,
   metadata jsonb not null default '{}'::jsonb
 );
-
-${vectorIndexSql(name, table, col.measure, col.index)}${metadataIndexSql(name, table)}${columnIndexes}
-insert into vecpods.collections (name, dims, measure)
-values (${literal(name)}, ${col.dims}, ${literal(col.measure)})
-on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
+${storageSql(name, table, col)}
+${vectorIndexSql(name, table, col)}${metadataIndexSql(name, table)}${columnIndexes}
+insert into vecpods.collections (name, dims, measure, storage, rerank)
+values (${literal(name)}, ${col.dims}, ${literal(col.measure)}, ${literal(col.storage)}, ${col.quantization === 'binary' ? col.rerank : 'null'})
+on conflict (name) do update set dims = excluded.dims, measure = excluded.measure, storage = excluded.storage, rerank = excluded.rerank;
 ${fullTextColumnSql(name, table, col)}${
   col.model
     ? `-- The registry declares the model of rows written outside vecpods.

@@ -1,5 +1,5 @@
 import { FUSION_DEFAULTS, FUSION_KEEPS_TOP } from '@vecpods/protocol'
-import { type Collection, type ColumnType, distanceOperator, ownerClaimPath, scoreSql } from '@vecpods/registry'
+import { binaryQuantized, type Collection, type ColumnType, distanceOperator, ownerClaimPath, scoreSql, storageType } from '@vecpods/registry'
 import { columnExpression, ownerCondition } from './collection.ts'
 import { bm25Plpgsql, queryLexemesSql } from './full-text.ts'
 import { armRangeSql, fusionCtes } from './fusion.ts'
@@ -120,6 +120,19 @@ function guardedQuery(col: Collection, build: (owner: string) => string, param: 
   return `case when who is null then ${literal(build(''))} else ${literal(build(ownerRemote(col, param)))} end`
 }
 
+/**
+ * The rows a nearest-neighbour query of the foreign table reads, as \`FROM\` text (alias t) with its
+ * conditions: the table itself, or for a binary-quantized collection its \`n × rerank\` nearest by
+ * Hamming distance on the pod's bit index (one pushed-down query), which the caller then orders by
+ * the true distance.
+ */
+function nearestFrom(col: Collection, table: string, where: string, n: string, columns: string): string {
+  if (col.quantization !== 'binary') return `${table} as t\n     ${where}`
+  return `(select ${columns} from ${table} as t ${where}
+       order by ${binaryQuantized('t.embedding', col.dims)} operator(extensions.<~>) ${binaryQuantized('$1', col.dims)}
+       limit (${n}) * ${col.rerank}) as t`
+}
+
 export function foreignTableSql(name: string, col: Collection): string {
   const server = ident(serverName(col.pod))
   const table = foreignTableName(name, col)
@@ -158,7 +171,7 @@ drop function if exists ${hybrid}(${oldHybridArgs});
 ${dropRelationsSql(name)}create foreign table ${table} (
   ${[
     'id text not null',
-    `embedding extensions.vector(${col.dims})`,
+    `embedding ${storageType(col)}`,
     'metadata jsonb',
     ...columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}`),
     ...(col.fullText ? ['fts tsvector', 'fts_len integer'] : []),
@@ -204,8 +217,7 @@ ${guard.check}  return query execute
       (
         owner,
       ) => `select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
-     from ${table} as t
-     where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)${owner}
+     from ${nearestFrom(col, table, `where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)${owner}`, 'least(greatest($2, 1), 100)', `t.id, t.metadata, t.embedding${columns.map(([f]) => `, t.${ident(f)}`).join('')}`)}
      order by ${distance.replace('query_embedding', '$1')}
      limit least(greatest($2, 1), 100)`,
       '$5',
@@ -234,8 +246,7 @@ ${guard.check}  return query execute
       (
         owner,
       ) => `select t.id, t.metadata ->> ${literal(col.textField)}, t.metadata, t.embedding::real[], ${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
-     from ${table} as t
-     where t.metadata @> $3${owner}
+     from ${nearestFrom(col, table, `where t.metadata @> $3${owner}`, 'least(greatest($2, 1), 100)', 't.id, t.metadata, t.embedding')}
      order by ${distance.replace('query_embedding', '$1')}
      limit least(greatest($2, 1), 100)`,
       '$4',
@@ -306,10 +317,10 @@ ${ownerGuard(col).check}  if fusion not in ('convex', 'rrf') then
       col,
       (owner) => `with v as (
        select a.id, a.d, a.metadata, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
-       from (select t.id, t.metadata, (${distance})::float8 as d from ${table} as t where t.metadata @> $3${owner} order by ${distance} limit $4) as a
+       from (select t.id, t.metadata, (${distance})::float8 as d from ${nearestFrom(col, table, `where t.metadata @> $3${owner}`, '$4', 't.id, t.metadata, t.embedding')} order by ${distance} limit $4) as a
      ), x as (
        select b.id, b.s, b.metadata, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
-       from (select t.id, t.metadata, (%1$s)::float8 as s from ${table} as t where t.fts @@ $2 and t.metadata @> $3${owner} order by %1$s desc limit $4) as b
+       from (select t.id, t.metadata, (%1$s)::float8 as s from ${table} as t where t.fts @@ $2 and t.metadata @> $3${owner} order by s desc limit $4) as b
      ), ${fusionCtes({ vector: 'true', method: '$9', k: '$7', vectorWeight: '$5', textWeight: '$6', carry: ['metadata'] })}
      select ranked.id, ranked.metadata, ${columns.map(([f, t]) => `${columnExpression(f, t, 'ranked.metadata')}, `).join('')}ranked.score, ranked.vr::int, ranked.xr::int
      from ranked order by ranked.pos limit $8`,

@@ -52,6 +52,10 @@ alter table vecpods.collections add column if not exists text_language regconfig
 alter table vecpods.collections add column if not exists owner_column text;
 alter table vecpods.collections add column if not exists owner_claim text[];
 alter table vecpods.collections add column if not exists owner_many boolean not null default false;
+-- Storage (registry storage: vector or halfvec) and, for a binary-quantized index, the re-rank
+-- factor: a search takes limit × rerank candidates by Hamming distance, then the true distance orders them.
+alter table vecpods.collections add column if not exists storage text not null default 'vector';
+alter table vecpods.collections add column if not exists rerank integer;
 revoke all on vecpods.collections from public, anon, authenticated;
 grant select, insert, update, delete on vecpods.collections to service_role;
 
@@ -207,6 +211,30 @@ begin
 end
 $$;
 
+-- A collection's dims and, when its index holds binary-quantized vectors, the re-rank factor.
+create or replace function vecpods.shape(collection text, out dims integer, out rerank integer)
+language sql stable security definer set search_path = '' as $$
+  select c.dims, c.rerank from vecpods.collections c where c.name = collection
+$$;
+
+-- The nearest rows as SQL over vecs.<collection> (alias t, query vector $1, conditions \`conds\`,
+-- \`n\` rows, selecting \`cols\`): ordered by the distance operator, or for a binary-quantized
+-- collection n × rerank candidates by Hamming distance on the bit index, ordered by the true distance.
+create or replace function vecpods.nearest_sql(collection text, op text, conds text, n text, cols text) returns text
+language plpgsql stable set search_path = '' as $$
+declare
+  s record;
+begin
+  select * into s from vecpods.shape(collection);
+  if s.rerank is null then
+    return format('select %s from vecs.%I as t %s order by t.vec %s $1::extensions.vector limit %s', cols, collection, conds, op, n);
+  end if;
+  return format(
+    'select %1$s from (select * from vecs.%2$I as t %3$s order by extensions.binary_quantize(t.vec)::bit(%4$s) operator(extensions.<~>) extensions.binary_quantize($1::extensions.vector)::bit(%4$s) limit (%5$s) * %6$s) as t order by t.vec %7$s $1::extensions.vector limit %5$s',
+    cols, collection, conds, s.dims, n, s.rerank, op);
+end
+$$;
+
 drop function if exists vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean);
 -- Nearest neighbours with HNSW iterative scans (relaxed order; rows re-sorted by the caller).
 -- \`caller\`: a signed-in caller's claims (SQL transport), whose own rows the search sees.
@@ -231,11 +259,14 @@ begin
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   perform set_config('enable_indexscan', case when exact then 'off' else 'on' end, true);
-  return query execute format(
+  -- An exact search scans every row by the true distance, quantized index or not.
+  return query execute case when exact then format(
     'select t.id, (t.vec %1$s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end
      from vecs.%2$I as t %3$s order by t.vec %1$s $1::extensions.vector limit $2',
     op, collection, case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end
-  ) using query_embedding, match_count, include_metadata, include_value;
+  ) else vecpods.nearest_sql(collection, op, case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end, '$2',
+    format('t.id, (t.vec %s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end', op))
+  end using query_embedding, match_count, include_metadata, include_value;
 end
 $$;
 
@@ -378,13 +409,13 @@ end
 $$;
 
 revoke all on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.shape(text), vecpods.nearest_sql(text, text, text, text, text), vecpods.text_language(text), vecpods.record_model(text, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
   vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
   vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb),
   vecpods.catalog() from public, anon, authenticated;
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.shape(text), vecpods.nearest_sql(text, text, text, text, text), vecpods.text_language(text), vecpods.record_model(text, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
   vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
   vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb),
@@ -393,7 +424,7 @@ grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(t
 -- the pod: the reads and writes run as authenticated, and the tables' grants and row-level
 -- security decide what they see (public collections: every row; service ones: nothing).
 grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(text), vecpods.bm25_sql(text, text[], double precision, double precision),
-  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.text_language(text), vecpods.record_model(text, text),
+  vecpods.act_as(jsonb), vecpods.owner_of(text), vecpods.owner_sql(text), vecpods.shape(text), vecpods.nearest_sql(text, text, text, text, text), vecpods.text_language(text), vecpods.record_model(text, text),
   vecpods.search(text, text, integer, jsonb, integer, boolean, boolean, boolean, jsonb),
   vecpods.text_search(text, text, text, integer, jsonb, integer, text, integer, double precision, double precision, integer, boolean, boolean, text, jsonb),
   vecpods.upsert(text, text, jsonb, jsonb), vecpods.delete_ids(text, text[], jsonb), vecpods.delete_where(text, jsonb, jsonb) to authenticated;

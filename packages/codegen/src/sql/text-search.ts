@@ -83,8 +83,7 @@ begin
   return query execute format(
     'with v as (
        select a.id, a.d, row_number() over (order by a.d, a.id collate "C")::int as r, ${armRangeSql.vector}
-       from (select t.id, (t.vec %1$s $1::extensions.vector)::float8 as d from vecs.%2$I as t
-             where $1 is not null %3$s order by t.vec %1$s $1::extensions.vector limit $4) as a
+       from (%5$s) as a
      ), x as (
        select b.id, b.s, row_number() over (order by b.s desc, b.id collate "C")::int as r, ${armRangeSql.text}
        from (select t.id, %4$s::float8 as s from vecs.%2$I as t
@@ -97,7 +96,9 @@ begin
        case when $8 then t.metadata end,
        case when $9 then t.vec::text end
      from top join vecs.%2$I as t on t.id = top.id order by top.pos',
-    op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end
+    op, collection, cond, case when text_ranking = 'cd' then 'ts_rank_cd(t.fts, $2)' else ranked.rank_sql end,
+    -- The vector arm: the nearest rows (by the bit index and re-ranked, on a binary-quantized collection).
+    vecpods.nearest_sql(collection, op, 'where $1 is not null' || cond, '$4', format('t.id, (t.vec %s $1::extensions.vector)::float8 as d', op))
   ) using query_embedding, ranked.tq, match_count, candidates, vector_weight, text_weight, rrf_k, include_metadata, include_value, fusion;
 end
 $$;

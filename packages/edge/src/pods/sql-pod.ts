@@ -110,11 +110,12 @@ export function sqlPod(options: SqlPodOptions): PodClient {
     pod,
     search: (q: PodSearch) =>
       read(async () => {
-        // With the session's settings, one parameterised statement; other settings, and a signed-in
-        // caller the pod must act for, go through the pod's vecpods.search, which sets them for its
-        // own statement only: never a client-side transaction, nothing left on the pooled connection.
+        // With the session's settings, one parameterised statement; other settings, a signed-in
+        // caller the pod must act for and a binary-quantized index (candidates, then a re-rank) go
+        // through the pod's vecpods.search, which sets them for its own statement only: never a
+        // client-side transaction, nothing left on the pooled connection.
         const rows =
-          q.efSearch === options.sessionEfSearch && !q.exact && !q.actAs
+          q.efSearch === options.sessionEfSearch && !q.exact && !q.actAs && !q.quantized
             ? await run(sql.unsafe(...(directSearch(q) as [string, never[]])))
             : await run(
                 sql.unsafe(`select id, distance, metadata, value from vecpods.search($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)`, [

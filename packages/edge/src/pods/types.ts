@@ -20,6 +20,8 @@ export interface PodSearch {
   exact: boolean
   /** A signed-in caller's verified claims: the pod runs the query as that caller (its own rows only). */
   actAs?: Claims
+  /** The collection's index holds binary-quantized vectors: the pod's search re-ranks its candidates. */
+  quantized?: boolean
 }
 
 /** A verified JWT payload the pod's row-level security reads (\`request.jwt.claims\`). */

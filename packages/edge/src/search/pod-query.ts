@@ -27,6 +27,7 @@ export function podQuery(dep: Deployment, plan: SearchPlan, t: Target): PodQuery
         // MMR compares the candidates' vectors with each other.
         includeValue: plan.include.value || plan.mmr !== undefined,
         ...settings,
+        ...(t.col.quantization === 'binary' ? { quantized: true } : {}),
       },
     }
   }

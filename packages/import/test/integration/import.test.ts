@@ -172,3 +172,34 @@ describe('import into collections with owners', () => {
     }
   })
 })
+
+describe('import into halfvec and binary-quantized collections', () => {
+  it.each([
+    ['quant_half_a', 'pod_a'],
+    ['quant_bin_c', 'pod_c'],
+  ])('%s: loads through the staging table (COPY sends vector, the table holds halfvec)', async (collection, pod) => {
+    const { importFile } = await import('../../src/import.ts')
+    const { defaultRegistryPath, loadRegistryWithOverlays } = await import('@vecpods/registry/node')
+    const { overlayFiles } = await import('@vecpods/stack')
+    const registry = loadRegistryWithOverlays(defaultRegistryPath(), overlayFiles(process.env))
+    const dbUrl = (await stackEndpoints(opts)).find((e) => e.project === pod)!.dbUrl
+    const file = join(dir, `${collection}.ndjson`)
+    writeFileSync(
+      file,
+      `${Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `${run}-q-${i}`, vector: vector(300 + i), metadata: { run } })).join('\n')}\n`,
+    )
+    const sql = adminSql(dbUrl)
+    try {
+      const [catalog] = await sql`select model from vecpods.collections where name = ${collection}`
+      const result = await importFile({ file, collection, col: registry.collections[collection]!, dbUrl, model: catalog?.model ?? 'vecpods/static-384' })
+      expect(result).toMatchObject({ rows: 50, rejected: 0 })
+      // Stored at half precision: within 1e-3 of what the file held.
+      const [row] = await sql.unsafe(`select vec::text as v from vecs."${collection}" where id = $1`, [`${run}-q-7`])
+      const stored = JSON.parse(row!.v as string) as number[]
+      expect(Math.max(...stored.map((x, i) => Math.abs(x - vector(307)[i]!)))).toBeLessThan(1e-3)
+      await sql.unsafe(`delete from vecs."${collection}" where id like $1`, [`${run}-q-%`])
+    } finally {
+      await sql.end()
+    }
+  })
+})

@@ -6,6 +6,23 @@ create table if not exists vecs."notes" (
   vec extensions.vector(384) not null,
   metadata jsonb not null default '{}'::jsonb
 );
+do $$
+declare
+  ix record;
+begin
+  if (select format_type(a.atttypid, a.atttypmod) from pg_attribute a where a.attrelid = 'vecs."notes"'::regclass and a.attname = 'vec')
+     <> 'vector(384)' then
+    for ix in
+      select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+      where i.indrelid = 'vecs."notes"'::regclass and am.amname in ('hnsw', 'ivfflat')
+    loop
+      execute format('drop index vecs.%I', ix.relname);
+    end loop;
+    drop view if exists public."notes";
+    alter table vecs."notes" alter column vec type extensions.vector(384) using vec::extensions.vector(384);
+  end if;
+end
+$$;
 
 do $$
 declare
@@ -13,7 +30,7 @@ declare
   kept boolean := false;
 begin
   for ix in
-    select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options
+    select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options, i.indkey[0] = 0 as expression
     from pg_index i
     join pg_class c on c.oid = i.indexrelid
     join pg_am am on am.oid = c.relam
@@ -21,7 +38,7 @@ begin
     where i.indrelid = 'vecs."notes"'::regclass and am.amname in ('hnsw', 'ivfflat')
     order by c.relname = 'ix_vector_cosine_ops_hnsw_m16_efc64_notes' desc, c.relname
   loop
-    if not kept and ix.opcname = 'vector_cosine_ops' and ix.amname = 'hnsw' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'm=%'), '16') = '16' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'ef_construction=%'), '64') = '64' then
+    if not kept and ix.opcname = 'vector_cosine_ops' and ix.expression = false and ix.amname = 'hnsw' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'm=%'), '16') = '16' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'ef_construction=%'), '64') = '64' then
       if ix.relname <> 'ix_vector_cosine_ops_hnsw_m16_efc64_notes' then
         execute format('alter index vecs.%I rename to %I', ix.relname, 'ix_vector_cosine_ops_hnsw_m16_efc64_notes');
       end if;
@@ -61,9 +78,9 @@ end
 $$;
 create index if not exists "notes_title_idx" on vecs."notes" ((metadata ->> 'title'));
 
-insert into vecpods.collections (name, dims, measure)
-values ('notes', 384, 'cosine')
-on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
+insert into vecpods.collections (name, dims, measure, storage, rerank)
+values ('notes', 384, 'cosine', 'vector', null)
+on conflict (name) do update set dims = excluded.dims, measure = excluded.measure, storage = excluded.storage, rerank = excluded.rerank;
 -- Full text (mode "text" and "hybrid"): metadata title, text in english, with
 -- the parts of code identifiers; fts_len is the document's length in tokens (BM25).
 do $$

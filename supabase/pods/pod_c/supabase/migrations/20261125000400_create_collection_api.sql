@@ -6,6 +6,23 @@ create table if not exists vecs."api" (
   vec extensions.vector(384) not null,
   metadata jsonb not null default '{}'::jsonb
 );
+do $$
+declare
+  ix record;
+begin
+  if (select format_type(a.atttypid, a.atttypmod) from pg_attribute a where a.attrelid = 'vecs."api"'::regclass and a.attname = 'vec')
+     <> 'vector(384)' then
+    for ix in
+      select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+      where i.indrelid = 'vecs."api"'::regclass and am.amname in ('hnsw', 'ivfflat')
+    loop
+      execute format('drop index vecs.%I', ix.relname);
+    end loop;
+    drop view if exists public."api";
+    alter table vecs."api" alter column vec type extensions.vector(384) using vec::extensions.vector(384);
+  end if;
+end
+$$;
 
 do $$
 declare
@@ -13,7 +30,7 @@ declare
   kept boolean := false;
 begin
   for ix in
-    select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options
+    select c.relname, am.amname, op.opcname, coalesce(c.reloptions, '{}') as options, i.indkey[0] = 0 as expression
     from pg_index i
     join pg_class c on c.oid = i.indexrelid
     join pg_am am on am.oid = c.relam
@@ -21,7 +38,7 @@ begin
     where i.indrelid = 'vecs."api"'::regclass and am.amname in ('hnsw', 'ivfflat')
     order by c.relname = 'ix_vector_ip_ops_hnsw_m16_efc64_api' desc, c.relname
   loop
-    if not kept and ix.opcname = 'vector_ip_ops' and ix.amname = 'hnsw' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'm=%'), '16') = '16' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'ef_construction=%'), '64') = '64' then
+    if not kept and ix.opcname = 'vector_ip_ops' and ix.expression = false and ix.amname = 'hnsw' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'm=%'), '16') = '16' and coalesce((select split_part(o, '=', 2) from unnest(ix.options) o where o like 'ef_construction=%'), '64') = '64' then
       if ix.relname <> 'ix_vector_ip_ops_hnsw_m16_efc64_api' then
         execute format('alter index vecs.%I rename to %I', ix.relname, 'ix_vector_ip_ops_hnsw_m16_efc64_api');
       end if;
@@ -64,9 +81,9 @@ create index if not exists "api_package_idx" on vecs."api" ((metadata ->> 'packa
 create index if not exists "api_symbol_idx" on vecs."api" ((metadata ->> 'symbol'));
 create index if not exists "api_kind_idx" on vecs."api" ((metadata ->> 'kind'));
 
-insert into vecpods.collections (name, dims, measure)
-values ('api', 384, 'inner_product')
-on conflict (name) do update set dims = excluded.dims, measure = excluded.measure;
+insert into vecpods.collections (name, dims, measure, storage, rerank)
+values ('api', 384, 'inner_product', 'vector', null)
+on conflict (name) do update set dims = excluded.dims, measure = excluded.measure, storage = excluded.storage, rerank = excluded.rerank;
 -- Full text (mode "text" and "hybrid"): metadata symbol, text in english, with
 -- the parts of code identifiers; fts_len is the document's length in tokens (BM25).
 do $$
