@@ -29,9 +29,13 @@ describe('the benchmark overlay', () => {
       'move_probe',
       'move_owned',
       'bench_tenants',
+      'quant_half_a',
+      'quant_bin_b',
+      'quant_half_c',
+      'quant_bin_c',
     ])
     const podA = overlayMigrations(shipped, merged, 'pod_a').map((f) => f.path)
-    expect(podA).toEqual([`${OVERLAY_EPOCH + 100}_create_collection_bench_a.sql`])
+    expect(podA).toEqual([`${OVERLAY_EPOCH + 100}_create_collection_bench_a.sql`, `${OVERLAY_EPOCH + 800}_create_collection_quant_half_a.sql`])
     const primary = overlayMigrations(shipped, merged, 'primary').map((f) => f.path)
     expect(primary).toEqual([
       `${OVERLAY_EPOCH + 100}_foreign_table_bench_a.sql`,
@@ -39,6 +43,7 @@ describe('the benchmark overlay', () => {
       `${OVERLAY_EPOCH + 300}_foreign_table_bench_c.sql`,
       `${OVERLAY_EPOCH + 500}_foreign_table_move_probe.sql`,
       `${OVERLAY_EPOCH + 600}_foreign_table_move_owned.sql`,
+      ...['quant_half_a', 'quant_bin_b', 'quant_half_c', 'quant_bin_c'].map((name, i) => `${OVERLAY_EPOCH + 800 + 100 * i}_foreign_table_${name}.sql`),
     ])
     // The shipped migrations of a project do not change with the overlay applied.
     const shippedVersions = projectMigrations(shipped, 'pod_a').map((f) => Number(f.path.match(/(\d{14})_/)![1]))

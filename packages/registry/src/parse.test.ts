@@ -58,6 +58,9 @@ describe('parseRegistry', () => {
       dims: 3,
       measure: 'l2',
       index: { method: 'hnsw', m: 16, efConstruction: 64 },
+      storage: 'vector',
+      quantization: 'none',
+      rerank: 10,
       columns: {},
       textField: 'text',
       access: 'public',
@@ -164,6 +167,26 @@ describe('parseRegistry', () => {
 
   it('reports invalid JSON as a registry error', () => {
     expect(() => parseRegistryText('{ "model": ', 'x.json')).toThrowError(/x\.json is not a valid vecpods registry:\n {2}- \(root\): not valid JSON/)
+  })
+})
+
+describe('storage and quantization', () => {
+  const base = parseRegistry(shipped)
+  const problems = (entry: Record<string, unknown>) => {
+    try {
+      parseRegistry({ ...shipped, model: { id: 'm', dims: 3000 }, collections: { big: { pod: 'pod_a', dims: 3000, measure: 'cosine', ...entry } } })
+      return []
+    } catch (error) {
+      return (error as RegistryError).problems.map((p) => `${p.path}: ${p.message}`)
+    }
+  }
+  it('indexes up to 2,000 dims of vector, 4,000 of halfvec, 64,000 binary-quantized', () => {
+    expect(problems({}).join()).toMatch(/collections\.big\.index: pgvector indexes at most 2000 dimensions of vector; use "storage": "halfvec"/)
+    expect(problems({ storage: 'halfvec' })).toEqual([])
+    expect(problems({ quantization: 'binary' })).toEqual([])
+    expect(problems({ quantization: 'binary', index: { method: 'none' } }).join()).toMatch(/quantization: binary quantization is an index/)
+    expect(problems({ storage: 'float8' }).join()).toMatch(/collections\.big\.storage/)
+    expect(base.collections.docs).toMatchObject({ storage: 'vector', quantization: 'none' })
   })
 })
 
