@@ -1,4 +1,4 @@
-import { type Collection, distanceOperator, vecsTable } from '@vecpods/registry'
+import { type Collection, vecsTable } from '@vecpods/registry'
 import { declaringFile, updateDeclaration } from '@vecpods/registry/node'
 import type postgres from 'postgres'
 import { summarize } from './stats.ts'
@@ -40,7 +40,6 @@ export async function sweepEfSearch(
   const started = performance.now()
   if (col.index.method !== 'hnsw') throw new Error(`"${collection}" has no HNSW index (${col.index.method}): nothing to tune`)
   const table = vecsTable(collection)
-  const op = distanceOperator(col.measure)
   const [{ n }] = (await sql.unsafe(`select count(*)::int as n from ${table}`)) as unknown as [{ n: number }]
   if (n < 100) throw new Error(`"${collection}" holds ${n} rows: too few to measure recall (at least 100)`)
   // The index as built (it may differ from the registry's declaration until a migration rebuilds it).
@@ -57,25 +56,30 @@ export async function sweepEfSearch(
   log(
     `tune: ${collection} (pod ${col.pod}, ${n.toLocaleString('en')} rows, index m ${m}, ef_construction ${efConstruction}), ${queries.length} queries, target recall@${K} ${options.target}`,
   )
-  /** The k nearest other rows of a query row, by index (ef given) or exactly (null). */
-  const neighbours = async (q: { id: string; vec: string }, ef: number | null) =>
-    sql.begin(async (tx) => {
-      await tx.unsafe(
-        // Seq scans off while measuring the index: the planner would answer a small collection
-        // exactly (and slowly) once ef_search makes the index look dear, hiding its recall.
-        `select set_config('hnsw.ef_search', $1, true), set_config('enable_indexscan', $2, true), set_config('enable_seqscan', $3, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-        [String(ef ?? 40), ef === null ? 'off' : 'on', ef === null ? 'on' : 'off'],
-      )
-      const t = performance.now()
-      const rows = await tx.unsafe<{ id: string }[]>(`select id from ${table} order by vec ${op} $1::extensions.vector limit ${K + 1}`, [q.vec])
-      return {
-        ids: rows
-          .map((r) => r.id)
-          .filter((id) => id !== q.id)
-          .slice(0, K),
-        ms: performance.now() - t,
-      }
-    })
+  /**
+   * The k nearest other rows of a query row, by index (ef given) or exactly (null), through the
+   * pod's own \`vecpods.search\` as the edge runs it: it sets ef_search and iterative scans for its
+   * statement, keeps seq scans off while the index is measured (the planner would answer a small
+   * collection exactly once ef_search makes the index look dear, hiding its recall), and on a
+   * binary-quantized collection takes the Hamming candidates and re-ranks them.
+   */
+  const neighbours = async (q: { id: string; vec: string }, ef: number | null) => {
+    const t = performance.now()
+    const rows = await sql.unsafe<{ id: string }[]>(`select id from vecpods.search($1, $2, $3, null, $4, $5, false, false)`, [
+      collection,
+      q.vec,
+      K + 1,
+      ef ?? 40,
+      ef === null,
+    ])
+    return {
+      ids: rows
+        .map((r) => r.id)
+        .filter((id) => id !== q.id)
+        .slice(0, K),
+      ms: performance.now() - t,
+    }
+  }
   const truth: Array<Set<string>> = []
   for (const q of queries) truth.push(new Set((await neighbours(q, null)).ids))
   log(`  exact neighbours of ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s`)
