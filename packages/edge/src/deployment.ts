@@ -6,6 +6,7 @@ import { queryCache } from './embed/query-cache.ts'
 import type { OfflineKind } from './embed/types.ts'
 import { VecpodsError } from './errors.ts'
 import { filterCost, lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
+import { isDeadline } from './pods/deadline.ts'
 import { isReplicaFailure } from './pods/pod-errors.ts'
 import type { Claims, PodClient } from './pods/types.ts'
 
@@ -160,6 +161,17 @@ export function deployment(config: EdgeConfig): Deployment {
           // keeps the replica out meanwhile. A query the replica itself cancelled (its statement
           // timeout) is the request's own cost: the pod would spend the same again, so it answers 504.
           if (!isReplicaFailure(error)) throw error
+          // Past the edge's deadline a replica may be frozen, or only late to cancel a costly query
+          // (a busy machine delays the cancel past the deadline): one that answers a probe was busy
+          // with this request's own cost, which the pod would spend again.
+          if (
+            isDeadline(error) &&
+            (await replica.client.probe().then(
+              () => true,
+              () => false,
+            ))
+          )
+            throw error
         }
       }
       return { value: await work(t.pod), servedBy: t.col.pod }

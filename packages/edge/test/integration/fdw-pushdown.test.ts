@@ -194,6 +194,8 @@ describe('the generated primary migrations', () => {
       '20261125000200_foreign_table_posts.sql',
       '20261125000300_foreign_table_drafts.sql',
       '20261125000400_foreign_table_api.sql',
+      '20261125000500_foreign_table_notes.sql',
+      '20261125000600_foreign_table_team_docs.sql',
     ])
     for (let round = 0; round < 2; round++) {
       for (const f of files) await db.unsafe(readFileSync(join(dir, f), 'utf8'))

@@ -110,7 +110,7 @@ describe('migrations', () => {
       const files = readdirSync(dir)
         .filter((f) => f.endsWith('.sql'))
         .sort()
-      expect(files).toEqual(['20261125000000_vecpods_setup.sql', '20261125000100_create_collection_docs.sql'])
+      expect(files).toEqual(['20261125000000_vecpods_setup.sql', '20261125000100_create_collection_docs.sql', '20261125000500_create_collection_notes.sql'])
       const again = await migrate(sql, dir)
       expect(again).toEqual({ applied: [], reapplied: [], unchanged: files.length })
       const versions = await sql`select version, name from supabase_migrations.schema_migrations order by version`

@@ -55,13 +55,14 @@ describe('the Supabase CLI applies the generated migrations', () => {
       for (const f of files) expect(first.output).toContain(`Applying migration ${f}...`)
       const versions = await fresh<{ version: string }[]>`select version from supabase_migrations.schema_migrations order by version`
       expect(versions.map((v) => v.version)).toEqual(files.map((f) => f.slice(0, 14)))
-      // What the migrations made: each collection's table on its pod, a foreign table per pod collection on the primary.
+      // What the migrations made: each collection's table on its pod, a foreign table per pod collection
+      // on the primary (a collection with owners: vecpods.<name>_rows, behind the view public.<name>).
       const relations = await fresh<{ name: string }[]>`
         select format('%s.%s', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where (n.nspname = 'vecs' and c.relkind = 'r') or (n.nspname = 'public' and c.relkind = 'f') order by 1`
+        where (n.nspname = 'vecs' and c.relkind = 'r') or (n.nspname in ('public', 'vecpods') and c.relkind = 'f' and c.relname not like 'text\\_%') order by 1`
       const expected = Object.entries(opts.shipped.collections)
         .filter(([, col]) => (project === PRIMARY ? col.pod !== PRIMARY && col.onPrimary === 'foreign_table' : col.pod === project))
-        .map(([name]) => (project === PRIMARY ? `public.${name}` : `vecs.${name}`))
+        .map(([name, col]) => (project === PRIMARY ? (col.owner ? `vecpods.${name}_rows` : `public.${name}`) : `vecs.${name}`))
         .sort()
       expect(relations.map((r) => r.name)).toEqual(expected)
 
