@@ -133,7 +133,8 @@ describe('migrations and catalog', () => {
   it('records every collection of the pod with its dims and measure', async () => {
     const sql = adminSql(podB.dbUrl)
     // move_probe and move_owned travel between pods (the move test); the other overlay collections are tests' own.
-    const rows = await sql`select name, dims, measure, model from vecpods.collections where name not in ('move_probe', 'move_owned', 'bench_tenants', 'quant_bin_b') order by name`
+    const rows =
+      await sql`select name, dims, measure, model from vecpods.collections where name not in ('move_probe', 'move_owned', 'bench_tenants', 'quant_bin_b') order by name`
     await sql.end()
     // move_probe travels between pod_b and pod_c (the move test). Writes through PostgREST record no model; the edge's first upsert into posts (other test
     // files, data kept between runs) records the registry model.
