@@ -5,13 +5,13 @@
 // `docs` (pod_a, SQL transport) and `api` (pod_c, PostgREST transport). Concurrency 1, one run.
 // Installs wrk when missing (scripts/setup-system.sh --bench). Writes benchmarks/neutral.json.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadQueries } from '@vecpods/eval'
 import { collectionEfSearch, distanceOperator, PRIMARY } from '@vecpods/registry'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
-import { pgCli } from './pg-cli.ts'
+import { pgbenchLatencies } from './pgbench.ts'
 import { summarize } from './stats.ts'
 import { type Figure, wrkRun } from './wrk.ts'
 
@@ -31,51 +31,18 @@ function pgbench(collection: string, vectors: string[], model: string | undefine
   const col = opts.registry.collections[collection]!
   const ep = eps.find((e) => e.project === col.pod)!
   const op = distanceOperator(col.measure)
-  const scripts = vectors.map((v, i) => {
-    const file = join(dir, `${collection}-${i}.sql`)
-    writeFileSync(
-      file,
-      `select id, metadata, vec ${op} '${v}'::extensions.vector as distance from vecs."${collection}" order by vec ${op} '${v}'::extensions.vector limit 10;\n`,
-    )
-    return file
+  const latencies = pgbenchLatencies({
+    dbUrl: ep.dbUrl,
+    statements: vectors.map(
+      (v) =>
+        `select id, metadata, vec ${op} '${v}'::extensions.vector as distance from vecs."${collection}" order by vec ${op} '${v}'::extensions.vector limit 10;`,
+    ),
+    seconds: SECONDS,
+    // The session the edge's SQL transport opens.
+    options: `-c hnsw.ef_search=${collectionEfSearch(opts.registry, col, model)} -c hnsw.iterative_scan=relaxed_order -c enable_seqscan=off -c jit=off`,
+    dir,
+    label: collection,
   })
-  const db = pgCli(ep.dbUrl)
-  const logDir = mkdtempSync(join(dir, 'log-'))
-  const run = spawnSync(
-    'pgbench',
-    [
-      '-n',
-      '-M',
-      'simple',
-      '-c',
-      '1',
-      '-j',
-      '1',
-      '-T',
-      String(SECONDS),
-      '-l',
-      '--log-prefix',
-      join(logDir, 'tx'),
-      ...scripts.flatMap((f) => ['-f', f]),
-      ...db.connect,
-    ],
-    {
-      encoding: 'utf8',
-      env: {
-        ...db.env,
-        // The session the edge's SQL transport opens.
-        PGOPTIONS: `-c hnsw.ef_search=${collectionEfSearch(opts.registry, col, model)} -c hnsw.iterative_scan=relaxed_order -c enable_seqscan=off -c jit=off`,
-      },
-    },
-  )
-  if (run.status !== 0) throw new Error(`pgbench: ${run.stderr}`)
-  // Log lines: client_id transaction_no time_us script_no time_epoch time_us_part
-  const latencies = readdirSync(logDir).flatMap((f) =>
-    readFileSync(join(logDir, f), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => Number(l.split(' ')[2]) / 1000),
-  )
   const s = summarize(latencies)
   return { path: `SQL on the pod, ${collection} (${col.pod})`, tool: 'pgbench -c1 -M simple', requests: latencies.length, p50: s.p50, p99: s.p99, mean: s.mean }
 }
