@@ -173,10 +173,7 @@ try {
     console.log(`| ${size} (${gb} GB) | ${results.map((r) => Math.floor((gb * 1024 ** 3 * 0.5) / r.indexBytesPerRow).toLocaleString('en-US')).join(' | ')} |`)
   }
   mkdirSync(join(opts.root, 'benchmarks'), { recursive: true })
-  writeFileSync(
-    join(opts.root, 'benchmarks', 'capacity.json'),
-    `${JSON.stringify({ rows: ROWS, seconds: SECONDS, queries: QUERIES, results }, null, 2)}\n`,
-  )
+  writeFileSync(join(opts.root, 'benchmarks', 'capacity.json'), `${JSON.stringify({ rows: ROWS, seconds: SECONDS, queries: QUERIES, results }, null, 2)}\n`)
 } finally {
   await db.end()
   rmSync(dir, { recursive: true, force: true })
