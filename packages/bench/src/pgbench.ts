@@ -4,11 +4,20 @@ import { join } from 'node:path'
 import { pgCli } from './pg-cli.ts'
 
 /**
- * pgbench at concurrency 1 (simple protocol, no vacuum) for \`seconds\`, over one script per SQL
- * statement (chosen at random each transaction), the session started with \`options\`
+ * pgbench at concurrency `clients` (default 1; simple protocol, no vacuum) for `seconds`, over one script per SQL
+ * statement (chosen at random each transaction), the session started with `options`
  * (PGOPTIONS); the latency of every transaction in ms, from pgbench's own log.
  */
-export function pgbenchLatencies(p: { dbUrl: string; statements: string[]; seconds: number; options: string; dir: string; label: string }): number[] {
+export function pgbenchLatencies(p: {
+  dbUrl: string
+  statements: string[]
+  seconds: number
+  options: string
+  dir: string
+  label: string
+  /** Concurrent clients (default 1). */
+  clients?: number
+}): number[] {
   const scripts = p.statements.map((statement, i) => {
     const file = join(p.dir, `${p.label.replace(/\W+/g, '-')}-${i}.sql`)
     writeFileSync(file, `${statement}\n`)
@@ -23,9 +32,9 @@ export function pgbenchLatencies(p: { dbUrl: string; statements: string[]; secon
       '-M',
       'simple',
       '-c',
-      '1',
+      String(p.clients ?? 1),
       '-j',
-      '1',
+      String(p.clients ?? 1),
       '-T',
       String(p.seconds),
       '-l',

@@ -19,7 +19,7 @@ export interface WrkRequest {
 }
 
 /**
- * wrk at concurrency 1 (one thread, one connection) for \`seconds\`, POSTing the requests in turn;
+ * wrk at concurrency 1 (one thread, one connection) for `seconds`, POSTing the requests in turn;
  * latencies as wrk measures them. Any non-2xx answer or socket error fails the run.
  */
 export function wrkRun(p: { label: string; url: string; headers: Record<string, string>; requests: WrkRequest[]; seconds: number; dir: string }): Figure {

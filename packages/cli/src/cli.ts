@@ -63,6 +63,7 @@ program
   .option('--format <format>', 'ndjson or csv (default: from the file name)')
   .option('--batch-size <n>', 'records per transaction', '2000')
   .option('--rebuild-index <when>', 'drop the vector index for the load and build it after: auto | always | never', 'auto')
+  .option('--writers <n>', 'connections writing batches at once while the vector index stays', '2')
   .option('--env-file <path>', "the pods' database URLs", '.env.vecpods')
   .action(async (file: string, opts: ImportFlags & { envFile: string }) => {
     const { root, configPath } = findProject(globals().cwd, globals().config)

@@ -9,6 +9,7 @@ export interface ImportFlags {
   format?: Format
   batchSize: string
   rebuildIndex: 'auto' | 'always' | 'never'
+  writers?: string
 }
 
 /**
@@ -42,6 +43,7 @@ export async function importCommand(
     },
     batchSize: Number(flags.batchSize),
     rebuildIndex: flags.rebuildIndex,
+    ...(flags.writers ? { writers: Number(flags.writers) } : {}),
     onProgress: (p) => {
       // A line every 2 s on long loads, and one at each phase's end.
       if (performance.now() - last < 2000 && p.done < p.total) return

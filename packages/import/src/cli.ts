@@ -19,6 +19,7 @@ interface Flags {
   model?: string
   batchSize: string
   rebuildIndex: 'auto' | 'always' | 'never'
+  writers: string
   workers: string
   maintenanceWorkMem: string
   envFile: string
@@ -32,6 +33,7 @@ const program = new Command('vecpods-import')
   .option('--model <id>', "the model of the vectors (default: the embedder's, as the edge assumes)")
   .option('--batch-size <n>', 'records per transaction', '2000')
   .option('--rebuild-index <when>', 'drop the vector index for the load and build it after: auto | always | never', 'auto')
+  .option('--writers <n>', 'connections writing batches at once while the vector index stays (each HNSW insert uses a CPU on the pod)', '2')
   .option('--workers <n>', 'worker threads embedding text', '2')
   .option('--maintenance-work-mem <size>', 'memory for the index build', '1GB')
   .option('--env-file <path>', 'read settings from this file when not in the environment', '.env.local')
@@ -74,6 +76,7 @@ const program = new Command('vecpods-import')
         embed,
         batchSize: Number(flags.batchSize),
         rebuildIndex: flags.rebuildIndex,
+        writers: Number(flags.writers),
         maintenanceWorkMem: flags.maintenanceWorkMem,
         onProgress: (p) => {
           const speed = p.phase === 'loading' ? `${Math.round(p.rows / ((performance.now() - started) / 1000))} rows/s` : (p.detail ?? '')

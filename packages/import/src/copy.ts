@@ -9,7 +9,7 @@ export const COPY_TRAILER = Buffer.from([0xff, 0xff])
 /**
  * One row in binary COPY format: `ord` (int4, when given: the staging table's), `id` (text),
  * `vec` (pgvector's binary form: int16 dims, int16 unused, float4 each) and `metadata` (jsonb:
- * version 1, then the JSON text), and for the staging table of a collection with owners \`owner\`
+ * version 1, then the JSON text), and for the staging table of a collection with owners `owner`
  * (jsonb: a string or an array of them).
  */
 export function copyRow(id: string, vector: number[], metadata: Record<string, unknown>, ord?: number, owner?: string | string[]): Buffer {

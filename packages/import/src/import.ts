@@ -30,6 +30,13 @@ export interface ImportOptions {
   embed?: (texts: string[]) => Promise<number[][]>
   /** Records per transaction (default 2,000). */
   batchSize?: number
+  /**
+   * Connections writing batches at once when the vector index stays in place (default 2): each
+   * row's HNSW insert searches the graph, which one connection does on one CPU. Batches that share
+   * an id are never in flight together, so a later line still wins. Loads that drop the index
+   * write on one connection (COPY is not the bottleneck there).
+   */
+  writers?: number
   /** Drop the vector index for the load and build it after: `auto` (default) for large loads, or always / never. */
   rebuildIndex?: 'auto' | 'always' | 'never'
   /** `auto` rebuilds when the file has at least this many lines and at least as many as the collection holds (default 20,000). */
@@ -53,6 +60,8 @@ export interface ImportResult {
   /** Lines skipped because an earlier, interrupted run had committed them. */
   resumedFromLine: number
   indexRebuilt: boolean
+  /** Connections that wrote batches. */
+  writers: number
   ms: number
 }
 
@@ -61,7 +70,9 @@ export function importSummary(result: ImportResult, file: string): string[] {
   return [
     ...(result.resumedFromLine ? [`  resumed after line ${result.resumedFromLine} (an earlier run had committed it)`] : []),
     `  ${result.rows} rows written, ${result.rejected} lines rejected${result.rejected ? ` (see ${file}.rejects.ndjson)` : ''}`,
-    ...(result.indexRebuilt ? ['  vector index rebuilt'] : []),
+    ...(result.indexRebuilt
+      ? ['  vector index dropped for the load, then rebuilt']
+      : [`  written into the live vector index on ${result.writers} connection${result.writers > 1 ? 's' : ''}`]),
   ]
 }
 
@@ -113,9 +124,12 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
   if (!resumed) writeFileSync(rejectsPath, '')
 
   const table = vecsTable(collection)
-  // One connection for the load (the staging table is per connection), one to watch the index build.
+  // One connection for the catalog and the index build, one to watch the build, and the writers'
+  // (each with its own staging table, which is per connection).
   const sql = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
   const watch = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
+  const pool = postgres(options.dbUrl, { max: 16, onnotice: () => {} })
+  const reserved: postgres.ReservedSql[] = []
   try {
     const [catalog] = await sql<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
     if (!catalog) throw new Error(`collection "${collection}" is not on this pod: apply its migrations`)
@@ -145,12 +159,18 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
 
     // A collection with owners loads through the staging table, which carries each row's owner.
     const owner = col.owner
-    await sql.unsafe(
-      `create temp table if not exists vecpods_import_stage (ord integer, id text, vec extensions.vector, metadata jsonb${owner ? ', owner jsonb' : ''})`,
-    )
+    const writers = state.indexDdl === undefined ? Math.max(1, Math.min(16, Math.trunc(options.writers ?? 2))) : 1
+    for (let i = 0; i < writers; i++) {
+      const conn = await pool.reserve()
+      reserved.push(conn)
+      await conn.unsafe(
+        `create temp table if not exists vecpods_import_stage (ord integer, id text, vec extensions.vector, metadata jsonb${owner ? ', owner jsonb' : ''})`,
+      )
+    }
+    const idle = [...reserved]
     // Into a collection that was empty when a fresh import began, rows are copied straight in, as
     // long as no id repeats (a repeat, in a batch or across batches, goes through the merge).
-    // COPY writes pgvector's binary form of \`vector\`: a halfvec table loads through the staging table too.
+    // COPY writes pgvector's binary form of `vector`: a halfvec table loads through the staging table too.
     const direct = empty && !resumed && !owner && col.storage === 'vector'
     const seen = new Set<string>()
     const progress = (done: number) => options.onProgress?.({ phase: 'loading', done, total: facts.lines, rows: state.rows, rejected: state.rejected })
@@ -158,8 +178,8 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     let batch: Array<{ line: number; record: ImportRecord }> = []
     let rejects: string[] = []
     let lastLine = state.committedLine
-    /** Writes one batch in one transaction, then records that it is done (rejects, state, progress). */
-    const write = async (batch: Array<{ line: number; record: ImportRecord }>, rejects: string[], lastLine: number) => {
+    /** Writes one batch in one transaction on a writer's connection. */
+    const write = async (conn: postgres.ReservedSql, batch: Array<{ line: number; record: ImportRecord }>) => {
       const texts = batch.filter((b) => b.record.text !== undefined)
       if (texts.length) {
         if (!options.embed) throw new Error('the file has text records but no embedder was given')
@@ -173,7 +193,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       const ids = new Set(batch.map((b) => b.record.id))
       const straight = direct && ids.size === batch.length && batch.every((b) => !seen.has(b.record.id))
       if (direct) for (const id of ids) seen.add(id)
-      await sql.begin(async (tx) => {
+      await conn.begin(async (tx) => {
         if (!batch.length) return
         const into = straight ? `${table} (id, vec, metadata)` : `vecpods_import_stage (ord, id, vec, metadata${owner ? ', owner' : ''})`
         if (!straight) await tx`truncate vecpods_import_stage`
@@ -199,21 +219,54 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
         }
         await tx`update vecpods.collections set model = ${model}, filled_at = now() where name = ${collection} and model is null`
       })
-      if (rejects.length) appendFileSync(rejectsPath, rejects.join(''))
-      state.rows += batch.length
-      state.rejected += rejects.length
-      state.committedLine = lastLine
-      saveState(statePath, state)
-      options.onCommit?.(lastLine)
-      progress(lastLine)
     }
-    // One batch is written while the next is read and checked; writes stay in file order.
-    let writing: Promise<void> = Promise.resolve()
+    /**
+     * Batches in file order while in flight. A batch is recorded as done (rejects, state, progress)
+     * only once every batch before it is: a resumed run starts after the last line of the
+     * contiguous committed ones (rows of later batches already in are upserted again, the same).
+     */
+    const inFlight: Array<{ ids: Set<string>; rows: number; rejects: string[]; lastLine: number; done: boolean; writing: Promise<void> }> = []
+    let failure: unknown
+    const settle = () => {
+      while (inFlight[0]?.done) {
+        const b = inFlight.shift()!
+        if (b.rejects.length) appendFileSync(rejectsPath, b.rejects.join(''))
+        state.rows += b.rows
+        state.rejected += b.rejects.length
+        state.committedLine = b.lastLine
+        saveState(statePath, state)
+        options.onCommit?.(b.lastLine)
+        progress(b.lastLine)
+      }
+    }
+    // Batches are written while the next are read and checked, on up to `writers` connections.
     const flush = async () => {
-      await writing
-      writing = write(batch, rejects, lastLine)
-      // Handled here so a failure waits for the next flush to surface, not the process's hook.
-      writing.catch(() => {})
+      const ids = new Set(batch.map((b) => b.record.id))
+      // Wait for a free writer, and for any in-flight batch holding one of these ids.
+      for (;;) {
+        if (failure) throw failure
+        const clash = inFlight.find((b) => !b.done && [...ids].some((id) => b.ids.has(id)))
+        if (!clash && idle.length) break
+        await Promise.race((clash ? [clash] : inFlight.filter((b) => !b.done)).map((b) => b.writing.catch(() => {})))
+      }
+      const conn = idle.pop()!
+      const entry = { ids, rows: batch.length, rejects, lastLine, done: false, writing: Promise.resolve() }
+      const rows = batch
+      entry.writing = write(conn, rows).then(
+        () => {
+          entry.done = true
+          idle.push(conn)
+          settle()
+        },
+        (error: unknown) => {
+          failure ??= error
+          idle.push(conn)
+          throw error
+        },
+      )
+      // Handled here so a failure surfaces at the next flush, not in the process's hook.
+      entry.writing.catch(() => {})
+      inFlight.push(entry)
       batch = []
       rejects = []
     }
@@ -228,7 +281,8 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       if (batch.length >= batchSize) await flush()
     }
     await flush()
-    await writing
+    await Promise.all(inFlight.map((b) => b.writing))
+    if (failure) throw failure
 
     let indexRebuilt = false
     if (state.indexDdl) {
@@ -239,9 +293,10 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     }
     await sql.unsafe(`analyze ${table}`)
     rmSync(statePath, { force: true })
-    return { rows: state.rows, rejected: state.rejected, resumedFromLine: resumed?.committedLine ?? 0, indexRebuilt, ms: performance.now() - started }
+    return { rows: state.rows, rejected: state.rejected, resumedFromLine: resumed?.committedLine ?? 0, indexRebuilt, writers, ms: performance.now() - started }
   } finally {
-    await Promise.all([sql.end({ timeout: 1 }), watch.end({ timeout: 1 })])
+    for (const conn of reserved) conn.release()
+    await Promise.all([sql.end({ timeout: 1 }), watch.end({ timeout: 1 }), pool.end({ timeout: 1 })])
   }
 }
 

@@ -30,7 +30,7 @@ async function* ndjson(file: string): AsyncGenerator<Line> {
 
 /**
  * CSV with a header row: `id`, and `text` or `vector` (a JSON array), optionally `metadata` (a
- * JSON object) and \`owner\` (on a collection with owners: the owner, or a JSON array of them);
+ * JSON object) and `owner` (on a collection with owners: the owner, or a JSON array of them);
  * any other column becomes a metadata field (as a string).
  */
 async function* csv(file: string): AsyncGenerator<Line> {

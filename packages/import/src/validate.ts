@@ -7,7 +7,7 @@ export interface ImportRecord {
   metadata: Record<string, unknown>
   text?: string
   vector?: number[]
-  /** The row's owner(s), on a collection with owners (registry \`access: "owner"\`). */
+  /** The row's owner(s), on a collection with owners (registry `access: "owner"`). */
   owner?: string | string[]
 }
 

@@ -24,15 +24,15 @@ export const opclassOf = (measure: Measure): string => `extensions.${MEASURE_SQL
 
 /** What a collection's vector index indexes and with which operator class. */
 export interface IndexedForm {
-  /** The indexed expression over column \`vec\` (\`vec\`, or its binary quantization). */
+  /** The indexed expression over column `vec` (`vec`, or its binary quantization). */
   expression: string
-  /** The operator class, unqualified (\`vector_cosine_ops\`, \`halfvec_l2_ops\`, \`bit_hamming_ops\`). */
+  /** The operator class, unqualified (`vector_cosine_ops`, `halfvec_l2_ops`, `bit_hamming_ops`). */
   opclass: string
 }
 
 /**
  * The vector index's expression and operator class for a collection's measure, storage and
- * quantization: \`vec\` with the storage's ops, or \`binary_quantize(vec)::bit(dims)\` with Hamming ops.
+ * quantization: `vec` with the storage's ops, or `binary_quantize(vec)::bit(dims)` with Hamming ops.
  */
 export function indexedForm(
   col: { measure: Measure; dims: number; storage?: 'vector' | 'halfvec'; quantization?: 'none' | 'binary' },

@@ -104,7 +104,7 @@ const podSchema = z.strictObject({
   maxReplicaLagMs: z.int().min(0).max(600_000).default(1000),
   /**
    * The replica the primary's foreign tables (postgres_fdw) read instead of the pod: the primary's
-   * reads and \`match_<name>\` searches then load the replica. Reads through it may lag the pod.
+   * reads and `match_<name>` searches then load the replica. Reads through it may lag the pod.
    */
   foreignTablesFrom: identifier.optional(),
 })
@@ -161,13 +161,13 @@ const collectionSchema = z.strictObject({
   measure: z.enum(MEASURES),
   index: indexSchema.default({ method: 'hnsw', m: 16, efConstruction: 64 }),
   /**
-   * How the vectors are stored: \`vector\` (4 bytes a dimension) or \`halfvec\` (2 bytes: half the
+   * How the vectors are stored: `vector` (4 bytes a dimension) or `halfvec` (2 bytes: half the
    * table and index, for a little precision).
    */
   storage: z.enum(STORAGES).default('vector'),
   /**
-   * What the vector index holds: the vectors (\`none\`), or their binary quantization (\`binary\`:
-   * one bit a dimension, an index 1/32 the size; a search takes \`limit × rerank\` candidates by
+   * What the vector index holds: the vectors (`none`), or their binary quantization (`binary`:
+   * one bit a dimension, an index 1/32 the size; a search takes `limit × rerank` candidates by
    * Hamming distance, then orders them by the true distance).
    */
   quantization: z.enum(QUANTIZATIONS).default('none'),

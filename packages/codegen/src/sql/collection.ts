@@ -136,9 +136,9 @@ export function ownerCondition(owner: Owner, row = ''): string {
 const POLICIES = ['public_read', 'owner_read', 'owner_insert', 'owner_update', 'owner_delete'] as const
 
 /**
- * Row-level security by access level: \`public\`, one read policy for anon and authenticated;
- * \`owner\`, read, insert, update and delete for authenticated, each on the caller's own rows;
- * \`service\`, none (service_role bypasses RLS). Policies of another level are dropped.
+ * Row-level security by access level: `public`, one read policy for anon and authenticated;
+ * `owner`, read, insert, update and delete for authenticated, each on the caller's own rows;
+ * `service`, none (service_role bypasses RLS). Policies of another level are dropped.
  */
 function policiesSql(name: string, table: string, col: Collection): string {
   const drops = POLICIES.map((p) => `drop policy if exists ${ident(`${name}_${p}`)} on ${table};\n`).join('')
@@ -154,7 +154,7 @@ create policy ${ident(`${name}_owner_delete`)} on ${table} for delete to authent
 }
 
 /**
- * A table made with another storage is converted (\`alter column … type\`, rewriting the table; the
+ * A table made with another storage is converted (`alter column … type`, rewriting the table; the
  * vector index, of the other type, is dropped first and built again below), and the catalog records
  * the storage and, for a binary-quantized collection, its re-rank factor.
  */

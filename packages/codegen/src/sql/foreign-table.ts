@@ -79,9 +79,9 @@ revoke all on vecpods.moves from public, anon, authenticated, service_role;
  * whose query postgres_fdw pushes down whole (filter, ORDER BY distance, LIMIT).
  */
 /**
- * Where a pod collection's foreign table lives on the primary: \`public.<name>\`, or for a
- * collection with owners \`vecpods.<name>_rows\` (service_role only), behind the view
- * \`public.<name>\` that shows a signed-in caller its own rows.
+ * Where a pod collection's foreign table lives on the primary: `public.<name>`, or for a
+ * collection with owners `vecpods.<name>_rows` (service_role only), behind the view
+ * `public.<name>` that shows a signed-in caller its own rows.
  */
 export function foreignTableName(name: string, col: Collection): string {
   return col.owner ? `vecpods.${ident(`${name}_rows`)}` : `public.${ident(name)}`
@@ -89,7 +89,7 @@ export function foreignTableName(name: string, col: Collection): string {
 
 /**
  * The owner guard of a primary search function over a collection with owners: the caller's claim
- * resolved once into \`who\` (postgres_fdw cannot send a call of a local function, so the query gets
+ * resolved once into `who` (postgres_fdw cannot send a call of a local function, so the query gets
  * it as a parameter), service_role sees every row, anyone else without the claim nothing.
  */
 function ownerGuard(col: Collection): { declare: string; check: string } {
@@ -107,13 +107,13 @@ function ownerGuard(col: Collection): { declare: string; check: string } {
   }
 }
 
-/** The remote condition on the owner column for parameter \`param\` (empty without owners). */
+/** The remote condition on the owner column for parameter `param` (empty without owners). */
 const ownerRemote = (col: Collection, param: string) =>
   col.owner ? ` and t.${ident(col.owner.column)} ${col.owner.many ? `@> array[${param}]` : `= ${param}`}` : ''
 
 /**
  * A search query of a primary function: for a collection with owners, the variant with the owner
- * condition when \`who\` is set (a caller), the one without it for service_role.
+ * condition when `who` is set (a caller), the one without it for service_role.
  */
 function guardedQuery(col: Collection, build: (owner: string) => string, param: string): string {
   if (!col.owner) return literal(build(''))
@@ -121,8 +121,8 @@ function guardedQuery(col: Collection, build: (owner: string) => string, param: 
 }
 
 /**
- * The rows a nearest-neighbour query of the foreign table reads, as \`FROM\` text (alias t) with its
- * conditions: the table itself, or for a binary-quantized collection its \`n × rerank\` nearest by
+ * The rows a nearest-neighbour query of the foreign table reads, as `FROM` text (alias t) with its
+ * conditions: the table itself, or for a binary-quantized collection its `n × rerank` nearest by
  * Hamming distance on the pod's bit index (one pushed-down query), which the caller then orders by
  * the true distance.
  */
@@ -260,10 +260,10 @@ ${col.fullText ? hybridSql(name, col, table, hybrid, hybridArgs, readers) : ''}`
 }
 
 /**
- * \`public.hybrid_<name>\`: hybrid search from the primary. Each arm is one query postgres_fdw
+ * `public.hybrid_<name>`: hybrid search from the primary. Each arm is one query postgres_fdw
  * pushes down to the pod (filter, ORDER BY, LIMIT): the nearest rows to the query vector, and the
  * rows matching any query word ranked by BM25; the primary fuses the two short lists by
- * reciprocal rank fusion, as the pods' \`vecpods.text_search\` does.
+ * reciprocal rank fusion, as the pods' `vecpods.text_search` does.
  */
 function hybridSql(name: string, col: Collection, table: string, fn: string, args: string, readers: string): string {
   const columns = Object.entries(col.columns)
@@ -337,7 +337,7 @@ grant execute on function ${fn}(${args}) to ${readers};
 
 /**
  * Drops what a collection's migration re-creates on the primary, whatever the collection was
- * before (a foreign table in \`public\`, or the view over one in \`vecpods\` for owners).
+ * before (a foreign table in `public`, or the view over one in `vecpods` for owners).
  */
 function dropRelationsSql(name: string): string {
   return `do $$

@@ -433,7 +433,7 @@ grant execute on function vecpods.filter_sql(jsonb), vecpods.distance_operator(t
 
 /**
  * Pods only: a PostgREST pre-request function that lets the edge bound a request's statement by
- * its own deadline (header \`x-vecpods-timeout-ms\`): PostgREST does not cancel a query whose
+ * its own deadline (header `x-vecpods-timeout-ms`): PostgREST does not cancel a query whose
  * client went away, so without it a search the edge gave up on ran on to the role's 8 s. It only
  * ever lowers the timeout. It becomes the pod API's pre-request (PostgREST's in-database config),
  * replacing any other one on the pod.

@@ -4,7 +4,7 @@ import { armRangeSql, fusionCtes } from './fusion.ts'
 
 /**
  * The pods' full-text and hybrid search, part of every project's setup migration:
- * \`vecpods.bm25_sql\` (the BM25 rank expression of a query) and \`vecpods.text_search\`.
+ * `vecpods.bm25_sql` (the BM25 rank expression of a query) and `vecpods.text_search`.
  */
 export function textSearchSql(efSearch: number): string {
   const bm25 = bm25Plpgsql({ stats: 'vecpods.text_stats', terms: 'vecpods.text_terms', collection: 'bm25_sql.collection', k1: 'k1', b: 'b' })

@@ -24,7 +24,7 @@ export interface PodSearch {
   quantized?: boolean
 }
 
-/** A verified JWT payload the pod's row-level security reads (\`request.jwt.claims\`). */
+/** A verified JWT payload the pod's row-level security reads (`request.jwt.claims`). */
 export type Claims = Record<string, unknown>
 
 /**
@@ -84,10 +84,10 @@ export interface PodClient {
   textSearch(query: PodTextSearch): Promise<PodHit[]>
   /**
    * Upserts in one transaction; records the model on first write and refuses another. With
-   * \`actAs\`, as that signed-in caller: the rows are owned by its claim, and another's are refused.
+   * `actAs`, as that signed-in caller: the rows are owned by its claim, and another's are refused.
    */
   upsert(collection: string, model: string, records: PodRecord[], actAs?: Claims): Promise<number>
-  /** Deletes; with \`actAs\`, only that caller's own rows. */
+  /** Deletes; with `actAs`, only that caller's own rows. */
   deleteIds(collection: string, ids: string[], actAs?: Claims): Promise<number>
   deleteWhere(collection: string, filter: Predicate, actAs?: Claims): Promise<number>
   catalog(): Promise<CatalogRow[]>

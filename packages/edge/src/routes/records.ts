@@ -62,7 +62,7 @@ export function recordRoutes(dep: Deployment, limits: Limits): Hono<AppEnv> {
 }
 
 /**
- * A record's \`owner\`: on a collection with owners, service_role gives one (a string, or an array
+ * A record's `owner`: on a collection with owners, service_role gives one (a string, or an array
  * for an owner array) and a signed-in user never does (its claim owns its rows); elsewhere none.
  */
 function checkOwner(target: Target, owner: string | string[] | undefined, at: string): void {

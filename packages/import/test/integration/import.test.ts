@@ -101,7 +101,7 @@ describe('pnpm run import', () => {
       expect(again.code, again.output).toBe(0)
       expect(again.output).toMatch(/resumed after line \d+/)
       expect(again.output).toMatch(/3 lines rejected/)
-      expect(again.output).toMatch(/vector index rebuilt/)
+      expect(again.output).toMatch(/vector index dropped for the load, then rebuilt/)
 
       // Exactly the file's distinct ids, the later duplicate winning.
       const [{ n, distinct }] = (await sql`
