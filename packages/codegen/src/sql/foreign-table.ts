@@ -133,14 +133,28 @@ function nearestFrom(col: Collection, table: string, where: string, n: string, c
        limit (${n}) * ${col.rerank}) as t`
 }
 
+/**
+ * The plpgsql body of a primary search function over a foreign table: the owner guard (collections
+ * with owners), then one EXECUTE of the query with its values, planned per call so postgres_fdw
+ * pushes it down; no local sort (enable_sort off) and no JIT for the disabled node's cost.
+ */
+function searchBody(col: Collection, query: (owner: string) => string, whoParam: string, using: string): string {
+  const guard = ownerGuard(col)
+  return `language plpgsql stable ${col.owner ? 'security definer' : 'security invoker'} set search_path = '' set enable_sort = off set jit = off as $$
+${guard.declare ? `declare\n${guard.declare}` : ''}begin
+${guard.check}  return query execute
+    ${guardedQuery(col, query, whoParam)}
+    using ${using};
+end
+$$;`
+}
+
 export function foreignTableSql(name: string, col: Collection): string {
   const server = ident(serverName(col.pod))
   const table = foreignTableName(name, col)
   const view = `public.${ident(name)}`
   const fn = `public.${ident(`match_${name}`)}`
   const readers = col.access === 'public' ? 'anon, authenticated, service_role' : col.access === 'owner' ? 'authenticated, service_role' : 'service_role'
-  const guard = ownerGuard(col)
-  const definer = col.owner ? 'security definer' : 'security invoker'
   const whoArg = col.owner ? ', who' : ''
   const columns = Object.entries(col.columns)
   const op = distanceOperator(col.measure)
@@ -209,22 +223,15 @@ create function ${fn}(
   filter jsonb default '{}'::jsonb,
   filter_path jsonpath default null
 ) returns table (id text, metadata jsonb, ${columns.map(([f, t]) => `${ident(f)} ${SQL_TYPE[t]}, `).join('')}score double precision)
-language plpgsql stable ${definer} set search_path = '' set enable_sort = off set jit = off as $$
-${guard.declare ? `declare\n${guard.declare}` : ''}begin
-${guard.check}  return query execute
-    ${guardedQuery(
-      col,
-      (
-        owner,
-      ) => `select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
+${searchBody(
+  col,
+  (owner) => `select t.id, t.metadata, ${columns.map(([f]) => `t.${ident(f)}, `).join('')}${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
      from ${nearestFrom(col, table, `where t.metadata @> $3 and ($4 is null or t.metadata @@ $4)${owner}`, 'least(greatest($2, 1), 100)', `t.id, t.metadata, t.embedding${columns.map(([f]) => `, t.${ident(f)}`).join('')}`)}
      order by ${distance.replace('query_embedding', '$1')}
      limit least(greatest($2, 1), 100)`,
-      '$5',
-    )}
-    using query_embedding, match_count, filter, filter_path${whoArg};
-end
-$$;
+  '$5',
+  `query_embedding, match_count, filter, filter_path${whoArg}`,
+)}
 revoke all on function ${fn}(${args}) from public, anon, authenticated, service_role;
 grant execute on function ${fn}(${args}) to ${readers};
 
@@ -238,22 +245,17 @@ create function ${lc}(
   match_count integer default 100,
   filter jsonb default '{}'::jsonb
 ) returns table (id text, content text, metadata jsonb, embedding real[], similarity double precision)
-language plpgsql stable ${definer} set search_path = '' set enable_sort = off set jit = off as $$
-${guard.declare ? `declare\n${guard.declare}` : ''}begin
-${guard.check}  return query execute
-    ${guardedQuery(
-      col,
-      (
-        owner,
-      ) => `select t.id, t.metadata ->> ${literal(col.textField)}, t.metadata, t.embedding::real[], ${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
+${searchBody(
+  col,
+  (
+    owner,
+  ) => `select t.id, t.metadata ->> ${literal(col.textField)}, t.metadata, t.embedding::real[], ${scoreSql(col.measure, distance.replace('query_embedding', '$1'))}
      from ${nearestFrom(col, table, `where t.metadata @> $3${owner}`, 'least(greatest($2, 1), 100)', 't.id, t.metadata, t.embedding')}
      order by ${distance.replace('query_embedding', '$1')}
      limit least(greatest($2, 1), 100)`,
-      '$4',
-    )}
-    using query_embedding, match_count, filter${whoArg};
-end
-$$;
+  '$4',
+  `query_embedding, match_count, filter${whoArg}`,
+)}
 revoke all on function ${lc}(${lcArgs}) from public, anon, authenticated, service_role;
 grant execute on function ${lc}(${lcArgs}) to ${readers};
 ${col.fullText ? hybridSql(name, col, table, hybrid, hybridArgs, readers) : ''}`

@@ -203,3 +203,37 @@ describe('import into halfvec and binary-quantized collections', () => {
     }
   })
 })
+
+describe('import into a live index on several connections', () => {
+  it('keeps upsert order: for an id repeated across batches in flight, the last line wins', async () => {
+    const { importFile } = await import('../../src/import.ts')
+    const registry = opts.registry
+    const dbUrl = (await stackEndpoints(opts)).find((e) => e.project === registry.collections[COLLECTION]!.pod)!.dbUrl
+    const file = join(dir, 'writers.ndjson')
+    // 400 lines over 37 ids: every batch of 10 shares ids with the batches around it.
+    const lines = Array.from({ length: 400 }, (_, i) => JSON.stringify({ id: `${run}-w-${i % 37}`, vector: vector(1000 + i), metadata: { run, line: i + 1 } }))
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    const sql = adminSql(dbUrl)
+    try {
+      const [catalog] = await sql`select model from vecpods.collections where name = ${COLLECTION}`
+      const result = await importFile({
+        file,
+        collection: COLLECTION,
+        col: registry.collections[COLLECTION]!,
+        dbUrl,
+        model: catalog?.model ?? 'vecpods/static-384',
+        batchSize: 10,
+        writers: 4,
+        rebuildIndex: 'never',
+      })
+      expect(result).toMatchObject({ rows: 400, rejected: 0, writers: 4, indexRebuilt: false })
+      const stored = await sql.unsafe(`select id, (metadata ->> 'line')::int as line from vecs."${COLLECTION}" where id like $1`, [`${run}-w-%`])
+      const last = new Map<string, number>()
+      for (let i = 0; i < lines.length; i++) last.set(`${run}-w-${i % 37}`, i + 1)
+      expect(Object.fromEntries(stored.map((r) => [r.id, r.line]))).toEqual(Object.fromEntries(last))
+      await sql.unsafe(`delete from vecs."${COLLECTION}" where id like $1`, [`${run}-w-%`])
+    } finally {
+      await sql.end()
+    }
+  })
+})
