@@ -128,8 +128,8 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
   // (each with its own staging table, which is per connection).
   const sql = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
   const watch = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
-  const pool = postgres(options.dbUrl, { max: 16, onnotice: () => {} })
-  const reserved: postgres.ReservedSql[] = []
+  // Each writer is a client of one connection: its staging table lives as long as the connection.
+  const reserved: postgres.Sql[] = []
   try {
     const [catalog] = await sql<{ model: string | null }[]>`select model from vecpods.collections where name = ${collection}`
     if (!catalog) throw new Error(`collection "${collection}" is not on this pod: apply its migrations`)
@@ -161,7 +161,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     const owner = col.owner
     const writers = state.indexDdl === undefined ? Math.max(1, Math.min(16, Math.trunc(options.writers ?? 2))) : 1
     for (let i = 0; i < writers; i++) {
-      const conn = await pool.reserve()
+      const conn = postgres(options.dbUrl, { max: 1, onnotice: () => {} })
       reserved.push(conn)
       await conn.unsafe(
         `create temp table if not exists vecpods_import_stage (ord integer, id text, vec extensions.vector, metadata jsonb${owner ? ', owner jsonb' : ''})`,
@@ -179,7 +179,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     let rejects: string[] = []
     let lastLine = state.committedLine
     /** Writes one batch in one transaction on a writer's connection. */
-    const write = async (conn: postgres.ReservedSql, batch: Array<{ line: number; record: ImportRecord }>) => {
+    const write = async (conn: postgres.Sql, batch: Array<{ line: number; record: ImportRecord }>) => {
       const texts = batch.filter((b) => b.record.text !== undefined)
       if (texts.length) {
         if (!options.embed) throw new Error('the file has text records but no embedder was given')
@@ -295,8 +295,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     rmSync(statePath, { force: true })
     return { rows: state.rows, rejected: state.rejected, resumedFromLine: resumed?.committedLine ?? 0, indexRebuilt, writers, ms: performance.now() - started }
   } finally {
-    for (const conn of reserved) conn.release()
-    await Promise.all([sql.end({ timeout: 1 }), watch.end({ timeout: 1 }), pool.end({ timeout: 1 })])
+    await Promise.all([sql.end({ timeout: 1 }), watch.end({ timeout: 1 }), ...reserved.map((conn) => conn.end({ timeout: 1 }))])
   }
 }
 
