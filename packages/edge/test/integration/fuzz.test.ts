@@ -13,6 +13,7 @@ import { createApp, type EdgeConfig, loadLocalConfig } from '../../src/index.ts'
 
 const RUNS = 2400
 const DENO_RUNS = 400
+const COST_RUNS = 300
 const opts = stackOptions(process.env, () => {})
 const run = `fuzz-${Date.now().toString(36)}`
 const WRITABLE = ['docs', 'api'] as const // one collection per transport (SQL, PostgREST)
@@ -325,4 +326,51 @@ describe('hostile requests', () => {
       })
     expect(fivexx).toEqual([])
   }, 180_000)
+
+  it(`${COST_RUNS} costly requests from the anon key: each refused with a 4xx and a stable code before any pod works on it`, async () => {
+    const { publicLimits: limits } = config.registry
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `v${i}-${'x'.repeat(8)}`)
+    const nest = (depth: number): Record<string, unknown> => (depth === 0 ? { year: { $gte: 2000 } } : { $or: [nest(depth - 1), { lang: { $eq: 'en' } }] })
+    /** Each way of asking for more than the public limits allow, sized past them. */
+    const costly = fc.oneof(
+      fc.integer({ min: limits.filter.maxComparisons + 1, max: 400 }).map((n) => ({ filters: { package: { $in: values(n) } } })),
+      fc
+        .integer({ min: limits.filter.maxComparisons + 1, max: 60 })
+        .map((n) => ({ filters: { $or: Array.from({ length: n }, (_, i) => ({ year: { $gte: i } })) } })),
+      fc.integer({ min: limits.filter.maxDepth + 1, max: 8 }).map((d) => ({ filters: nest(d) })),
+      // Bytes: a few values within the per-string bound (1,024) whose sum passes maxBytes.
+      fc
+        .integer({ min: Math.ceil(limits.filter.maxBytes / 1000) + 1, max: limits.filter.maxComparisons })
+        .map((n) => ({ filters: { section: { $in: Array.from({ length: n }, (_, i) => `${i}${'y'.repeat(999)}`) } } })),
+      fc.integer({ min: limits.maxEfSearch + 1, max: 1000 }).map((ef) => ({ ef_search: ef })),
+      fc.constant({ exact: true }),
+      fc.constant({ include: { value: true } }),
+      // More collections than a public fan-out takes (five: two of them not the public's, which is refused first).
+      fc.constant({ collections: ['docs', 'posts', 'api', 'drafts', 'notes'] }),
+    )
+    const outcomes = new Map<string, number>()
+    await fc.assert(
+      fc.asyncProperty(costly, fc.constantFrom('docs', 'api'), fc.constantFrom('vector', 'text', 'hybrid'), async (ask, collection, mode) => {
+        const body = { ...('collections' in ask ? {} : { collection }), query: 'abort a fetch request', mode, ...ask }
+        const res = await app.request('/search', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${primary.keys.anonKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+        const code = ((await res.json()) as { error?: { code: string } }).error?.code ?? 'none'
+        const key = `${res.status} ${code}`
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+        // Refused, with a stable code: past a public limit, or past the bounds every caller has
+        // (the parser's: 100 values in an $in, 1,024 characters a string), or not the public's.
+        return (
+          (res.status === 400 && (code === 'limit_exceeded' || code === 'invalid_filter')) ||
+          (res.status === 413 && code === 'payload_too_large') ||
+          ('collections' in ask && res.status === 403 && code === 'forbidden')
+        )
+      }),
+      { numRuns: COST_RUNS, seed: 20261204 },
+    )
+    console.log(`fuzz, cost attacks: ${JSON.stringify(Object.fromEntries(outcomes))}`)
+    expect(outcomes.get('400 limit_exceeded')).toBeGreaterThan(COST_RUNS / 2)
+  }, 120_000)
 })
