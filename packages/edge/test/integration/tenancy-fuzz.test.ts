@@ -160,12 +160,18 @@ describe('cross-tenant fuzzer', () => {
         const u = pick(users)
         const o = pick(others(u))
         const id = `${t.run}-fz-${i}`
+        // Recorded as the writer's before it is sent: a concurrent search by the writer may find the
+        // row as soon as it commits, before this answer arrives. The end checks the stored owner.
+        ownWrites.set(id, u)
+        t.owners.notes.set(id, u.sub)
         const res = await t.fn('/collections/notes/records', await t.token(u), {
           records: [{ id, vector: vector(), metadata: { run: t.run, owner_id: o.sub, org_ids: [o.org] } }],
         })
-        if (res.status !== 200) throw new Error(`ownerInMetadata: ${res.status} ${JSON.stringify(res.body)}`)
-        ownWrites.set(id, u)
-        t.owners.notes.set(id, u.sub)
+        if (res.status !== 200) {
+          ownWrites.delete(id)
+          t.owners.notes.delete(id)
+          throw new Error(`ownerInMetadata: ${res.status} ${JSON.stringify(res.body)}`)
+        }
       },
       async overwriteAnother() {
         const u = pick(users)
