@@ -253,9 +253,11 @@ language plpgsql volatile set search_path = '' set enable_seqscan = off set jit 
 declare
   op text := vecpods.distance_operator(collection);
   conds text[];
+  where_sql text;
 begin
   perform vecpods.act_as(caller);
   conds := array_remove(array[nullif(vecpods.owner_sql(collection), ''), case when filter is not null then vecpods.filter_sql(filter) end], null);
+  where_sql := case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   perform set_config('enable_indexscan', case when exact then 'off' else 'on' end, true);
@@ -263,8 +265,8 @@ begin
   return query execute case when exact then format(
     'select t.id, (t.vec %1$s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end
      from vecs.%2$I as t %3$s order by t.vec %1$s $1::extensions.vector limit $2',
-    op, collection, case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end
-  ) else vecpods.nearest_sql(collection, op, case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end, '$2',
+    op, collection, where_sql
+  ) else vecpods.nearest_sql(collection, op, where_sql, '$2',
     format('t.id, (t.vec %s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end', op))
   end using query_embedding, match_count, include_metadata, include_value;
 end

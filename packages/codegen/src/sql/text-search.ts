@@ -63,6 +63,7 @@ declare
   lang regconfig := vecpods.text_language(collection);
   cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
   ranked record;
+  mine text;
 begin
   if lang is null then
     raise exception using errcode = 'VPT01', message = format('vecpods: collection "%s" has no full-text column (registry fullText)', collection);
@@ -75,8 +76,9 @@ begin
   end if;
   ranked := vecpods.bm25_sql(collection, ${queryLexemesSql('lang', 'query_text')});
   perform vecpods.act_as(caller);
-  if vecpods.owner_sql(collection) <> '' then
-    cond := cond || ' and ' || vecpods.owner_sql(collection);
+  mine := vecpods.owner_sql(collection);
+  if mine <> '' then
+    cond := cond || ' and ' || mine;
   end if;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);

@@ -230,9 +230,11 @@ language plpgsql volatile set search_path = '' set enable_seqscan = off set jit 
 declare
   op text := vecpods.distance_operator(collection);
   conds text[];
+  where_sql text;
 begin
   perform vecpods.act_as(caller);
   conds := array_remove(array[nullif(vecpods.owner_sql(collection), ''), case when filter is not null then vecpods.filter_sql(filter) end], null);
+  where_sql := case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
   perform set_config('enable_indexscan', case when exact then 'off' else 'on' end, true);
@@ -240,8 +242,8 @@ begin
   return query execute case when exact then format(
     'select t.id, (t.vec %1$s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end
      from vecs.%2$I as t %3$s order by t.vec %1$s $1::extensions.vector limit $2',
-    op, collection, case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end
-  ) else vecpods.nearest_sql(collection, op, case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end, '$2',
+    op, collection, where_sql
+  ) else vecpods.nearest_sql(collection, op, where_sql, '$2',
     format('t.id, (t.vec %s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end', op))
   end using query_embedding, match_count, include_metadata, include_value;
 end
@@ -435,6 +437,7 @@ declare
   lang regconfig := vecpods.text_language(collection);
   cond text := case when filter is null then '' else ' and ' || vecpods.filter_sql(filter) end;
   ranked record;
+  mine text;
 begin
   if lang is null then
     raise exception using errcode = 'VPT01', message = format('vecpods: collection "%s" has no full-text column (registry fullText)', collection);
@@ -447,8 +450,9 @@ begin
   end if;
   ranked := vecpods.bm25_sql(collection, tsvector_to_array(to_tsvector(lang, vecpods.search_text(query_text))));
   perform vecpods.act_as(caller);
-  if vecpods.owner_sql(collection) <> '' then
-    cond := cond || ' and ' || vecpods.owner_sql(collection);
+  mine := vecpods.owner_sql(collection);
+  if mine <> '' then
+    cond := cond || ' and ' || mine;
   end if;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
