@@ -158,3 +158,14 @@ export async function emptyTable(db: postgres.Sql, table: string): Promise<void>
   await db.unsafe(`comment on table vecs."${table}" is null`)
   await db`update vecpods.collections set model = null, filled_at = null where name = ${table}`
 }
+
+/**
+ * A psql script that writes `spec.rows` rows of the distribution to `path` as import NDJSON
+ * (`{ id, vector, metadata: { cluster } }`, ids `<prefix><n>`), generated in the pod and copied out
+ * by psql, so the rows an import reads are the ones `loadTable` would generate.
+ */
+export function ndjsonRowsScript(spec: DataSpec, prefix: string, path: string): string {
+  const centres = `create temp table bench_centres as select k, array_agg(${NORMAL} order by d)::float4[] as centre from generate_series(0, ${spec.clusters - 1}) k cross join generate_series(1, ${spec.dims}) d group by k;`
+  const rows = `with r as materialized (select i, floor(random() * ${spec.clusters})::int as k from generate_series(1, ${spec.rows}) i) select json_build_object('id', '${prefix}' || r.i, 'vector', (select array_agg(round((c.centre[d] + ${spec.noise} * ${NORMAL})::numeric, 5) order by d) from generate_series(1, ${spec.dims}) d), 'metadata', json_build_object('cluster', r.k)) from r join bench_centres c on c.k = r.k order by r.i`
+  return ['\\o /dev/null', `select setseed(${CENTRE_SEED});`, centres, `select setseed(${spec.seed});`, `\\copy (${rows}) to '${path}'`, ''].join('\n')
+}

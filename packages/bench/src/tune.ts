@@ -6,11 +6,11 @@
 // which the edge then uses for that model's searches.
 import { resolve } from 'node:path'
 import { loadExtractor, loadQueries } from '@vecpods/eval'
+import { tuneAndRecord } from '@vecpods/import/tune'
 import { isOfflineChoice, OFFLINE_MODELS } from '@vecpods/offline-models'
 import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
-import { adminSql, embedderEnv, stackEndpoints, stackOptions } from '@vecpods/stack'
+import { embedderEnv, stackEndpoints, stackOptions } from '@vecpods/stack'
 import { Command } from 'commander'
-import { recordEfSearch, sweepEfSearch } from './tune-sweep.ts'
 
 interface Flags {
   recall: string
@@ -38,23 +38,16 @@ const program = new Command('vecpods-tune')
     const registry = loadRegistryWithOverlays(defaultRegistryPath(), overlays)
     const col = registry.collections[collection]
     if (!col) throw new Error(`no collection "${collection}" in the registry`)
-    const sql = adminSql((await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl)
-    try {
-      const queries = flags.questions ? await questionVectors(opts, collection) : Number(flags.queries)
-      const result = await sweepEfSearch(sql, collection, col, { target: Number(flags.recall), queries, all: flags.all ?? false }, console.log)
-      if (result.chosen === undefined) {
-        console.log(
-          `  no ef_search up to 1000 reaches ${flags.recall}: the index needs a rebuild with a larger m or ef_construction (now ${result.m} / ${result.efConstruction}; registry index)`,
-        )
-        process.exitCode = 3
-        return
-      }
-      const file = recordEfSearch([defaultRegistryPath(), ...overlays], collection, col, result, flags.dryRun ?? false, console.log)
-      if (file) console.log(`tune: \`pnpm stack up\` restarts the function with it (${resolve(repoRoot, file)})`)
-      console.log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-    } finally {
-      await sql.end()
+    const dbUrl = (await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl
+    const queries = flags.questions ? await questionVectors(opts, collection) : Number(flags.queries)
+    const options = { target: Number(flags.recall), queries, all: flags.all ?? false, dryRun: flags.dryRun ?? false }
+    const { chosen, file } = await tuneAndRecord(dbUrl, collection, col, [defaultRegistryPath(), ...overlays], options, console.log)
+    if (chosen === undefined) {
+      process.exitCode = 3
+      return
     }
+    if (file) console.log(`tune: \`pnpm stack up\` restarts the function with it (${resolve(repoRoot, file)})`)
+    console.log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   })
 
 program.parseAsync().catch((error: unknown) => {

@@ -64,10 +64,12 @@ program
   .option('--batch-size <n>', 'records per transaction', '2000')
   .option('--rebuild-index <when>', 'drop the vector index for the load and build it after: auto | always | never', 'auto')
   .option('--writers <n>', 'connections writing batches at once while the vector index stays', '2')
+  .option('--tune <when>', 'measure recall after the load and store the ef_search that reaches --recall: auto (10,000 rows or more) | always | never', 'auto')
+  .option('--recall <target>', 'recall@10 the closing tune aims for', '0.95')
   .option('--env-file <path>', "the pods' database URLs", '.env.vecpods')
   .action(async (file: string, opts: ImportFlags & { envFile: string }) => {
     const { root, configPath } = findProject(globals().cwd, globals().config)
-    await importCommand(loadRegistry(configPath), withEnvFile(root, opts.envFile).env, resolve(globals().cwd, file), opts, console.log)
+    await importCommand(configPath, loadRegistry(configPath), withEnvFile(root, opts.envFile).env, resolve(globals().cwd, file), opts, console.log)
   })
 
 program

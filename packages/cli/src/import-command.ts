@@ -1,5 +1,6 @@
 import { importFile, importSummary } from '@vecpods/import/file'
 import { type Format, formatOf } from '@vecpods/import/records'
+import { type TuneAfterImport, tuneAfterImport, tuneAndRecord } from '@vecpods/import/tune'
 import type { Registry } from '@vecpods/registry'
 import { collectionOnPod } from './pod-db.ts'
 import { UsageError } from './project.ts'
@@ -10,6 +11,8 @@ export interface ImportFlags {
   batchSize: string
   rebuildIndex: 'auto' | 'always' | 'never'
   writers?: string
+  tune: TuneAfterImport
+  recall: string
 }
 
 /**
@@ -17,8 +20,10 @@ export interface ImportFlags {
  * its pod, as `pnpm import` does in the vecpods repository: batches of one transaction each, a
  * resume after an interruption, rejects with their line and reason. Records with text instead of a
  * vector are refused: the CLI carries no embedding model (the edge function embeds; see the README).
+ * A large load ends with a tune (`--tune`), which writes the ef_search the collection now needs into the registry.
  */
 export async function importCommand(
+  configPath: string,
   registry: Registry,
   env: Record<string, string | undefined>,
   file: string,
@@ -52,5 +57,11 @@ export async function importCommand(
     },
   })
   for (const line of importSummary(result, file)) log(line)
+  const closing = tuneAfterImport(flags.tune, col, result.rows)
+  log(closing.why)
+  if (closing.tune) {
+    const { file: written } = await tuneAndRecord(dbUrl, flags.collection, col, [configPath], { target: Number(flags.recall), queries: 100 }, log)
+    if (written) log('tune: `npx vecpods deploy` sends it to the function')
+  }
   log(`vecpods import: done in ${(result.ms / 1000).toFixed(1)} s`)
 }

@@ -1,6 +1,5 @@
-import { recordEfSearch, sweepEfSearch } from '@vecpods/bench/tune-sweep'
+import { tuneAndRecord } from '@vecpods/import/tune'
 import { loadRegistry } from '@vecpods/registry/node'
-import postgres from 'postgres'
 import { collectionOnPod } from './pod-db.ts'
 
 export interface TuneFlags {
@@ -25,19 +24,10 @@ export async function tuneCommand(
   const started = performance.now()
   const registry = loadRegistry(configPath)
   const { col, dbUrl } = collectionOnPod(registry, env, collection, 'the tune measures on')
-  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} })
-  try {
-    const result = await sweepEfSearch(sql, collection, col, { target: Number(flags.recall), queries: Number(flags.queries), all: flags.all ?? false }, log)
-    if (result.chosen === undefined) {
-      log(
-        `  no ef_search up to 1000 reaches ${flags.recall}: rebuild the index with a larger m or ef_construction (now ${result.m} / ${result.efConstruction})`,
-      )
-      return 3
-    }
-    if (recordEfSearch([configPath], collection, col, result, flags.dryRun ?? false, log)) log('tune: `npx vecpods deploy` sends it to the function')
-    log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-    return 0
-  } finally {
-    await sql.end()
-  }
+  const options = { target: Number(flags.recall), queries: Number(flags.queries), all: flags.all ?? false, dryRun: flags.dryRun ?? false }
+  const { chosen, file } = await tuneAndRecord(dbUrl, collection, col, [configPath], options, log)
+  if (chosen === undefined) return 3
+  if (file) log('tune: `npx vecpods deploy` sends it to the function')
+  log(`tune: done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  return 0
 }

@@ -12,6 +12,7 @@ import { Command } from 'commander'
 import { deploymentEmbedder } from './embed-pool.ts'
 import { importFile, importSummary } from './import.ts'
 import { type Format, formatOf } from './records.ts'
+import { type TuneAfterImport, tuneAfterImport, tuneAndRecord } from './tune.ts'
 
 interface Flags {
   collection: string
@@ -22,6 +23,8 @@ interface Flags {
   writers: string
   workers: string
   maintenanceWorkMem: string
+  tune: TuneAfterImport
+  recall: string
   envFile: string
 }
 
@@ -36,6 +39,8 @@ const program = new Command('vecpods-import')
   .option('--writers <n>', 'connections writing batches at once while the vector index stays (each HNSW insert uses a CPU on the pod)', '2')
   .option('--workers <n>', 'worker threads embedding text', '2')
   .option('--maintenance-work-mem <size>', 'memory for the index build', '1GB')
+  .option('--tune <when>', 'measure recall after the load and store the ef_search that reaches --recall: auto (10,000 rows or more) | always | never', 'auto')
+  .option('--recall <target>', 'recall@10 the closing tune aims for', '0.95')
   .option('--env-file <path>', 'read settings from this file when not in the environment', '.env.local')
   .action(async (file: string, flags: Flags) => {
     const envFile = resolve(repoRoot, flags.envFile)
@@ -90,6 +95,13 @@ const program = new Command('vecpods-import')
       if (phase) bar.stop()
       for (const line of importSummary(result, file)) console.log(line)
       console.log(`import: done in ${(result.ms / 1000).toFixed(1)} s (${Math.round(result.rows / (result.ms / 1000))} rows/s)`)
+      const closing = tuneAfterImport(flags.tune, col, result.rows)
+      console.log(closing.why)
+      if (closing.tune) {
+        const files = [defaultRegistryPath(), ...overlayFiles(process.env)]
+        const { file: written } = await tuneAndRecord(dbUrl, flags.collection, col, files, { target: Number(flags.recall), queries: 100 }, console.log)
+        if (written) console.log('tune: `pnpm stack up` restarts the function with it')
+      }
     } finally {
       if (phase) bar.stop()
       await embedder.close()

@@ -236,7 +236,7 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     expect(await vecpods(['import', '--help'])).toMatch(/--collection <name>[\s\S]*--rebuild-index/)
   }, 120_000)
 
-  it('tune sweeps ef_search on the pod and writes the value into the project’s registry', async () => {
+  it('an import ends with a tune, and tune sweeps ef_search on the pod and writes the value into the project’s registry', async () => {
     // 400 random unit vectors: enough rows to measure recall on.
     const random = () => {
       const v = Array.from({ length: 384 }, () => Math.random() - 0.5)
@@ -245,7 +245,12 @@ describe('npx vecpods, in a Supabase project of its own', () => {
     }
     const rows = Array.from({ length: 400 }, (_, i) => JSON.stringify({ id: `rnd-${i}`, vector: random(), metadata: { title: `random ${i}` } }))
     writeFileSync(join(app, 'random.ndjson'), `${rows.join('\n')}\n`)
-    expect(await vecpods(['import', 'random.ndjson', '--collection', 'docs'])).toContain('400 rows written, 0 lines rejected')
+    // The load ends with a tune (--tune always: auto waits for 10,000 rows), which stores its choice.
+    const loaded = await vecpods(['import', 'random.ndjson', '--collection', 'docs', '--tune', 'always', '--recall', '0.9'])
+    expect(loaded).toContain('400 rows written, 0 lines rejected')
+    expect(loaded).toMatch(/tune: docs \(pod \w+, \d+ rows, index m 16, ef_construction 64\), 100 queries, target recall@10 0\.9/)
+    expect(loaded).toMatch(/tune: wrote efSearch \d+ for model Supabase\/gte-small for docs/)
+    expect(await vecpods(['import', 'random.ndjson', '--collection', 'docs'])).toContain('tune: skipped (400 rows written, under 10,000')
     const out = await vecpods(['tune', 'docs', '--queries', '40', '--recall', '0.9'])
     const sweep = [...out.matchAll(/ef_search +(\d+): recall@10 ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const)
     const [chosen, recall] = sweep.at(-1)!

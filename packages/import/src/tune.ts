@@ -1,11 +1,15 @@
 import { type Collection, vecsTable } from '@vecpods/registry'
 import { declaringFile, updateDeclaration } from '@vecpods/registry/node'
-import type postgres from 'postgres'
-import { summarize } from './stats.ts'
+import postgres from 'postgres'
 
 /** The ef_search values a tune tries, in order. */
 export const SWEEP = [10, 20, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000]
 const K = 10
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN
+}
 
 export interface SweepOptions {
   /** recall@10 to reach. */
@@ -93,7 +97,7 @@ export async function sweepEfSearch(
       hits += got.ids.filter((id) => truth[i]!.has(id)).length
     }
     const recall = hits / (queries.length * K)
-    log(`  ef_search ${String(ef).padStart(4)}: recall@${K} ${recall.toFixed(3)}, p50 ${summarize(latencies).p50.toFixed(2)} ms`)
+    log(`  ef_search ${String(ef).padStart(4)}: recall@${K} ${recall.toFixed(3)}, p50 ${median(latencies).toFixed(2)} ms`)
     if (recall >= options.target && chosen === undefined) {
       chosen = ef
       if (!options.all) break
@@ -125,4 +129,51 @@ export function recordEfSearch(
   const { file } = updateDeclaration(files, collection, { efSearch })!
   log(`tune: wrote ${what} for ${collection} to ${file}`)
   return file
+}
+
+/** When an import ends with a tune: `auto` after a load of at least `AUTO_TUNE_ROWS` rows, or always / never. */
+export type TuneAfterImport = 'auto' | 'always' | 'never'
+
+/** Rows an import must write before `auto` tunes: smaller loads barely move the recall curve. */
+export const AUTO_TUNE_ROWS = 10_000
+
+/**
+ * Whether an import that wrote `rows` rows ends with a tune, and why (a line for the person running
+ * it). A tune measures the recall this collection's own vectors reach; no formula of the row count
+ * could: at about the same size, GloVe needs ef_search 120 and the synthetic set 1000.
+ */
+export function tuneAfterImport(when: TuneAfterImport, col: Collection, rows: number): { tune: boolean; why: string } {
+  if (when === 'never') return { tune: false, why: 'tune: skipped (--tune never)' }
+  if (col.index.method !== 'hnsw') return { tune: false, why: `tune: skipped (the index is ${col.index.method}, not HNSW)` }
+  if (when === 'auto' && rows < AUTO_TUNE_ROWS)
+    return { tune: false, why: `tune: skipped (${rows} rows written, under ${AUTO_TUNE_ROWS.toLocaleString('en')}; --tune always runs it)` }
+  return { tune: true, why: `tune: ${rows.toLocaleString('en')} rows written; measuring the ef_search the collection now needs` }
+}
+
+/**
+ * Sweeps ef_search for a collection on its pod (`dbUrl`) and writes the chosen value into the
+ * registry file among `files` that declares it: the tune commands and the imports' closing tune.
+ * `chosen` is undefined when no ef_search up to 1000 reaches the target (said in the log).
+ */
+export async function tuneAndRecord(
+  dbUrl: string,
+  collection: string,
+  col: Collection,
+  files: string[],
+  options: SweepOptions & { dryRun?: boolean },
+  log: (line: string) => void,
+): Promise<{ chosen: number | undefined; file: string | undefined }> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} })
+  try {
+    const result = await sweepEfSearch(sql, collection, col, options, log)
+    if (result.chosen === undefined) {
+      log(
+        `  no ef_search up to 1000 reaches ${options.target}: rebuild the index with a larger m or ef_construction (now ${result.m} / ${result.efConstruction}; registry \`collections.${collection}.index\`)`,
+      )
+      return { chosen: undefined, file: undefined }
+    }
+    return { chosen: result.chosen, file: recordEfSearch(files, collection, col, result, options.dryRun ?? false, log) }
+  } finally {
+    await sql.end()
+  }
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env -S npx tsx
+// `pnpm bench:defaults [rows]`: does a collection's default search still reach recall@10 0.95 after
+// it grows? Writes `rows` rows of the synthetic clustered set (384 dims, default 1,000,000) as
+// NDJSON, loads them into the empty bench_b with `pnpm import`, whose closing tune stores the
+// efSearch it measured in the overlay that declares bench_b. Then measures recall@10 of the pod's
+// search at that value (vecpods.search, as the edge calls it) against exact search, on 200 vectors
+// drawn fresh from the distribution: neither rows of the collection nor the tune's sample. The
+// overlay is restored afterwards (the value is in benchmarks/defaults.json).
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_EF_SEARCH } from '@vecpods/registry'
+import { declaringFile, repoRoot } from '@vecpods/registry/node'
+import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
+import { type DataSpec, emptyTable, ndjsonRowsScript, sampleVectors } from './data.ts'
+import { pgCli } from './pg-cli.ts'
+
+const ROWS = Number(process.argv[2] ?? 1_000_000)
+const COLLECTION = 'bench_b'
+const MODEL = 'synthetic-clustered-384'
+const QUERIES = 200
+const opts = stackOptions(process.env, () => {})
+if (!(await status(opts)).every((c) => c.running)) await up(opts)
+const col = opts.registry.collections[COLLECTION]!
+const dbUrl = (await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl
+const db = adminSql(dbUrl)
+const dir = mkdtempSync(join(tmpdir(), 'vecpods-defaults-'))
+const overlay = declaringFile([join(repoRoot, 'vecpods.config.json'), ...opts.overlays], COLLECTION)!
+const overlayText = readFileSync(overlay, 'utf8')
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+const spec: DataSpec = { rows: ROWS, dims: 384, clusters: 100, noise: 0.6, seed: 0.53 }
+
+try {
+  let t = performance.now()
+  const file = join(dir, 'rows.ndjson')
+  const cli = pgCli(dbUrl)
+  writeFileSync(join(dir, 'rows.sql'), ndjsonRowsScript(spec, 'd', file))
+  const written = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', join(dir, 'rows.sql'), ...cli.connect], { env: cli.env, stdio: 'inherit' })
+  if (written.status !== 0) throw new Error('psql could not write the rows')
+  console.log(`bench:defaults: ${ROWS.toLocaleString('en')} rows written as NDJSON in ${seconds(performance.now() - t)}`)
+
+  await emptyTable(db, COLLECTION)
+  t = performance.now()
+  const imported = spawnSync('pnpm', ['-s', 'run', 'import', file, '--collection', COLLECTION, '--model', MODEL, '--tune', 'always'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  })
+  if (imported.status !== 0) throw new Error(`the import failed (exit ${imported.status})`)
+  const importMs = performance.now() - t
+  const stored = (JSON.parse(readFileSync(overlay, 'utf8')) as { collections: Record<string, { efSearch?: Record<string, number> }> }).collections[COLLECTION]
+    ?.efSearch?.[MODEL]
+  if (stored === undefined) throw new Error(`the closing tune stored no efSearch for ${COLLECTION} (no value up to 1000 reached 0.95?)`)
+
+  const vectors = await sampleVectors(db, spec, QUERIES, 0.91)
+  const search = async (vec: string, ef: number | null) =>
+    (await db.unsafe<{ id: string }[]>(`select id from vecpods.search($1, $2, 10, null, $3, $4, false, false)`, [COLLECTION, vec, ef ?? 40, ef === null])).map(
+      (r) => r.id,
+    )
+  t = performance.now()
+  const truth: Array<Set<string>> = []
+  for (const v of vectors) truth.push(new Set(await search(`[${v.join(',')}]`, null)))
+  console.log(`  exact neighbours of ${QUERIES} fresh vectors in ${seconds(performance.now() - t)}`)
+  const recallAt = async (ef: number) => {
+    let hits = 0
+    for (const [i, v] of vectors.entries()) hits += (await search(`[${v.join(',')}]`, ef)).filter((id) => truth[i]!.has(id)).length
+    return hits / (QUERIES * 10)
+  }
+  const before = await recallAt(DEFAULT_EF_SEARCH)
+  const after = await recallAt(stored)
+  console.log(`\n| rows | ef_search | recall@10 on ${QUERIES} fresh vectors |\n|---|---|---|`)
+  console.log(`| ${ROWS.toLocaleString('en')} | ${DEFAULT_EF_SEARCH} (the registry's default, untuned) | ${before.toFixed(3)} |`)
+  console.log(`| ${ROWS.toLocaleString('en')} | ${stored} (stored by the import's closing tune) | ${after.toFixed(3)} |`)
+  console.log(`\nbench:defaults: import and tune ${seconds(importMs)}`)
+  mkdirSync(join(repoRoot, 'benchmarks'), { recursive: true })
+  writeFileSync(
+    join(repoRoot, 'benchmarks', 'defaults.json'),
+    `${JSON.stringify({ rows: ROWS, collection: COLLECTION, queries: QUERIES, importMs, stored, recall: { [DEFAULT_EF_SEARCH]: before, [stored]: after } }, null, 2)}\n`,
+  )
+} finally {
+  writeFileSync(overlay, overlayText)
+  rmSync(dir, { recursive: true, force: true })
+  await db.end()
+}
