@@ -3,6 +3,7 @@ import { appendFileSync, createReadStream, existsSync, readFileSync, renameSync,
 import { type Collection, quoteIdent, vecsTable } from '@vecpods/registry'
 import postgres from 'postgres'
 import { COPY_HEADER, COPY_TRAILER, copyRow } from './copy.ts'
+import { chooseIndexPath, type IndexChoice, type LiveProbe, type SampleBuild, timeSampleBuild } from './index-choice.ts'
 import { type Format, readLines } from './records.ts'
 import { type ImportRecord, validateRecord } from './validate.ts'
 
@@ -37,9 +38,14 @@ export interface ImportOptions {
    * write on one connection (COPY is not the bottleneck there).
    */
   writers?: number
-  /** Drop the vector index for the load and build it after: `auto` (default) for large loads, or always / never. */
+  /**
+   * Drop the vector index for the load and build it after: `auto` (default) decides for loads of
+   * `rebuildThreshold` lines or more, or always / never. Into an empty collection, `auto` builds
+   * after the load; into a populated one it measures both ways (the first batches written into the
+   * live index, a build of the index over a sample of the collection) and takes the cheaper.
+   */
   rebuildIndex?: 'auto' | 'always' | 'never'
-  /** `auto` rebuilds when the file has at least this many lines and at least as many as the collection holds (default 20,000). */
+  /** Lines below which `auto` keeps the index without measuring (default 20,000). */
   rebuildThreshold?: number
   /** For the index build (default '1GB'). */
   maintenanceWorkMem?: string
@@ -60,6 +66,8 @@ export interface ImportResult {
   /** Lines skipped because an earlier, interrupted run had committed them. */
   resumedFromLine: number
   indexRebuilt: boolean
+  /** When `auto` measured which way to load into a populated collection: the figures and the choice. */
+  indexChoice?: IndexChoice
   /** Connections that wrote batches. */
   writers: number
   ms: number
@@ -69,6 +77,7 @@ export interface ImportResult {
 export function importSummary(result: ImportResult, file: string): string[] {
   return [
     ...(result.resumedFromLine ? [`  resumed after line ${result.resumedFromLine} (an earlier run had committed it)`] : []),
+    ...(result.indexChoice ? [result.indexChoice.line] : []),
     `  ${result.rows} rows written, ${result.rejected} lines rejected${result.rejected ? ` (see ${file}.rejects.ndjson)` : ''}`,
     ...(result.indexRebuilt
       ? ['  vector index dropped for the load, then rebuilt']
@@ -141,21 +150,25 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
       throw new Error(`collection "${collection}" has rows but no recorded model: declare it in the registry (collections.${collection}.model) first`)
     }
 
-    const rebuild =
-      state.indexDdl !== undefined ||
-      options.rebuildIndex === 'always' ||
-      ((options.rebuildIndex ?? 'auto') === 'auto' && facts.lines >= (options.rebuildThreshold ?? 20_000) && facts.lines >= Number(existing))
-    if (rebuild && state.indexDdl === undefined) {
-      const [index] = await sql<{ indexname: string; indexdef: string }[]>`
-        select indexname, indexdef from pg_indexes
-        where schemaname = 'vecs' and tablename = ${collection} and (indexdef like '%USING hnsw%' or indexdef like '%USING ivfflat%')`
-      if (index) {
-        // Remembered before it is dropped, so that a resumed run still builds it.
-        state.indexDdl = index.indexdef
-        saveState(statePath, state)
-        await sql.unsafe(`drop index ${vecsTable(index.indexname)}`)
-      }
+    const [index] = await sql<{ indexname: string; indexdef: string }[]>`
+      select indexname, indexdef from pg_indexes
+      where schemaname = 'vecs' and tablename = ${collection} and (indexdef like '%USING hnsw%' or indexdef like '%USING ivfflat%')`
+    const large = facts.lines - state.committedLine >= (options.rebuildThreshold ?? 20_000)
+    const auto = (options.rebuildIndex ?? 'auto') === 'auto'
+    const rebuild = state.indexDdl !== undefined || options.rebuildIndex === 'always' || (auto && large && empty)
+    /** Drops the index (remembered first, so that a resumed run still builds it). */
+    const dropIndex = async () => {
+      state.indexDdl = index!.indexdef
+      saveState(statePath, state)
+      await sql.unsafe(`drop index ${vecsTable(index!.indexname)}`)
     }
+    if (rebuild && state.indexDdl === undefined && index) await dropIndex()
+    // Into a populated collection, auto measures both ways before it chooses: a build over a
+    // sample now, the live inserts on the first batches of the load.
+    const settings = { maintenanceWorkMem: options.maintenanceWorkMem ?? '1GB', parallelWorkers: options.parallelWorkers ?? 2 }
+    let sample: SampleBuild | undefined
+    if (auto && large && !empty && index && state.indexDdl === undefined) sample = await timeSampleBuild(sql, table, index.indexdef, 10_000, settings)
+    let indexChoice: IndexChoice | undefined
 
     // A collection with owners loads through the staging table, which carries each row's owner.
     const owner = col.owner
@@ -175,6 +188,8 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     const seen = new Set<string>()
     const progress = (done: number) => options.onProgress?.({ phase: 'loading', done, total: facts.lines, rows: state.rows, rejected: state.rejected })
 
+    /** While auto measures: what the first batches' merges into the live index cost. */
+    let probe: LiveProbe | undefined = sample ? { rows: 0, indexMs: 0, writers } : undefined
     let batch: Array<{ line: number; record: ImportRecord }> = []
     let rejects: string[] = []
     let lastLine = state.committedLine
@@ -197,6 +212,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
         if (!batch.length) return
         const into = straight ? `${table} (id, vec, metadata)` : `vecpods_import_stage (ord, id, vec, metadata${owner ? ', owner' : ''})`
         if (!straight) await tx`truncate vecpods_import_stage`
+        const copyStarted = performance.now()
         const stream = await tx.unsafe(`copy ${into} from stdin with (format binary)`).writable()
         await new Promise<void>((resolve, reject) => {
           stream.on('error', reject)
@@ -204,6 +220,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
           const rows = batch.map((b, ord) => copyRow(b.record.id, b.record.vector!, b.record.metadata, straight ? undefined : ord, b.record.owner))
           stream.end(Buffer.concat([COPY_HEADER, ...rows, COPY_TRAILER]))
         })
+        const copyMs = performance.now() - copyStarted
         if (!straight) {
           const ownerColumn = owner ? quoteIdent(owner.column) : ''
           const ownerValue = owner?.many ? 'array(select jsonb_array_elements_text(owner))' : "owner #>> '{}'"
@@ -216,6 +233,10 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
                  select distinct on (id) id, vec, metadata from vecpods_import_stage order by id, ord desc
                  on conflict (id) do update set vec = excluded.vec, metadata = excluded.metadata`,
           )
+          if (probe) {
+            probe.indexMs += performance.now() - copyStarted - 2 * copyMs
+            probe.rows += batch.length
+          }
         }
         await tx`update vecpods.collections set model = ${model}, filled_at = now() where name = ${collection} and model is null`
       })
@@ -241,6 +262,14 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     }
     // Batches are written while the next are read and checked, on up to `writers` connections.
     const flush = async () => {
+      if (probe && sample && probe.rows >= writers * batchSize) {
+        // The first batches are in: finish them, then choose.
+        await Promise.all(inFlight.map((b) => b.writing.catch(() => {})))
+        if (failure) throw failure
+        indexChoice = chooseIndexPath(probe, sample, Math.max(0, Number(existing)) + probe.rows, facts.lines - state.committedLine)
+        probe = undefined
+        if (indexChoice.rebuild) await dropIndex()
+      }
       const ids = new Set(batch.map((b) => b.record.id))
       // Wait for a free writer, and for any in-flight batch holding one of these ids.
       for (;;) {
@@ -293,7 +322,15 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     }
     await sql.unsafe(`analyze ${table}`)
     rmSync(statePath, { force: true })
-    return { rows: state.rows, rejected: state.rejected, resumedFromLine: resumed?.committedLine ?? 0, indexRebuilt, writers, ms: performance.now() - started }
+    return {
+      rows: state.rows,
+      rejected: state.rejected,
+      resumedFromLine: resumed?.committedLine ?? 0,
+      indexRebuilt,
+      ...(indexChoice ? { indexChoice } : {}),
+      writers,
+      ms: performance.now() - started,
+    }
   } finally {
     await Promise.all([sql.end({ timeout: 1 }), watch.end({ timeout: 1 }), ...reserved.map((conn) => conn.end({ timeout: 1 }))])
   }

@@ -237,3 +237,45 @@ describe('import into a live index on several connections', () => {
     }
   })
 })
+
+describe('auto, into a populated collection', () => {
+  it('measures both ways (live inserts on the first batches, a build over a sample) and takes the cheaper, saying why', async () => {
+    const { importFile } = await import('../../src/import.ts')
+    const col = opts.registry.collections[COLLECTION]!
+    const dbUrl = (await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl
+    const write = (name: string, from: number) => {
+      const path = join(dir, name)
+      writeFileSync(
+        path,
+        `${Array.from({ length: 1000 }, (_, i) => JSON.stringify({ id: `${run}-a-${from + i}`, vector: vector(5000 + from + i), metadata: { run } })).join('\n')}\n`,
+      )
+      return path
+    }
+    const sql = adminSql(dbUrl)
+    try {
+      const [catalog] = await sql`select model from vecpods.collections where name = ${COLLECTION}`
+      const base = { collection: COLLECTION, col, dbUrl, model: catalog?.model ?? 'vecpods/static-384', batchSize: 100, writers: 2 }
+      await importFile({ ...base, file: write('populate.ndjson', 0), rebuildIndex: 'never' })
+      // A threshold of 500 lines, so that 1,000 lines are a large load here.
+      const result = await importFile({ ...base, file: write('more.ndjson', 1000), rebuildIndex: 'auto', rebuildThreshold: 500 })
+      expect(result).toMatchObject({ rows: 1000, rejected: 0 })
+      const choice = result.indexChoice!
+      expect(choice.liveS).toBeGreaterThan(0)
+      expect(choice.rebuildS).toBeGreaterThan(0)
+      expect(result.indexRebuilt).toBe(choice.rebuild)
+      expect(choice.rebuild).toBe(choice.rebuildS < choice.liveS)
+      expect(choice.line).toMatch(
+        /measured: live index inserts [\d.]+ ms a row on 2 connections → [\d.]+ s for the [\d,]+ rows left; a rebuild over [\d,]+ rows ≈ [\d.]+ s/,
+      )
+      const [after] = await sql`
+        select (select count(*)::int from pg_indexes where schemaname = 'vecs' and tablename = ${COLLECTION} and indexdef like '%USING hnsw%') as indexes,
+               to_regclass('vecpods.import_build_probe') is null as scratch_gone`
+      expect(after).toEqual({ indexes: 1, scratch_gone: true })
+      const counted = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from vecs."${COLLECTION}" where id like $1`, [`${run}-a-%`])
+      expect(counted[0]?.n).toBe(2000)
+      await sql.unsafe(`delete from vecs."${COLLECTION}" where id like $1`, [`${run}-a-%`])
+    } finally {
+      await sql.end()
+    }
+  })
+})
