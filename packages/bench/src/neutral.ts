@@ -1,8 +1,9 @@
 #!/usr/bin/env -S npx tsx
-// `pnpm bench:neutral [seconds]`: latency of the same searches measured by neutral load generators
+// `pnpm bench:neutral [seconds] [rows]`: latency of the same searches measured by neutral load generators
 // rather than this project's Node clients: pgbench for the SQL the edge sends to a pod (same
 // session settings, unprepared), wrk for the edge at its Deno port and through the gateway, for
-// `docs` (pod_a, SQL transport) and `api` (pod_c, PostgREST transport). Concurrency 1, one run.
+// `docs` (pod_a, SQL transport) and `api` (pod_c, PostgREST transport), concurrency 1; then at
+// scale (neutral-scale.ts: `rows`, default 100,000, on both transports, and at 8 connections). One run.
 // Installs wrk when missing (scripts/setup-system.sh --bench). Writes benchmarks/neutral.json.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,11 +12,13 @@ import { join } from 'node:path'
 import { loadQueries } from '@vecpods/eval'
 import { collectionEfSearch, distanceOperator, PRIMARY } from '@vecpods/registry'
 import { adminSql, stackEndpoints, stackOptions, status, up } from '@vecpods/stack'
+import { scaleFigures } from './neutral-scale.ts'
 import { pgbenchLatencies } from './pgbench.ts'
 import { summarize } from './stats.ts'
 import { type Figure, wrkRun } from './wrk.ts'
 
 const SECONDS = Number(process.argv[2] ?? 10)
+const SCALE_ROWS = Number(process.argv[3] ?? 100_000)
 const QUERIES = 40
 const opts = stackOptions(process.env, () => {})
 
@@ -98,6 +101,10 @@ try {
       )
     }
   }
+  const scale = await scaleFigures({ registry: opts.registry, eps, rows: SCALE_ROWS, seconds: SECONDS, dir })
+  figures.push(...scale.figures)
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: opts.root, encoding: 'utf8' }).stdout.trim()
+  console.log(`\n${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${SECONDS} s each`)
   console.log(`\n| path | tool | requests | p50 ms | p99 ms | mean ms |\n|---|---|---|---|---|---|`)
   for (const f of figures) console.log(`| ${f.path} | ${f.tool} | ${f.requests} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.mean.toFixed(2)} |`)
   const by = (path: string) => figures.find((f) => f.path.startsWith(path))!
@@ -116,8 +123,12 @@ try {
   console.log(
     `REST ÷ SQL transport (edge at the Deno port, api ÷ docs): ${(by('Edge at the Deno port, api').p50 / by('Edge at the Deno port, docs').p50).toFixed(2)}×`,
   )
+  for (const r of scale.ratios) console.log(`${r.what}: ${r.value.toFixed(2)}× (target ${r.target}: ${r.met ? 'met' : 'missed'})`)
   mkdirSync(join(opts.root, 'benchmarks'), { recursive: true })
-  writeFileSync(join(opts.root, 'benchmarks', 'neutral.json'), `${JSON.stringify({ seconds: SECONDS, queries: QUERIES, figures }, null, 2)}\n`)
+  writeFileSync(
+    join(opts.root, 'benchmarks', 'neutral.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), commit, seconds: SECONDS, queries: QUERIES, figures, ratios: scale.ratios }, null, 2)}\n`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

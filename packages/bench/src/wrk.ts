@@ -19,10 +19,21 @@ export interface WrkRequest {
 }
 
 /**
- * wrk at concurrency 1 (one thread, one connection) for `seconds`, POSTing the requests in turn;
+ * wrk at concurrency 1 (one thread, one connection) or `connections`, for `seconds`, POSTing the requests in turn;
  * latencies as wrk measures them. Any non-2xx answer or socket error fails the run.
  */
-export function wrkRun(p: { label: string; url: string; headers: Record<string, string>; requests: WrkRequest[]; seconds: number; dir: string }): Figure {
+export function wrkRun(p: {
+  label: string
+  url: string
+  headers: Record<string, string>
+  requests: WrkRequest[]
+  seconds: number
+  dir: string
+  /** Open connections (default 1), on as many threads up to 2. */
+  connections?: number
+}): Figure {
+  const connections = p.connections ?? 1
+  const threads = Math.min(connections, 2)
   const lua = join(p.dir, `${p.label.replace(/\W+/g, '-')}.lua`)
   const quoted = (x: string) => JSON.stringify(x)
   const requests = p.requests.map(
@@ -52,9 +63,9 @@ done = function(summary, latency, requests)
 end
 `,
   )
-  const run = spawnSync('wrk', ['-t1', '-c1', `-d${p.seconds}s`, '-s', lua, p.url], { encoding: 'utf8' })
+  const run = spawnSync('wrk', [`-t${threads}`, `-c${connections}`, `-d${p.seconds}s`, '-s', lua, p.url], { encoding: 'utf8' })
   if (run.status !== 0) throw new Error(`wrk: ${run.stderr}`)
   const [, requestCount, errors, p50, p99, mean] = /VECPODS (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)/.exec(run.stdout)!.map(Number)
   if (errors) throw new Error(`wrk: ${errors} errors on ${p.url} (${p.label})`)
-  return { path: p.label, tool: 'wrk -t1 -c1', requests: requestCount!, p50: p50!, p99: p99!, mean: mean! }
+  return { path: p.label, tool: `wrk -t${threads} -c${connections}`, requests: requestCount!, p50: p50!, p99: p99!, mean: mean! }
 }
