@@ -4,7 +4,7 @@ import { defineConfig } from 'tsdown'
 // Third-party packages the vector-search function imports, with the versions the edge package
 // pins; the vendored function's deno.json maps each to npm.
 const edge = JSON.parse(readFileSync(new URL('../edge/package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }
-const functionImports = ['hono', 'jose', 'lru-cache', 'postgres', 'zod']
+const functionImports = ['hono', 'hono-rate-limiter', 'jose', 'lru-cache', 'postgres', 'zod']
 
 export default defineConfig([
   {

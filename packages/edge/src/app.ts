@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { callerOf } from './auth.ts'
+import { callerLimits } from './caller-limits.ts'
 import type { EdgeConfig } from './config.ts'
 import { deployment } from './deployment.ts'
 import { VecpodsError } from './errors.ts'
@@ -32,6 +33,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       origin: '*',
       allowHeaders: ['authorization', 'x-client-info', 'apikey', 'content-type'],
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      exposeHeaders: ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
       maxAge: 86400,
     }),
   )
@@ -41,6 +43,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set('role', caller.role)
     await next()
   })
+  // Per caller (a user, or an anonymous client address): requests a minute, and in flight.
+  for (const limit of callerLimits(options.registry.publicLimits)) app.use('*', limit)
   // The body limit depends on the caller's role: service_role may send 4 MiB, the public less.
   const bodyLimits = new Map(
     (['anon', 'authenticated', 'service_role'] as const).map((role) => {

@@ -16,6 +16,11 @@ export const ERROR_STATUS = {
   unknown_collection: 404,
   not_found: 404,
   payload_too_large: 413,
+  /**
+   * The caller has more requests in flight, or made more this minute, than `publicLimits` allow
+   * (per signed-in user, or per client address for anonymous callers); `Retry-After` says when to try again.
+   */
+  rate_limited: 429,
   unsupported_media_type: 415,
   pod_unavailable: 503,
   /** The function itself (or its embedding model) is starting, restarting or unavailable: retry. */

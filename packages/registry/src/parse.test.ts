@@ -72,6 +72,8 @@ describe('parseRegistry', () => {
       exact: false,
       includeValue: false,
       maxBodyBytes: 262144,
+      requestsPerMinute: 1200,
+      concurrentRequests: 8,
       filter: { maxComparisons: 10, maxDepth: 3, maxBytes: 4096 },
     })
     expect(reg.pods.a?.transport).toBe('sql')

@@ -64,6 +64,15 @@ const publicLimitsSchema = z.strictObject({
     .max(4 * 1024 * 1024)
     .default(256 * 1024),
   /**
+   * Requests one caller may make per minute: a signed-in user by its `sub`, an anonymous caller by
+   * its client address (the last `x-forwarded-for` entry, which Supabase's gateway appends), else by
+   * the anon key. Over it: 429 `rate_limited` with `Retry-After`. Counted in each function
+   * instance's memory (README, "Per-caller limits").
+   */
+  requestsPerMinute: z.int().min(1).max(1_000_000).default(1200),
+  /** Requests one caller may have in flight at once; one more answers 429 `rate_limited` at once. */
+  concurrentRequests: z.int().min(1).max(1024).default(8),
+  /**
    * What one filter may cost: comparisons (each `$in` / `$nin` value counts), `$and` / `$or`
    * nesting, and bytes of keys and strings. With the defaults, the costliest filters allowed added
    * at most 54 ms to a search of the demo corpus (`pnpm bench:cost`; RELIABILITY.md, "Costly requests").

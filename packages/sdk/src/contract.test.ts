@@ -32,6 +32,13 @@ const PROVOKE: Record<ErrorCode, (h: H) => Response | Promise<Response>> = {
   forbidden: (h) => h.request('POST', '/search', { collection: 'drafts', vector: q }),
   unknown_collection: (h) => h.request('POST', '/search', { collection: 'nope', vector: q }),
   not_found: (h) => h.request('GET', '/nope'),
+  rate_limited: async (h) => {
+    // One more than a caller may send in a minute (registry publicLimits.requestsPerMinute).
+    for (let i = 0; i < h.registry.publicLimits.requestsPerMinute; i++) await h.request('GET', '/collections')
+    const res = await h.request('GET', '/collections')
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    return res
+  },
   payload_too_large: (h) => h.request('POST', '/collections/docs/records', { records: [1, 2, 3].map((i) => ({ id: `r${i}`, vector: q })) }, 'service_role'),
   unsupported_media_type: (h) =>
     h.app.request('/search', { method: 'POST', headers: { authorization: `Bearer ${h.tokens.anon}`, 'content-type': 'text/plain' }, body: 'x' }),

@@ -13,7 +13,8 @@ const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type, prefer, range, accept-profile, content-profile, x-region',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-  'access-control-expose-headers': 'content-range, content-location, x-vecpods-took-ms',
+  'access-control-expose-headers':
+    'content-range, content-location, x-vecpods-took-ms, retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset, ratelimit-policy',
   'access-control-max-age': '86400',
 }
 
@@ -63,8 +64,12 @@ export function handle(site: GatewaySite, req: IncomingMessage, res: ServerRespo
 /** Passes the request on to the prefix's upstream, streaming both ways. */
 function forward(site: GatewaySite, prefix: string, key: string, url: URL, req: IncomingMessage, res: ServerResponse): void {
   const target = new URL(site.upstreams[prefix]!)
-  const headers = { ...req.headers, host: target.host }
+  const headers: IncomingMessage['headers'] = { ...req.headers, host: target.host }
   headers.authorization ??= `Bearer ${key}`
+  // As Supabase's gateway does: the client's address appended, so the last entry is one the client
+  // did not choose (the function's per-caller limits key anonymous callers on it).
+  const client = req.socket.remoteAddress ?? 'unknown'
+  headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client
   url.searchParams.delete('apikey')
   const upstream = request(
     {

@@ -1,0 +1,76 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { rateLimiter } from 'hono-rate-limiter'
+import type { Caller } from './auth.ts'
+import { VecpodsError } from './errors.ts'
+import type { AppEnv } from './routes/env.ts'
+
+export interface CallerLimits {
+  /** Requests a caller may make per minute. */
+  requestsPerMinute: number
+  /** Requests a caller may have in flight at once. */
+  concurrentRequests: number
+}
+
+/**
+ * Who a request counts against: a signed-in user by its `sub`; an anonymous caller by its client
+ * address, the last `x-forwarded-for` entry (the address Supabase's gateway saw and appended, so a
+ * client cannot choose it), else `x-real-ip`, else the whole anon role as one caller. Undefined for
+ * service_role, which is never limited.
+ */
+export function callerKey(caller: Caller, header: (name: string) => string | undefined): string | undefined {
+  if (caller.role === 'service_role') return undefined
+  const sub = caller.claims.sub
+  if (caller.role === 'authenticated' && typeof sub === 'string' && sub) return `user:${sub}`
+  const forwarded = header('x-forwarded-for')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .at(-1)
+  const address = forwarded ?? header('x-real-ip')?.trim()
+  return address ? `address:${address}` : `role:${caller.role}`
+}
+
+const keyOf = (c: Context<AppEnv>) => callerKey(c.get('caller'), (name) => c.req.header(name))
+
+/**
+ * The per-caller limits as middleware, service_role exempt: `requestsPerMinute` in fixed one-minute
+ * windows (hono-rate-limiter, its in-memory store: per function instance; its `RateLimit-*` and
+ * `Retry-After` headers), then `concurrentRequests` in flight. Over either: 429 `rate_limited`.
+ */
+export function callerLimits(limits: CallerLimits): MiddlewareHandler<AppEnv>[] {
+  const refuse = (c: Context<AppEnv>, message: string) => c.json(new VecpodsError('rate_limited', message).toJSON(), 429)
+  const rate = rateLimiter<AppEnv>({
+    windowMs: 60_000,
+    limit: limits.requestsPerMinute,
+    standardHeaders: 'draft-6',
+    skip: (c) => keyOf(c) === undefined,
+    keyGenerator: (c) => keyOf(c)!,
+    handler: (c) =>
+      refuse(
+        c,
+        `more than ${limits.requestsPerMinute} requests this minute from this caller (registry publicLimits.requestsPerMinute); retry after the Retry-After header's seconds`,
+      ),
+  })
+  const inFlight = new Map<string, number>()
+  const concurrent: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const key = keyOf(c)
+    if (key === undefined) return next()
+    const now = inFlight.get(key) ?? 0
+    if (now >= limits.concurrentRequests) {
+      c.header('Retry-After', '1')
+      return refuse(
+        c,
+        `more than ${limits.concurrentRequests} requests in flight from this caller (registry publicLimits.concurrentRequests); wait for one to finish`,
+      )
+    }
+    inFlight.set(key, now + 1)
+    try {
+      await next()
+    } finally {
+      const left = (inFlight.get(key) ?? 1) - 1
+      if (left > 0) inFlight.set(key, left)
+      else inFlight.delete(key)
+    }
+  }
+  return [rate, concurrent]
+}
