@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import { callerOf } from './auth.ts'
-import { callerLimits } from './caller-limits.ts'
+import { callerKey, callerLimits } from './caller-limits.ts'
 import type { EdgeConfig } from './config.ts'
 import { deployment } from './deployment.ts'
 import { VecpodsError } from './errors.ts'
@@ -38,7 +38,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }),
   )
   app.use('*', async (c, next) => {
-    const caller = await callerOf(c.req.header('authorization'), secret)
+    const verified = await callerOf(c.req.header('authorization'), secret)
+    const key = callerKey(verified, (name) => c.req.header(name))
+    const caller = key === undefined ? verified : { ...verified, key }
     c.set('caller', caller)
     c.set('role', caller.role)
     await next()
@@ -65,7 +67,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     if (error instanceof VecpodsError) {
       // Moving collections and models still loading are worth a retry in a moment.
-      if (error.code === 'service_unavailable') c.header('Retry-After', '1')
+      if (error.code === 'service_unavailable' || error.code === 'rate_limited') c.header('Retry-After', '1')
       return c.json(error.toJSON(), error.status)
     }
     if (error instanceof HTTPException) {

@@ -7,6 +7,8 @@ export type Role = 'anon' | 'authenticated' | 'service_role'
 export interface Caller {
   role: Role
   claims: Record<string, unknown>
+  /** Who the per-caller limits count this request against (a user, or a client address); none for service_role. */
+  key?: string
 }
 
 /** A caller from a role alone (tests, internal calls): its claims say only the role. */

@@ -30,7 +30,8 @@ export function callerKey(caller: Caller, header: (name: string) => string | und
   return address ? `address:${address}` : `role:${caller.role}`
 }
 
-const keyOf = (c: Context<AppEnv>) => callerKey(c.get('caller'), (name) => c.req.header(name))
+/** The key the app's auth middleware gave the caller (callerKey). */
+const keyOf = (c: Context<AppEnv>) => c.get('caller').key
 
 /**
  * The per-caller limits as middleware, service_role exempt: `requestsPerMinute` in fixed one-minute

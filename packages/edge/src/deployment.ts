@@ -8,6 +8,7 @@ import { VecpodsError } from './errors.ts'
 import { filterCost, lowerFilter, type Predicate, parseFilter } from './filters/index.ts'
 import { isDeadline } from './pods/deadline.ts'
 import { isReplicaFailure } from './pods/pod-errors.ts'
+import { podShare } from './pods/share.ts'
 import type { Claims, PodClient } from './pods/types.ts'
 
 /** A collection a request may use, with the pod client that holds it. */
@@ -17,6 +18,8 @@ export interface Target {
   pod: PodClient
   /** On a collection with owners, the signed-in caller the pod acts for (its own rows only). */
   actAs?: Claims
+  /** The public caller the search counts against in its pod's share (none: service_role). */
+  caller?: string
 }
 
 /** The settings one search runs with, every default resolved here and nowhere else. */
@@ -92,6 +95,8 @@ export function deployment(config: EdgeConfig): Deployment {
   const filledWith = new Map<string, string>()
   /** When this function last wrote to each pod (read-your-writes with replicas). */
   const lastWrite = new Map<string, number>()
+  /** Each pod's share for public searches (registry publicLimits.podShare). */
+  const share = podShare(registry.publicLimits.podShare)
 
   const limits = registry.publicLimits
   /** The model failing (not loading, say) is the service being unavailable, not the request's fault. */
@@ -111,7 +116,7 @@ export function deployment(config: EdgeConfig): Deployment {
     return placed && placed !== col.pod ? { ...col, pod: placed } : col
   }
   const target = (name: string, who: Role | Caller): Target => {
-    const { role, claims } = asCaller(who)
+    const { role, claims, key } = asCaller(who)
     const col = Object.hasOwn(registry.collections, name) ? registry.collections[name] : undefined
     if (!col) throw new VecpodsError('unknown_collection', `no collection "${name}" (known: ${Object.keys(registry.collections).join(', ')})`)
     if (col.access === 'service' && role !== 'service_role') {
@@ -130,7 +135,7 @@ export function deployment(config: EdgeConfig): Deployment {
     const where = placedAt(name, col)
     const pod = pods.get(where.pod)
     if (!pod) throw new VecpodsError('pod_unavailable', `pod "${where.pod}" is not configured`)
-    return { name, col: where, pod, ...(actAs ? { actAs } : {}) }
+    return { name, col: where, pod, ...(actAs ? { actAs } : {}), ...(key !== undefined && role !== 'service_role' ? { caller: key } : {}) }
   }
 
   return {
@@ -155,7 +160,7 @@ export function deployment(config: EdgeConfig): Deployment {
       const replica = recent ? undefined : config.replicas?.get(t.col.pod)?.pick()
       if (replica) {
         try {
-          return { value: await work(replica.client), servedBy: replica.name }
+          return { value: await share.run(replica.name, t.caller, () => work(replica.client)), servedBy: replica.name }
         } catch (error) {
           // A replica that is down or gave no answer at all: the pod answers instead, and the breaker
           // keeps the replica out meanwhile. A query the replica itself cancelled (its statement
@@ -174,7 +179,7 @@ export function deployment(config: EdgeConfig): Deployment {
             throw error
         }
       }
-      return { value: await work(t.pod), servedBy: t.col.pod }
+      return { value: await share.run(t.col.pod, t.caller, () => work(t.pod)), servedBy: t.col.pod }
     },
     offlineKind: (m) => (embedder && embedder.kind !== 'semantic' && m === embedder.model ? embedder.kind : undefined),
     filter(filters, role = 'service_role') {

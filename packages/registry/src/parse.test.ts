@@ -74,6 +74,7 @@ describe('parseRegistry', () => {
       maxBodyBytes: 262144,
       requestsPerMinute: 1200,
       concurrentRequests: 8,
+      podShare: { perPod: 4, perCaller: 2, maxWaiting: 64 },
       filter: { maxComparisons: 10, maxDepth: 3, maxBytes: 4096 },
     })
     expect(reg.pods.a?.transport).toBe('sql')

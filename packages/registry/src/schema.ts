@@ -73,6 +73,19 @@ const publicLimitsSchema = z.strictObject({
   /** Requests one caller may have in flight at once; one more answers 429 `rate_limited` at once. */
   concurrentRequests: z.int().min(1).max(1024).default(8),
   /**
+   * Each pod's share for public searches (anon and signed-in callers): at most `perPod` of them run
+   * on a pod at once (the SQL transport's pool holds 5 connections: one stays for service_role),
+   * at most `perCaller` of one caller's; the rest wait their turn in arrival order, and a search
+   * finding `maxWaiting` waiting is refused with 429 `rate_limited`. Service_role never waits.
+   */
+  podShare: z
+    .strictObject({
+      perPod: z.int().min(1).max(256).default(4),
+      perCaller: z.int().min(1).max(256).default(2),
+      maxWaiting: z.int().min(0).max(10_000).default(64),
+    })
+    .default({ perPod: 4, perCaller: 2, maxWaiting: 64 }),
+  /**
    * What one filter may cost: comparisons (each `$in` / `$nin` value counts), `$and` / `$or`
    * nesting, and bytes of keys and strings. With the defaults, the costliest filters allowed added
    * at most 54 ms to a search of the demo corpus (`pnpm bench:cost`; RELIABILITY.md, "Costly requests").
