@@ -5,7 +5,11 @@ import { podShare } from './share.ts'
 function held(log: string[], name: string) {
   let finish = () => {}
   const done = new Promise<void>((resolve) => (finish = resolve))
-  return { work: () => (log.push(name), done.then(() => name)), finish }
+  const work = () => {
+    log.push(name)
+    return done.then(() => name)
+  }
+  return { work, finish }
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))

@@ -31,8 +31,10 @@ interface PodState {
 export function podShare(limits: ShareLimits): PodShare {
   const pods = new Map<string, PodState>()
   const state = (pod: string) => {
-    let s = pods.get(pod)
-    if (!s) pods.set(pod, (s = { running: 0, byCaller: new Map(), waiting: [] }))
+    const known = pods.get(pod)
+    if (known) return known
+    const s: PodState = { running: 0, byCaller: new Map(), waiting: [] }
+    pods.set(pod, s)
     return s
   }
   const admissible = (s: PodState, caller: string) => s.running < limits.perPod && (s.byCaller.get(caller) ?? 0) < limits.perCaller
