@@ -48,6 +48,7 @@ export async function importCommand(
     },
     batchSize: Number(flags.batchSize),
     rebuildIndex: flags.rebuildIndex,
+    onNotice: log,
     ...(flags.writers ? { writers: Number(flags.writers) } : {}),
     onProgress: (p) => {
       // A line every 2 s on long loads, and one at each phase's end.

@@ -83,6 +83,7 @@ const program = new Command('vecpods-import')
         rebuildIndex: flags.rebuildIndex,
         writers: Number(flags.writers),
         maintenanceWorkMem: flags.maintenanceWorkMem,
+        onNotice: (line) => console.log(line),
         onProgress: (p) => {
           const speed = p.phase === 'loading' ? `${Math.round(p.rows / ((performance.now() - started) / 1000))} rows/s` : (p.detail ?? '')
           if (p.phase !== phase) {

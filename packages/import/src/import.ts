@@ -56,6 +56,8 @@ export interface ImportOptions {
   /** Where bad lines go (default `<file>.rejects.ndjson`). */
   rejectsPath?: string
   onProgress?: (p: ImportProgress) => void
+  /** Told what the person running the import should know before a long step (the index build not fitting its memory, say). */
+  onNotice?: (line: string) => void
   /** Told once a batch is committed (tests interrupt an import here). */
   onCommit?: (line: number) => void
 }
@@ -336,6 +338,18 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
   }
 }
 
+/**
+ * What one row takes in an HNSW graph being built, roughly: its indexed value (4 bytes a dimension,
+ * 2 for halfvec, 1 bit for binary quantization) and its neighbour lists (2 × m on the base layer,
+ * 10 bytes each with their headers), plus a fixed overhead. At 384 dims and m 16 this gives about
+ * 2 KB (vector) and 1.2 KB (halfvec), as the built indexes of `pnpm bench:capacity` measure on disk.
+ */
+export function hnswBytesPerRow(col: Collection): number {
+  const m = col.index.method === 'hnsw' ? col.index.m : 16
+  const value = col.quantization === 'binary' ? col.dims / 8 : col.dims * (col.storage === 'halfvec' ? 2 : 4)
+  return value + m * 2 * 10 + 128
+}
+
 /** Builds the vector index with room and workers for it, reporting PostgreSQL's progress every 0.5 s. */
 async function buildIndex(
   sql: postgres.Sql,
@@ -347,6 +361,19 @@ async function buildIndex(
 ): Promise<void> {
   await sql.unsafe(`set maintenance_work_mem = '${(options.maintenanceWorkMem ?? '1GB').replace(/'/g, '')}'`)
   await sql.unsafe(`set max_parallel_maintenance_workers = ${Math.trunc(options.parallelWorkers ?? 2)}`)
+  // pgvector builds HNSW in memory while the graph fits maintenance_work_mem, and far slower on disk after.
+  if (/USING hnsw/i.test(ddl)) {
+    const [fit] = await sql.unsafe<{ rows: number; memory: number }[]>(
+      `select (select count(*) from ${table})::float8 as rows, pg_size_bytes(current_setting('maintenance_work_mem'))::float8 as memory`,
+    )
+    const need = fit!.rows * hnswBytesPerRow(options.col)
+    if (need > fit!.memory) {
+      const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`
+      options.onNotice?.(
+        `  the HNSW graph of ${fit!.rows.toLocaleString('en')} rows needs about ${gb(need)} and maintenance_work_mem is ${gb(fit!.memory)}: the build goes on disk and takes several times longer; pass --maintenance-work-mem ${Math.ceil((need * 1.2) / 1024 ** 3)}GB if the pod has that memory free`,
+      )
+    }
+  }
   const timer = setInterval(async () => {
     const [p] = await watch<{ phase: string; tuples_done: string; tuples_total: string; blocks_done: string; blocks_total: string }[]>`
       select phase, tuples_done, tuples_total, blocks_done, blocks_total from pg_stat_progress_create_index where relid = ${table}::regclass`.catch(() => [])
