@@ -11,8 +11,17 @@ export interface FaultEdge {
   call(method: string, path: string, body?: unknown, key?: string): Response | Promise<Response>
 }
 
+/**
+ * The per-caller limits lifted: this edge's callers are load generators standing in for many
+ * clients (thousands of requests a minute under one key); `starvation.test.ts` and the unit tests
+ * check the limits themselves.
+ */
+const UNLIMITED_CALLERS = { requestsPerMinute: 1_000_000, concurrentRequests: 1024, podShare: { perPod: 256, perCaller: 256, maxWaiting: 10_000 } }
+
 export async function faultEdge(opts: StackOptions, env: Record<string, string> = {}): Promise<FaultEdge> {
-  const config = loadLocalConfig(loadRegistry(), { ...(await stackEnvironment(opts)), ...env })
+  const registry = loadRegistry()
+  const lifted = { ...registry, publicLimits: { ...registry.publicLimits, ...UNLIMITED_CALLERS } }
+  const config = loadLocalConfig(lifted, { ...(await stackEnvironment(opts)), ...env })
   const app = createApp(config)
   const primary = (await stackEndpoints(opts)).find((e) => e.project === 'primary')!
   const call = (method: string, path: string, body?: unknown, key = primary.keys.anonKey) =>
