@@ -33,19 +33,30 @@ const spec: DataSpec = { rows: ROWS, dims: 384, clusters: 100, noise: 0.6, seed:
 
 try {
   let t = performance.now()
+  const [held] = await db.unsafe<{ n: number; model: string | null }[]>(
+    `select (select count(*)::int from vecs."${COLLECTION}") as n, (select model from vecpods.collections where name = '${COLLECTION}') as model`,
+  )
+  // Rows an earlier run imported (the same seed and count): only the closing tune runs again.
+  const reuse = held!.n === ROWS && held!.model === MODEL
+  if (reuse) console.log(`bench:defaults: ${COLLECTION} already holds the ${ROWS.toLocaleString('en')} rows; running the tune the import ends with`)
   const file = join(dir, 'rows.ndjson')
   const cli = pgCli(dbUrl)
   writeFileSync(join(dir, 'rows.sql'), ndjsonRowsScript(spec, 'd', file))
-  const written = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', join(dir, 'rows.sql'), ...cli.connect], { env: cli.env, stdio: 'inherit' })
+  const written = reuse
+    ? { status: 0 }
+    : spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', join(dir, 'rows.sql'), ...cli.connect], { env: cli.env, stdio: 'inherit' })
   if (written.status !== 0) throw new Error('psql could not write the rows')
-  console.log(`bench:defaults: ${ROWS.toLocaleString('en')} rows written as NDJSON in ${seconds(performance.now() - t)}`)
+  if (!reuse) console.log(`bench:defaults: ${ROWS.toLocaleString('en')} rows written as NDJSON in ${seconds(performance.now() - t)}`)
 
-  await emptyTable(db, COLLECTION)
+  if (!reuse) await emptyTable(db, COLLECTION)
   t = performance.now()
-  const imported = spawnSync('pnpm', ['-s', 'run', 'import', file, '--collection', COLLECTION, '--model', MODEL, '--tune', 'always'], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  })
+  const imported = spawnSync(
+    'pnpm',
+    reuse
+      ? ['-s', 'run', 'tune', COLLECTION, '--queries', '100']
+      : ['-s', 'run', 'import', file, '--collection', COLLECTION, '--model', MODEL, '--tune', 'always'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  )
   if (imported.status !== 0) throw new Error(`the import failed (exit ${imported.status})`)
   const importMs = performance.now() - t
   const stored = (JSON.parse(readFileSync(overlay, 'utf8')) as { collections: Record<string, { efSearch?: Record<string, number> }> }).collections[COLLECTION]

@@ -237,7 +237,10 @@ begin
   where_sql := case when cardinality(conds) = 0 then '' else 'where ' || array_to_string(conds, ' and ') end;
   perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
   perform set_config('hnsw.ef_search', ef_search::text, true);
+  -- Exact: a scan of every row (the function's own setting keeps seq scans off for index searches;
+  -- with both off, the planner would still take the index and answer approximately).
   perform set_config('enable_indexscan', case when exact then 'off' else 'on' end, true);
+  perform set_config('enable_seqscan', case when exact then 'on' else 'off' end, true);
   -- An exact search scans every row by the true distance, quantized index or not.
   return query execute case when exact then format(
     'select t.id, (t.vec %1$s $1::extensions.vector)::float8, case when $3 then t.metadata end, case when $4 then t.vec::text end
