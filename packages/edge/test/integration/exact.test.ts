@@ -33,7 +33,9 @@ describe.each([
         const got = ((await res.json()) as { data: { id: string }[] }).data.map((h) => h.id)
         const truth = await sql.begin(async (tx) => {
           await tx.unsafe('set local enable_indexscan = off')
-          return tx.unsafe<{ id: string }[]>(`select id from vecs."${collection}" order by vec operator(extensions.${op}) $1::extensions.vector, id limit 20`, [vec])
+          return tx.unsafe<{ id: string }[]>(`select id from vecs."${collection}" order by vec operator(extensions.${op}) $1::extensions.vector, id limit 20`, [
+            vec,
+          ])
         })
         // Rows at equal distance may come in either order: compare as sets.
         expect(new Set(got)).toEqual(new Set(truth.map((r) => r.id)))
