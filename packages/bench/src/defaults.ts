@@ -57,11 +57,11 @@ try {
       : ['-s', 'run', 'import', file, '--collection', COLLECTION, '--model', MODEL, '--tune', 'always'],
     { cwd: repoRoot, stdio: 'inherit' },
   )
-  if (imported.status !== 0) throw new Error(`the import failed (exit ${imported.status})`)
+  // Exit 3: the tune found no ef_search up to 1000 reaching 0.95 (it said so); measured at 1000 then.
+  if (imported.status !== 0 && imported.status !== 3) throw new Error(`the import failed (exit ${imported.status})`)
   const importMs = performance.now() - t
   const stored = (JSON.parse(readFileSync(overlay, 'utf8')) as { collections: Record<string, { efSearch?: Record<string, number> }> }).collections[COLLECTION]
     ?.efSearch?.[MODEL]
-  if (stored === undefined) throw new Error(`the closing tune stored no efSearch for ${COLLECTION} (no value up to 1000 reached 0.95?)`)
 
   const vectors = await sampleVectors(db, spec, QUERIES, 0.91)
   const search = async (vec: string, ef: number | null) =>
@@ -78,15 +78,17 @@ try {
     return hits / (QUERIES * 10)
   }
   const before = await recallAt(DEFAULT_EF_SEARCH)
-  const after = await recallAt(stored)
+  const after = await recallAt(stored ?? 1000)
   console.log(`\n| rows | ef_search | recall@10 on ${QUERIES} fresh vectors |\n|---|---|---|`)
   console.log(`| ${ROWS.toLocaleString('en')} | ${DEFAULT_EF_SEARCH} (the registry's default, untuned) | ${before.toFixed(3)} |`)
-  console.log(`| ${ROWS.toLocaleString('en')} | ${stored} (stored by the import's closing tune) | ${after.toFixed(3)} |`)
+  console.log(
+    `| ${ROWS.toLocaleString('en')} | ${stored ?? '1000 (the tune stored nothing: none reached 0.95)'}${stored ? " (stored by the import's closing tune)" : ''} | ${after.toFixed(3)} |`,
+  )
   console.log(`\nbench:defaults: import and tune ${seconds(importMs)}`)
   mkdirSync(join(repoRoot, 'benchmarks'), { recursive: true })
   writeFileSync(
     join(repoRoot, 'benchmarks', 'defaults.json'),
-    `${JSON.stringify({ rows: ROWS, collection: COLLECTION, queries: QUERIES, importMs, stored, recall: { [DEFAULT_EF_SEARCH]: before, [stored]: after } }, null, 2)}\n`,
+    `${JSON.stringify({ rows: ROWS, collection: COLLECTION, queries: QUERIES, importMs, stored, recall: { [DEFAULT_EF_SEARCH]: before, [stored ?? 1000]: after } }, null, 2)}\n`,
   )
 } finally {
   writeFileSync(overlay, overlayText)
