@@ -33,23 +33,27 @@ export function callerKey(caller: Caller, header: (name: string) => string | und
 /** The key the app's auth middleware gave the caller (callerKey). */
 const keyOf = (c: Context<AppEnv>) => c.get('caller').key
 
+/** The rate limit's window: a minute's budget is counted in sixths, so a caller cannot spend it in one burst. */
+export const RATE_WINDOW_MS = 10_000
+
 /**
- * The per-caller limits as middleware, service_role exempt: `requestsPerMinute` in fixed one-minute
- * windows (hono-rate-limiter, its in-memory store: per function instance; its `RateLimit-*` and
- * `Retry-After` headers), then `concurrentRequests` in flight. Over either: 429 `rate_limited`.
+ * The per-caller limits as middleware, service_role exempt: `requestsPerMinute` counted in fixed
+ * 10-second windows of a sixth of it each (hono-rate-limiter, its in-memory store: per function
+ * instance; its `RateLimit-*` and `Retry-After` headers), then `concurrentRequests` in flight.
+ * Over either: 429 `rate_limited`.
  */
 export function callerLimits(limits: CallerLimits): MiddlewareHandler<AppEnv>[] {
   const refuse = (c: Context<AppEnv>, message: string) => c.json(new VecpodsError('rate_limited', message).toJSON(), 429)
   const rate = rateLimiter<AppEnv>({
-    windowMs: 60_000,
-    limit: limits.requestsPerMinute,
+    windowMs: RATE_WINDOW_MS,
+    limit: Math.max(1, Math.ceil(limits.requestsPerMinute / (60_000 / RATE_WINDOW_MS))),
     standardHeaders: 'draft-6',
     skip: (c) => keyOf(c) === undefined,
     keyGenerator: (c) => keyOf(c)!,
     handler: (c) =>
       refuse(
         c,
-        `more than ${limits.requestsPerMinute} requests this minute from this caller (registry publicLimits.requestsPerMinute); retry after the Retry-After header's seconds`,
+        `more than ${limits.requestsPerMinute} requests a minute from this caller (registry publicLimits.requestsPerMinute, counted per ${RATE_WINDOW_MS / 1000} s); retry after the Retry-After header's seconds`,
       ),
   })
   const inFlight = new Map<string, number>()

@@ -66,8 +66,9 @@ const publicLimitsSchema = z.strictObject({
   /**
    * Requests one caller may make per minute: a signed-in user by its `sub`, an anonymous caller by
    * its client address (the last `x-forwarded-for` entry, which Supabase's gateway appends), else by
-   * the anon key. Over it: 429 `rate_limited` with `Retry-After`. Counted in each function
-   * instance's memory (README, "Per-caller limits").
+   * the anon key. Counted in 10-second windows of a sixth each, so it cannot be spent in one burst.
+   * Over it: 429 `rate_limited` with `Retry-After`. Counted in each function instance's memory
+   * (README, "Per-caller limits").
    */
   requestsPerMinute: z.int().min(1).max(1_000_000).default(1200),
   /** Requests one caller may have in flight at once; one more answers 429 `rate_limited` at once. */
