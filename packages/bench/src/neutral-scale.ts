@@ -66,7 +66,8 @@ export async function scaleFigures(p: { registry: Registry; eps: ProjectEndpoint
         label: `${p.rows / 1000}k: edge through the gateway, ${collection} (${transport} transport)`,
         url: `${primary.apiUrl}/functions/v1/vector-search/search`,
         headers: { apikey: service, authorization: `Bearer ${service}` },
-        requests: vectors.map((v) => ({ body: { collection, vector: JSON.parse(v) as number[], limit: 10 } })),
+        // The rows are recorded as the lexical model's (loadTable): the vectors say so.
+        requests: vectors.map((v) => ({ body: { collection, vector: JSON.parse(v) as number[], model: LEXICAL_MODEL_ID, limit: 10 } })),
         seconds: p.seconds,
         dir: p.dir,
         connections,
@@ -110,13 +111,14 @@ export async function scaleFigures(p: { registry: Registry; eps: ProjectEndpoint
   edge(SQL_COLLECTION, 8)
   postgrest(SQL_COLLECTION, 8)
 
-  const find = (start: string, tool = '-c1') => figures.find((f) => f.path.startsWith(`${p.rows / 1000}k: ${start}`) && f.tool.endsWith(tool))!
+  const find = (start: string, connections = 1) =>
+    figures.find((f) => f.path.startsWith(`${p.rows / 1000}k: ${start}`) && f.tool.split(' ').includes(`-c${connections}`))!
   const throughput = (f: Figure) => f.requests / p.seconds
   const sqlBare = find(`SQL on pod_a, ${SQL_COLLECTION}`)
   const edgeSql = find(`edge through the gateway, ${SQL_COLLECTION}`)
   const edgeRest = find(`edge through the gateway, ${REST_COLLECTION}`)
-  const edge8 = find(`edge through the gateway, ${SQL_COLLECTION}`, '-c8')
-  const rpc8 = find(`the pod's PostgREST RPC vecpods.search, ${SQL_COLLECTION}`, '-c8')
+  const edge8 = find(`edge through the gateway, ${SQL_COLLECTION}`, 8)
+  const rpc8 = find(`the pod's PostgREST RPC vecpods.search, ${SQL_COLLECTION}`, 8)
   const ratio = (what: string, value: number, target: string, met: boolean) => ({ what, value, target, met })
   return {
     figures,

@@ -58,6 +58,21 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }),
   )
   app.use('*', (c, next) => bodyLimits.get(c.get('role'))!(c, next))
+  // A public search has a bound of its own, from what the public limits let it hold: a bigger
+  // body is refused by its Content-Length before a byte of it is parsed.
+  const searchLimits = new Map(
+    (['anon', 'authenticated'] as const).map((role) => {
+      const maxSize = dep.maxBodyBytes(role, 'search')
+      const onError = () => {
+        throw new VecpodsError(
+          'payload_too_large',
+          `search bodies are limited to ${maxSize} bytes for ${role} callers (what publicLimits allow a search to hold)`,
+        )
+      }
+      return [role, bodyLimit({ maxSize, onError })]
+    }),
+  )
+  app.use('/search', (c, next) => searchLimits.get(c.get('role') as 'anon' | 'authenticated')?.(c, next) ?? next())
 
   app.route('/', searchRoutes(dep))
   app.route('/', recordRoutes(dep, limits))

@@ -33,16 +33,23 @@ export function callerKey(caller: Caller, header: (name: string) => string | und
 /** The key the app's auth middleware gave the caller (callerKey). */
 const keyOf = (c: Context<AppEnv>) => c.get('caller').key
 
-/** The rate limit's window: a minute's budget is counted in sixths, so a caller cannot spend it in one burst. */
-export const RATE_WINDOW_MS = 10_000
+/** The rate limit's window: a minute's budget is counted per second, so a caller cannot spend it in one burst. */
+export const RATE_WINDOW_MS = 1000
 
 /**
- * The per-caller limits as middleware, service_role exempt: `requestsPerMinute` counted in fixed
- * 10-second windows of a sixth of it each (hono-rate-limiter, its in-memory store: per function
- * instance; its `RateLimit-*` and `Retry-After` headers), then `concurrentRequests` in flight.
- * Over either: 429 `rate_limited`.
+ * How long the answer to a caller over its rate is held back. It keeps one of the caller's
+ * in-flight places meanwhile, so a client that retries at once (ignoring `Retry-After`) with all its
+ * places sends a few requests a second instead of hundreds of cheap ones.
  */
-export function callerLimits(limits: CallerLimits): MiddlewareHandler<AppEnv>[] {
+export const OVER_RATE_DELAY_MS = 1000
+
+/**
+ * The per-caller limits as middleware, service_role exempt: `concurrentRequests` in flight, then
+ * `requestsPerMinute` counted in fixed one-second windows of a sixtieth of it each (hono-rate-limiter,
+ * its in-memory store: per function instance; its `RateLimit-*` and `Retry-After` headers). Over
+ * either: 429 `rate_limited` (over the rate, after `OVER_RATE_DELAY_MS`).
+ */
+export function callerLimits(limits: CallerLimits, overRateDelayMs = OVER_RATE_DELAY_MS): MiddlewareHandler<AppEnv>[] {
   const refuse = (c: Context<AppEnv>, message: string) => c.json(new VecpodsError('rate_limited', message).toJSON(), 429)
   const rate = rateLimiter<AppEnv>({
     windowMs: RATE_WINDOW_MS,
@@ -50,11 +57,13 @@ export function callerLimits(limits: CallerLimits): MiddlewareHandler<AppEnv>[] 
     standardHeaders: 'draft-6',
     skip: (c) => keyOf(c) === undefined,
     keyGenerator: (c) => keyOf(c)!,
-    handler: (c) =>
-      refuse(
+    handler: async (c) => {
+      await new Promise((resolve) => setTimeout(resolve, overRateDelayMs))
+      return refuse(
         c,
         `more than ${limits.requestsPerMinute} requests a minute from this caller (registry publicLimits.requestsPerMinute, counted per ${RATE_WINDOW_MS / 1000} s); retry after the Retry-After header's seconds`,
-      ),
+      )
+    },
   })
   const inFlight = new Map<string, number>()
   const concurrent: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -77,5 +86,5 @@ export function callerLimits(limits: CallerLimits): MiddlewareHandler<AppEnv>[] 
       else inFlight.delete(key)
     }
   }
-  return [rate, concurrent]
+  return [concurrent, rate]
 }

@@ -1,3 +1,4 @@
+import { REQUEST_BOUNDS } from '@vecpods/protocol'
 import type { Collection } from '@vecpods/registry'
 import { collectionEfSearch, ownerClaimOf } from '@vecpods/registry'
 import { asCaller, type Caller, type Role } from './auth.ts'
@@ -75,8 +76,12 @@ export interface Deployment {
    * `publicLimits` allow (collections per search, `ef_search`, `exact`, `include.value`).
    */
   checkSearchLimits(role: Role, req: { collections?: string[] | undefined; ef_search?: number | undefined; exact: boolean; include: { value: boolean } }): void
-  /** The largest body a role may send, in bytes. */
-  maxBodyBytes(role: Role): number
+  /**
+   * The largest body a role may send, in bytes; for a search, callers that are not service_role get
+   * what the largest search the public limits allow can take (a vector of the widest collection, a
+   * query, a filter within `publicLimits.filter`), so a bigger one is refused by its length, unread.
+   */
+  maxBodyBytes(role: Role, route?: 'search'): number
   /** 409 `model_mismatch` when the collection holds another model's vectors. */
   checkModel(target: Target, model: string): Promise<void>
   /** Records a write to the target's pod (reads of it then stay on the pod for a while). */
@@ -99,6 +104,17 @@ export function deployment(config: EdgeConfig): Deployment {
   const share = podShare(registry.publicLimits.podShare)
 
   const limits = registry.publicLimits
+  /**
+   * The largest public search body: its structure, a query of the most characters at 6 bytes each
+   * (JSON's \u escapes), the filter's strings twice over (quotes and escapes) and 64 bytes of
+   * structure per comparison, and a vector of the widest collection at 26 bytes a number.
+   */
+  const publicSearchBytes =
+    4096 +
+    REQUEST_BOUNDS.maxQueryChars * 6 +
+    2 * limits.filter.maxBytes +
+    64 * limits.filter.maxComparisons +
+    26 * Math.max(0, ...Object.values(registry.collections).map((c) => c.dims))
   /** The model failing (not loading, say) is the service being unavailable, not the request's fault. */
   const modelFailed = (error: unknown): never => {
     if (error instanceof VecpodsError) throw error
@@ -233,7 +249,10 @@ export function deployment(config: EdgeConfig): Deployment {
       if (req.exact && !limits.exact) over('exact search is not allowed')
       if (req.include.value && !limits.includeValue) over('include.value is not allowed')
     },
-    maxBodyBytes: (role) => (role === 'service_role' ? config.limits.maxBodyBytes : Math.min(limits.maxBodyBytes, config.limits.maxBodyBytes)),
+    maxBodyBytes: (role, route) =>
+      role === 'service_role'
+        ? config.limits.maxBodyBytes
+        : Math.min(limits.maxBodyBytes, config.limits.maxBodyBytes, route === 'search' ? publicSearchBytes : Number.POSITIVE_INFINITY),
     async checkModel({ name, pod }, wanted) {
       let recorded = filledWith.get(name)
       if (recorded === undefined) {

@@ -12,9 +12,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 const opts = stackOptions(process.env, () => {})
 let env: Record<string, string>
-const NORMAL = '127.0.0.2'
-const HOSTILE = '127.0.0.3'
-const SAMPLES = 80
+const SAMPLES = 60
+/** Each test's two clients, on loopback addresses of their own (the gateway keys anonymous callers on them). */
+const ADDRESSES = { docs: { normal: '127.0.0.2', hostile: '127.0.0.3' }, api: { normal: '127.0.0.4', hostile: '127.0.0.5' } }
+const FLOOD = process.env.STARVATION_FLOOD !== '0'
 
 beforeAll(async () => {
   env = await stackEnvironment(opts)
@@ -72,15 +73,19 @@ const QUESTIONS = ['how do I read a file', 'parse command line arguments', 'conn
 describe.each([
   ['docs', 'SQL transport'],
   ['api', 'PostgREST transport'],
-])('%s (%s): 8 costly anonymous searches in flight', (collection) => {
+] as const)('%s (%s): 8 costly anonymous searches in flight', (collection, _transport) => {
+  const NORMAL = ADDRESSES[collection].normal
+  const HOSTILE = ADDRESSES[collection].hostile
   it('leave another anonymous searcher its p95 within 3× of quiet, with no request failed', async () => {
     const normal = async () => {
       const times: number[] = []
       const statuses: number[] = []
+      // A person's pace (well under the 20 requests a second a caller may send).
       for (let i = 0; i < SAMPLES; i++) {
         const r = await searchFrom(NORMAL, { collection, query: QUESTIONS[i % QUESTIONS.length], limit: 10 })
         times.push(r.ms)
         statuses.push(r.status)
+        await new Promise((resolve) => setTimeout(resolve, 80))
       }
       return { times, statuses }
     }
@@ -94,7 +99,7 @@ describe.each([
     let stop = false
     const loops = Array.from({ length: 8 }, async (_, worker) => {
       for (let i = 0; !stop; i++) {
-        const filter = worker === 7 ? refusedFilter : filters[(worker + i) % filters.length]
+        const filter = worker === 7 && FLOOD ? refusedFilter : filters[(worker + i) % filters.length]
         const mode = i % 2 ? 'hybrid' : 'vector'
         const r = await searchFrom(HOSTILE, { collection, query: `costly ${worker} ${i}`, mode, limit: 10, filters: filter })
         hostile[r.status] = (hostile[r.status] ?? 0) + 1
@@ -113,6 +118,6 @@ describe.each([
     expect(p95(loaded.times)).toBeLessThanOrEqual(3 * p95(quiet.times))
     // The hostile client's searches did run (and its refused filter was refused), not just bounce.
     expect(hostile[200]).toBeGreaterThan(0)
-    expect(hostile[400]).toBeGreaterThan(0)
+    if (FLOOD) expect(hostile[413]).toBeGreaterThan(0)
   }, 120_000)
 })
