@@ -32,7 +32,12 @@ const FILTERS: Record<string, Record<string, unknown>> = {
   })(maxDepth),
 }
 
+/** When the last request was sent: this benchmark is one anonymous caller, kept under its 20 requests a second. */
+let lastSent = 0
 async function time(body: Record<string, unknown>): Promise<{ ms: number; status: number }> {
+  const wait = lastSent + 60 - performance.now()
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  lastSent = performance.now()
   const started = performance.now()
   const res = await fetch(url, {
     method: 'POST',
