@@ -89,7 +89,7 @@ const publicLimitsSchema = z.strictObject({
   /**
    * What one filter may cost: comparisons (each `$in` / `$nin` value counts), `$and` / `$or`
    * nesting, and bytes of keys and strings. With the defaults, the costliest filters allowed added
-   * at most 54 ms to a search of the demo corpus (`pnpm bench:cost`; RELIABILITY.md, "Costly requests").
+   * at most 52.7 ms to a search of the demo corpus (`pnpm bench:cost`; RELIABILITY.md, "Costly requests").
    */
   filter: z
     .strictObject({
