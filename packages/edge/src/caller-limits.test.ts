@@ -22,7 +22,7 @@ describe('per-caller limits (in process, fake pods)', () => {
   it('answers 429 rate_limited with Retry-After past requestsPerMinute, for that caller only', async () => {
     const h = await harness()
     const rpm = h.registry.publicLimits.requestsPerMinute
-    // The limiter's one-second windows are the same for every caller: spend what the headers say is left.
+    // The limiter's minute windows are the same for every caller: spend what the headers say is left.
     let asked = performance.now()
     let previous: Response | undefined
     let over = await h.request('GET', '/collections', undefined, 'user')

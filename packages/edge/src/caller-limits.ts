@@ -33,8 +33,8 @@ export function callerKey(caller: Caller, header: (name: string) => string | und
 /** The key the app's auth middleware gave the caller (callerKey). */
 const keyOf = (c: Context<AppEnv>) => c.get('caller').key
 
-/** The rate limit's window: a minute's budget is counted per second, so a caller cannot spend it in one burst. */
-export const RATE_WINDOW_MS = 1000
+/** The rate limit's window: a minute. */
+export const RATE_WINDOW_MS = 60_000
 
 /**
  * How long the answer to a caller over its rate is held back. It keeps one of the caller's
@@ -45,7 +45,7 @@ export const OVER_RATE_DELAY_MS = 1000
 
 /**
  * The per-caller limits as middleware, service_role exempt: `concurrentRequests` in flight, then
- * `requestsPerMinute` counted in fixed one-second windows of a sixtieth of it each (hono-rate-limiter,
+ * `requestsPerMinute` counted in fixed one-minute windows (hono-rate-limiter,
  * its in-memory store: per function instance; its `RateLimit-*` and `Retry-After` headers). Over
  * either: 429 `rate_limited` (over the rate, after `OVER_RATE_DELAY_MS`).
  */
@@ -53,7 +53,7 @@ export function callerLimits(limits: CallerLimits, overRateDelayMs = OVER_RATE_D
   const refuse = (c: Context<AppEnv>, message: string) => c.json(new VecpodsError('rate_limited', message).toJSON(), 429)
   const rate = rateLimiter<AppEnv>({
     windowMs: RATE_WINDOW_MS,
-    limit: Math.max(1, Math.ceil(limits.requestsPerMinute / (60_000 / RATE_WINDOW_MS))),
+    limit: limits.requestsPerMinute,
     standardHeaders: 'draft-6',
     skip: (c) => keyOf(c) === undefined,
     keyGenerator: (c) => keyOf(c)!,

@@ -66,7 +66,7 @@ const publicLimitsSchema = z.strictObject({
   /**
    * Requests one caller may make per minute: a signed-in user by its `sub`, an anonymous caller by
    * its client address (the last `x-forwarded-for` entry, which Supabase's gateway appends), else by
-   * the anon key. Counted per second (a sixtieth of it each), so it cannot be spent in one burst.
+   * the anon key. Counted in one-minute windows; an answer over it is held back a second.
    * Over it: 429 `rate_limited` with `Retry-After`. Counted in each function instance's memory
    * (README, "Per-caller limits").
    */

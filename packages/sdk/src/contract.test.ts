@@ -33,7 +33,7 @@ const PROVOKE: Record<ErrorCode, (h: H) => Response | Promise<Response>> = {
   unknown_collection: (h) => h.request('POST', '/search', { collection: 'nope', vector: q }),
   not_found: (h) => h.request('GET', '/nope'),
   rate_limited: async (h) => {
-    // Past what a caller may send in one of the limiter's one-second windows (a sixtieth of publicLimits.requestsPerMinute).
+    // Past what a caller may send in one of the limiter's minute windows (publicLimits.requestsPerMinute).
     let res = await h.request('GET', '/collections')
     for (let i = 0; res.status !== 429 && i < h.registry.publicLimits.requestsPerMinute; i++) res = await h.request('GET', '/collections')
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
