@@ -66,18 +66,26 @@ describe('hybrid fusion in SQL follows the reference in TypeScript', () => {
     // An arm as the fusion sees it: nearest first, higher-is-better scores (the order of distances).
     const armOf = (rows: Array<{ id: string; d: number }>) => rows.sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1)).map((r) => ({ id: r.id, score: -r.d }))
     const [vectorArm, primaryVectorArm] = [armOf(podArm), armOf(primaryArm)]
+    // Fused scores equal to 1e-9 (float arithmetic in SQL and in TypeScript can differ in the last
+    // bits) are a tie either side may order its own way: ties by id, on both sides.
+    const canon = <T extends { id: string; score: number }>(rows: T[]) =>
+      [...rows].sort((a, b) => (Math.abs(a.score - b.score) < 1e-9 ? (a.id < b.id ? -1 : 1) : b.score - a.score))
     expect(text.length).toBeGreaterThan(3)
     for (const s of SETTINGS) {
-      const expected = fuseArms(vectorArm, text, s).slice(0, 10)
-      const fused = await pod<{ id: string; score: number }[]>`
-        select id, score from vecpods.text_search(${collection}, ${question}, ${v}, 10, null, ${EF}, ${s.method}, ${s.k}, ${s.vectorWeight}, ${s.textWeight}, ${CANDIDATES})`
+      const expected = canon(fuseArms(vectorArm, text, s).slice(0, 10))
+      const fused = canon([
+        ...(await pod<{ id: string; score: number }[]>`
+        select id, score from vecpods.text_search(${collection}, ${question}, ${v}, 10, null, ${EF}, ${s.method}, ${s.k}, ${s.vectorWeight}, ${s.textWeight}, ${CANDIDATES})`),
+      ])
       expect(fused.map((r) => r.id)).toEqual(expected.map((h) => h.id))
       for (const [i, r] of fused.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9)
       const primary = sql.get('primary')!
-      const expectedViaPrimary = fuseArms(primaryVectorArm, text, s).slice(0, 10)
-      const viaPrimary = await primary.unsafe<{ id: string; score: number }[]>(
-        `select id, score from public.hybrid_${collection}($1, $2::extensions.vector, 10, '{}'::jsonb, $3, $4, $5, $6)`,
-        [question, v, s.method, s.k, s.vectorWeight, s.textWeight] as never,
+      const expectedViaPrimary = canon(fuseArms(primaryVectorArm, text, s).slice(0, 10))
+      const viaPrimary = canon(
+        await primary.unsafe<{ id: string; score: number }[]>(
+          `select id, score from public.hybrid_${collection}($1, $2::extensions.vector, 10, '{}'::jsonb, $3, $4, $5, $6)`,
+          [question, v, s.method, s.k, s.vectorWeight, s.textWeight] as never,
+        ),
       )
       expect(viaPrimary.map((r) => r.id)).toEqual(expectedViaPrimary.map((h) => h.id))
       for (const [i, r] of viaPrimary.entries()) expect(r.score).toBeCloseTo(expectedViaPrimary[i]!.score, 9)
