@@ -1,6 +1,6 @@
 import { importFile, importSummary } from '@vecpods/import/file'
 import { type Format, formatOf } from '@vecpods/import/records'
-import { type TuneAfterImport, tuneAfterImport, tuneAndRecord } from '@vecpods/import/tune'
+import { closingTune, type TuneAfterImport } from '@vecpods/import/tune'
 import type { Registry } from '@vecpods/registry'
 import { collectionOnPod } from './pod-db.ts'
 import { UsageError } from './project.ts'
@@ -58,11 +58,10 @@ export async function importCommand(
     },
   })
   for (const line of importSummary(result, file)) log(line)
-  const closing = tuneAfterImport(flags.tune, col, result.rows)
-  log(closing.why)
-  if (closing.tune) {
-    const { file: written } = await tuneAndRecord(dbUrl, flags.collection, col, [configPath], { target: Number(flags.recall), queries: 100 }, log)
-    if (written) log('tune: `npx vecpods deploy` sends it to the function')
-  }
+  const hint = 'tune: `npx vecpods deploy` sends it to the function'
+  await closingTune(
+    { dbUrl, collection: flags.collection, col, files: [configPath], when: flags.tune, recall: Number(flags.recall), rows: result.rows, deployHint: hint },
+    log,
+  )
   log(`vecpods import: done in ${(result.ms / 1000).toFixed(1)} s`)
 }

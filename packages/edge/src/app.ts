@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
-import { callerOf } from './auth.ts'
+import { callerOf, type Role } from './auth.ts'
 import { callerKey, callerLimits } from './caller-limits.ts'
 import type { EdgeConfig } from './config.ts'
 import { deployment } from './deployment.ts'
@@ -47,32 +47,27 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   })
   // Per caller (a user, or an anonymous client address): requests a minute, and in flight.
   for (const limit of callerLimits(options.registry.publicLimits)) app.use('*', limit)
+  /** A body limit per role, refusing with 413 and a message naming the bound. */
+  const bodyLimits = (route: 'search' | undefined, what: (maxSize: number, role: Role) => string) =>
+    new Map(
+      (['anon', 'authenticated', 'service_role'] as const).map((role) => {
+        const maxSize = dep.maxBodyBytes(role, route)
+        const onError = () => {
+          throw new VecpodsError('payload_too_large', what(maxSize, role))
+        }
+        return [role, bodyLimit({ maxSize, onError })]
+      }),
+    )
   // The body limit depends on the caller's role: service_role may send 4 MiB, the public less.
-  const bodyLimits = new Map(
-    (['anon', 'authenticated', 'service_role'] as const).map((role) => {
-      const maxSize = dep.maxBodyBytes(role)
-      const onError = () => {
-        throw new VecpodsError('payload_too_large', `request bodies are limited to ${maxSize} bytes for ${role} callers`)
-      }
-      return [role, bodyLimit({ maxSize, onError })]
-    }),
-  )
-  app.use('*', (c, next) => bodyLimits.get(c.get('role'))!(c, next))
+  const anyBody = bodyLimits(undefined, (maxSize, role) => `request bodies are limited to ${maxSize} bytes for ${role} callers`)
+  app.use('*', (c, next) => anyBody.get(c.get('role'))!(c, next))
   // A public search has a bound of its own, from what the public limits let it hold: a bigger
   // body is refused by its Content-Length before a byte of it is parsed.
-  const searchLimits = new Map(
-    (['anon', 'authenticated'] as const).map((role) => {
-      const maxSize = dep.maxBodyBytes(role, 'search')
-      const onError = () => {
-        throw new VecpodsError(
-          'payload_too_large',
-          `search bodies are limited to ${maxSize} bytes for ${role} callers (what publicLimits allow a search to hold)`,
-        )
-      }
-      return [role, bodyLimit({ maxSize, onError })]
-    }),
+  const searchBody = bodyLimits(
+    'search',
+    (maxSize, role) => `search bodies are limited to ${maxSize} bytes for ${role} callers (what publicLimits allow a search to hold)`,
   )
-  app.use('/search', (c, next) => searchLimits.get(c.get('role') as 'anon' | 'authenticated')?.(c, next) ?? next())
+  app.use('/search', (c, next) => searchBody.get(c.get('role'))!(c, next))
 
   app.route('/', searchRoutes(dep))
   app.route('/', recordRoutes(dep, limits))

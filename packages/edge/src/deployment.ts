@@ -151,7 +151,7 @@ export function deployment(config: EdgeConfig): Deployment {
     const where = placedAt(name, col)
     const pod = pods.get(where.pod)
     if (!pod) throw new VecpodsError('pod_unavailable', `pod "${where.pod}" is not configured`)
-    return { name, col: where, pod, ...(actAs ? { actAs } : {}), ...(key !== undefined && role !== 'service_role' ? { caller: key } : {}) }
+    return { name, col: where, pod, ...(actAs ? { actAs } : {}), ...(key !== undefined ? { caller: key } : {}) }
   }
 
   return {

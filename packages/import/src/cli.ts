@@ -12,7 +12,7 @@ import { Command } from 'commander'
 import { deploymentEmbedder } from './embed-pool.ts'
 import { importFile, importSummary } from './import.ts'
 import { type Format, formatOf } from './records.ts'
-import { type TuneAfterImport, tuneAfterImport, tuneAndRecord } from './tune.ts'
+import { closingTune, type TuneAfterImport } from './tune.ts'
 
 interface Flags {
   collection: string
@@ -96,13 +96,12 @@ const program = new Command('vecpods-import')
       if (phase) bar.stop()
       for (const line of importSummary(result, file)) console.log(line)
       console.log(`import: done in ${(result.ms / 1000).toFixed(1)} s (${Math.round(result.rows / (result.ms / 1000))} rows/s)`)
-      const closing = tuneAfterImport(flags.tune, col, result.rows)
-      console.log(closing.why)
-      if (closing.tune) {
-        const files = [defaultRegistryPath(), ...overlayFiles(process.env)]
-        const { file: written } = await tuneAndRecord(dbUrl, flags.collection, col, files, { target: Number(flags.recall), queries: 100 }, console.log)
-        if (written) console.log('tune: `pnpm stack up` restarts the function with it')
-      }
+      const files = [defaultRegistryPath(), ...overlayFiles(process.env)]
+      const hint = 'tune: `pnpm stack up` restarts the function with it'
+      await closingTune(
+        { dbUrl, collection: flags.collection, col, files, when: flags.tune, recall: Number(flags.recall), rows: result.rows, deployHint: hint },
+        console.log,
+      )
     } finally {
       if (phase) bar.stop()
       await embedder.close()

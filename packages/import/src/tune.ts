@@ -151,6 +151,22 @@ export function tuneAfterImport(when: TuneAfterImport, col: Collection, rows: nu
 }
 
 /**
+ * The tune an import ends with: says whether it runs (`tuneAfterImport`), and when it does, sweeps
+ * 100 held-out rows for `recall` and records the value among `files`; `deployHint` is told once a
+ * value is written (how the function gets it).
+ */
+export async function closingTune(
+  p: { dbUrl: string; collection: string; col: Collection; files: string[]; when: TuneAfterImport; recall: number; rows: number; deployHint: string },
+  log: (line: string) => void,
+): Promise<void> {
+  const closing = tuneAfterImport(p.when, p.col, p.rows)
+  log(closing.why)
+  if (!closing.tune) return
+  const { file } = await tuneAndRecord(p.dbUrl, p.collection, p.col, p.files, { target: p.recall, queries: 100 }, log)
+  if (file) log(p.deployHint)
+}
+
+/**
  * Sweeps ef_search for a collection on its pod (`dbUrl`) and writes the chosen value into the
  * registry file among `files` that declares it: the tune commands and the imports' closing tune.
  * `chosen` is undefined when no ef_search up to 1000 reaches the target (said in the log).
