@@ -169,7 +169,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     // sample now, the live inserts on the first batches of the load.
     const settings = { maintenanceWorkMem: options.maintenanceWorkMem ?? '1GB', parallelWorkers: options.parallelWorkers ?? 2 }
     let sample: SampleBuild | undefined
-    if (auto && large && !empty && index && state.indexDdl === undefined) sample = await timeSampleBuild(sql, table, index.indexdef, 10_000, settings)
+    if (auto && large && !empty && index && state.indexDdl === undefined) sample = await timeSampleBuild(sql, collection, index.indexdef, 10_000, settings)
     let indexChoice: IndexChoice | undefined
 
     // A collection with owners loads through the staging table, which carries each row's owner.

@@ -1,3 +1,4 @@
+import { quoteIdent, vecsTable } from '@vecpods/registry'
 import type postgres from 'postgres'
 
 /** What writing into the live index cost the first batches of a load, on this pod. */
@@ -52,17 +53,19 @@ export function chooseIndexPath(live: LiveProbe, sample: SampleBuild, existing: 
 
 /**
  * Times a build of the collection's index (its own DDL, the same memory and parallel workers as
- * the import's build) over up to `rows` of its rows, copied into an unlogged scratch table, which
+ * the import's build) over up to `rows` of its rows, copied into an unlogged scratch table of the
+ * collection's own (imports into other collections of the pod may measure at the same time), which
  * is dropped after.
  */
 export async function timeSampleBuild(
   sql: postgres.Sql,
-  table: string,
+  collection: string,
   indexDdl: string,
   rows: number,
   settings: { maintenanceWorkMem: string; parallelWorkers: number },
 ): Promise<SampleBuild> {
-  const scratch = 'vecpods.import_build_probe'
+  const table = vecsTable(collection)
+  const scratch = `vecpods.${quoteIdent(`import_probe_${collection}`)}`
   await sql.unsafe(`drop table if exists ${scratch}`)
   try {
     await sql.unsafe(`create unlogged table ${scratch} as select * from ${table} limit ${Math.trunc(rows)}`)
@@ -70,7 +73,7 @@ export async function timeSampleBuild(
     await sql.unsafe(`set maintenance_work_mem = '${settings.maintenanceWorkMem.replace(/'/g, '')}'`)
     await sql.unsafe(`set max_parallel_maintenance_workers = ${Math.trunc(settings.parallelWorkers)}`)
     // The collection's DDL, pointed at the scratch table under a name of its own.
-    const ddl = indexDdl.replace(/^CREATE INDEX \S+ ON \S+/, `CREATE INDEX import_build_probe_idx ON ${scratch}`)
+    const ddl = indexDdl.replace(/^CREATE INDEX \S+ ON \S+/, `CREATE INDEX ${quoteIdent(`import_probe_${collection}_idx`)} ON ${scratch}`)
     if (ddl === indexDdl) throw new Error(`unexpected index definition: ${indexDdl}`)
     const started = performance.now()
     await sql.unsafe(ddl)

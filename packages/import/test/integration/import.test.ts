@@ -269,7 +269,7 @@ describe('auto, into a populated collection', () => {
       )
       const [after] = await sql`
         select (select count(*)::int from pg_indexes where schemaname = 'vecs' and tablename = ${COLLECTION} and indexdef like '%USING hnsw%') as indexes,
-               to_regclass('vecpods.import_build_probe') is null as scratch_gone`
+               to_regclass(${`vecpods.import_probe_${COLLECTION}`}) is null as scratch_gone`
       expect(after).toEqual({ indexes: 1, scratch_gone: true })
       const counted = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from vecs."${COLLECTION}" where id like $1`, [`${run}-a-%`])
       expect(counted[0]?.n).toBe(2000)
