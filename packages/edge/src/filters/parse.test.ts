@@ -94,6 +94,23 @@ describe('compileFilter', () => {
     expect(compiled.sql).not.toMatch(/->>|->|[^@]\?\s|::int|::numeric/)
   })
 
+  it('tests a several-value $in with one jsonpath, a one-value $in with containment', () => {
+    const several = compileFilter(parseFilter({ a: { $in: ['x', 2] } }))
+    expect(several.sql).toBe('metadata @@ $1::jsonpath')
+    expect(several.params[0]).toBe('strict ($."a".type() == "string" && $."a" == "x") || ($."a".type() == "number" && $."a" == 2)')
+    expect(compileFilter(parseFilter({ a: { $in: ['x'] } }))).toMatchObject({ sql: 'metadata @> $1::jsonb', params: ['{"a":"x"}'] })
+  })
+
+  it('joins the jsonpath tests under one $and / $or into one, keeping containment apart', () => {
+    const ranges = compileFilter(parseFilter({ $or: [{ y: { $gte: 1 } }, { y: { $lt: 0 } }, { u: { $eq: 'x' } }] }))
+    expect(ranges.sql).toBe('(metadata @@ $1::jsonpath or metadata @> $2::jsonb)')
+    expect(ranges.params[0]).toMatch(/^strict \(\(.*\) \|\| \(.*\)\)$/)
+    expect(ranges.params[0]!.match(/strict/g)).toHaveLength(1)
+    const both = compileFilter(parseFilter({ $and: [{ y: { $gte: 1 } }, { z: { $in: [1, 2] } }] }))
+    expect(both.sql).toBe('metadata @@ $1::jsonpath')
+    expect(both.params[0]).toContain(') && (')
+  })
+
   it('quotes keys with jsonpath metacharacters as string literals', () => {
     const { params } = compileFilter(parseFilter({ 'a" || $.b == 1 || "': { $gt: 1 } }))
     expect(params[0]).toContain('$."a\\" || $.b == 1 || \\"".type()')
@@ -101,7 +118,7 @@ describe('compileFilter', () => {
   })
 
   it('negates $ne, $nin and $exists:false around containment and existence only', () => {
-    expect(compileFilter(parseFilter({ a: { $nin: [1, 2] } })).sql).toBe('(metadata @? $1::jsonpath and not (metadata @> $2::jsonb or metadata @> $3::jsonb))')
+    expect(compileFilter(parseFilter({ a: { $nin: [1, 2] } })).sql).toBe('(metadata @? $1::jsonpath and not (metadata @@ $2::jsonpath))')
     expect(compileFilter(parseFilter({ a: { $ne: 1 } })).sql).toBe('(metadata @? $1::jsonpath and not (metadata @> $2::jsonb))')
     expect(compileFilter(parseFilter({ a: { $exists: false } })).sql).toBe('not (metadata @? $1::jsonpath)')
   })
