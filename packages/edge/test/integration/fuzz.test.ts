@@ -14,11 +14,14 @@ import { createApp, type EdgeConfig, loadLocalConfig } from '../../src/index.ts'
 const RUNS = 2400
 const DENO_RUNS = 400
 const COST_RUNS = 300
+const BURSTS = 12
 const opts = stackOptions(process.env, () => {})
 const run = `fuzz-${Date.now().toString(36)}`
 const WRITABLE = ['docs', 'api'] as const // one collection per transport (SQL, PostgREST)
 let config: EdgeConfig
 let app: ReturnType<typeof createApp>
+/** The cost attacks' answers by status and code (test-results/fuzz-cost.json). */
+const costFigures: Record<string, Record<string, number>> = {}
 let primary: ProjectEndpoints
 
 /** Strings PostgreSQL, UTF-8 or JavaScript objects choke on, beside ordinary ones. */
@@ -372,5 +375,55 @@ describe('hostile requests', () => {
     )
     console.log(`fuzz, cost attacks: ${JSON.stringify(Object.fromEntries(outcomes))}`)
     expect(outcomes.get('400 limit_exceeded')).toBeGreaterThan(COST_RUNS / 2)
+    costFigures.refusals = Object.fromEntries(outcomes)
+  }, 120_000)
+
+  it(`${BURSTS} bursts of the costliest allowed searches, each from one anonymous address: past its in-flight limit 429 rate_limited, never a 5xx`, async () => {
+    const { publicLimits: limits } = config.registry
+    const n = limits.filter.maxComparisons
+    /** The widest filters the limits let through: ranges on a key no row has (the whole index walked), and a full $in. */
+    const allowed = fc.constantFrom(
+      { $or: Array.from({ length: n }, (_, i) => ({ year: { $gte: 3000 + i } })) },
+      { package: { $in: Array.from({ length: n }, (_, i) => `p${i}-${'x'.repeat(16)}`) } },
+    )
+    const outcomes = new Map<string, number>()
+    let burst = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2 * limits.concurrentRequests, max: 40 }),
+        allowed,
+        fc.constantFrom('docs', 'api'),
+        fc.constantFrom('vector', 'text', 'hybrid'),
+        async (size, filters, collection, mode) => {
+          // A fresh address per burst: each burst is a new caller, whose minute's budget is whole.
+          const address = `198.51.100.${++burst}`
+          const answers = await Promise.all(
+            Array.from({ length: size }, () =>
+              app.request('/search', {
+                method: 'POST',
+                headers: { authorization: `Bearer ${primary.keys.anonKey}`, 'content-type': 'application/json', 'x-forwarded-for': address },
+                body: JSON.stringify({ collection, query: 'abort a fetch request', mode, filters }),
+              }),
+            ),
+          )
+          let refused = 0
+          for (const res of answers) {
+            const code = ((await res.json()) as { error?: { code: string } }).error?.code ?? 'none'
+            const key = `${res.status} ${code}`
+            outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+            if (res.status === 429 && code === 'rate_limited' && res.headers.get('retry-after')) refused++
+            else if (res.status !== 200) return false
+          }
+          // All were sent at once: more than the in-flight limit cannot all have been let in.
+          return refused >= size - limits.concurrentRequests * 2 && refused > 0
+        },
+      ),
+      { numRuns: BURSTS, seed: 20261205 },
+    )
+    console.log(`fuzz, bursts: ${JSON.stringify(Object.fromEntries(outcomes))}`)
+    expect([...outcomes.keys()].every((k) => k === '200 none' || k === '429 rate_limited')).toBe(true)
+    costFigures.bursts = Object.fromEntries(outcomes)
+    mkdirSync(join(opts.root, 'test-results'), { recursive: true })
+    writeFileSync(join(opts.root, 'test-results', 'fuzz-cost.json'), `${JSON.stringify(costFigures, null, 2)}\n`)
   }, 120_000)
 })
