@@ -90,7 +90,11 @@ const program = new Command('vecpods-import')
             if (phase) bar.stop()
             phase = p.phase
             bar.start(p.total, p.done, { phase: p.phase.padEnd(8), rows: p.rows, rejected: p.rejected, speed })
-          } else bar.update(p.done, { rows: p.rows, rejected: p.rejected, speed })
+          } else {
+            // An index build's phases count different things (blocks, then tuples): their own totals.
+            if (p.total !== bar.getTotal()) bar.setTotal(p.total)
+            bar.update(p.done, { rows: p.rows, rejected: p.rejected, speed })
+          }
         },
       })
       if (phase) bar.stop()

@@ -350,6 +350,24 @@ export function hnswBytesPerRow(col: Collection): number {
   return value + m * 2 * 10 + 128
 }
 
+/** A row of `pg_stat_progress_create_index`, as the driver returns it. */
+export interface IndexBuildProgress {
+  tuples_done: string
+  tuples_total: string
+  blocks_done: string
+  blocks_total: string
+}
+
+/**
+ * An index build's progress as done / total. pgvector counts the tuples it adds to the graph
+ * without a total (tuples_total 0): the table's rows are the total then. Phases that count no
+ * tuples report blocks.
+ */
+export function buildProgress(p: IndexBuildProgress, rows: number): [done: number, total: number] {
+  const tuples = Number(p.tuples_done) > 0 || Number(p.tuples_total) > 0
+  return tuples ? [Number(p.tuples_done), Number(p.tuples_total) || rows] : [Number(p.blocks_done), Number(p.blocks_total)]
+}
+
 /** Builds the vector index with room and workers for it, reporting PostgreSQL's progress every 0.5 s. */
 async function buildIndex(
   sql: postgres.Sql,
@@ -362,10 +380,10 @@ async function buildIndex(
   await sql.unsafe(`set maintenance_work_mem = '${(options.maintenanceWorkMem ?? '1GB').replace(/'/g, '')}'`)
   await sql.unsafe(`set max_parallel_maintenance_workers = ${Math.trunc(options.parallelWorkers ?? 2)}`)
   // pgvector builds HNSW in memory while the graph fits maintenance_work_mem, and far slower on disk after.
+  const [fit] = await sql.unsafe<{ rows: number; memory: number }[]>(
+    `select (select count(*) from ${table})::float8 as rows, pg_size_bytes(current_setting('maintenance_work_mem'))::float8 as memory`,
+  )
   if (/USING hnsw/i.test(ddl)) {
-    const [fit] = await sql.unsafe<{ rows: number; memory: number }[]>(
-      `select (select count(*) from ${table})::float8 as rows, pg_size_bytes(current_setting('maintenance_work_mem'))::float8 as memory`,
-    )
     const need = fit!.rows * hnswBytesPerRow(options.col)
     if (need > fit!.memory) {
       const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`
@@ -375,12 +393,9 @@ async function buildIndex(
     }
   }
   const timer = setInterval(async () => {
-    const [p] = await watch<{ phase: string; tuples_done: string; tuples_total: string; blocks_done: string; blocks_total: string }[]>`
+    const [p] = await watch<Array<IndexBuildProgress & { phase: string }>>`
       select phase, tuples_done, tuples_total, blocks_done, blocks_total from pg_stat_progress_create_index where relid = ${table}::regclass`.catch(() => [])
-    if (p) {
-      const [done, total] = Number(p.tuples_total) > 0 ? [Number(p.tuples_done), Number(p.tuples_total)] : [Number(p.blocks_done), Number(p.blocks_total)]
-      report(p.phase, done, total)
-    }
+    if (p) report(p.phase, ...buildProgress(p, fit!.rows))
   }, 500)
   try {
     await sql.unsafe(ddl.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '))
