@@ -18,6 +18,7 @@ interface Flags {
   dryRun?: boolean
   all?: boolean
   questions?: boolean
+  floor?: string
 }
 
 const program = new Command('vecpods-tune')
@@ -27,6 +28,10 @@ const program = new Command('vecpods-tune')
   .option('--queries <n>', 'rows of the collection used as queries (each held out of its own answers)', '200')
   .option('--dry-run', 'measure and report, change nothing')
   .option('--all', 'sweep every ef_search value (the whole recall curve), not only up to the first that reaches the target')
+  .option(
+    '--floor <ef>',
+    'the smallest ef_search to choose (default: 160, the registry default, when rows are the queries, which overstate recall; 10 with --questions)',
+  )
   .option(
     '--questions',
     "query with the pnpm eval questions of the collection's development split, embedded by the stack's model (query vectors, which rows are not), instead of rows",
@@ -40,7 +45,13 @@ const program = new Command('vecpods-tune')
     if (!col) throw new Error(`no collection "${collection}" in the registry`)
     const dbUrl = (await stackEndpoints(opts)).find((e) => e.project === col.pod)!.dbUrl
     const queries = flags.questions ? await questionVectors(opts, collection) : Number(flags.queries)
-    const options = { target: Number(flags.recall), queries, all: flags.all ?? false, dryRun: flags.dryRun ?? false }
+    const options = {
+      target: Number(flags.recall),
+      queries,
+      all: flags.all ?? false,
+      dryRun: flags.dryRun ?? false,
+      ...(flags.floor ? { floor: Number(flags.floor) } : {}),
+    }
     const { chosen, file } = await tuneAndRecord(dbUrl, collection, col, [defaultRegistryPath(), ...overlays], options, console.log)
     if (chosen === undefined) {
       process.exitCode = 3

@@ -80,6 +80,7 @@ program
   .option('--queries <n>', 'rows of the collection used as queries (each held out of its own answers)', '200')
   .option('--dry-run', 'measure and report, change nothing')
   .option('--all', 'sweep every ef_search value, not only up to the first that reaches the target')
+  .option('--floor <ef>', 'the smallest ef_search to choose (default 160, the registry default: rows as queries overstate recall)')
   .option('--env-file <path>', "the pods' database URLs", '.env.vecpods')
   .action(async (collection: string, opts: TuneFlags & { envFile: string }) => {
     const { root, configPath } = findProject(globals().cwd, globals().config)

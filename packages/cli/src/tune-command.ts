@@ -7,6 +7,7 @@ export interface TuneFlags {
   queries: string
   dryRun?: boolean
   all?: boolean
+  floor?: string
 }
 
 /**
@@ -24,7 +25,13 @@ export async function tuneCommand(
   const started = performance.now()
   const registry = loadRegistry(configPath)
   const { col, dbUrl } = collectionOnPod(registry, env, collection, 'the tune measures on')
-  const options = { target: Number(flags.recall), queries: Number(flags.queries), all: flags.all ?? false, dryRun: flags.dryRun ?? false }
+  const options = {
+    target: Number(flags.recall),
+    queries: Number(flags.queries),
+    all: flags.all ?? false,
+    dryRun: flags.dryRun ?? false,
+    ...(flags.floor ? { floor: Number(flags.floor) } : {}),
+  }
   const { chosen, file } = await tuneAndRecord(dbUrl, collection, col, [configPath], options, log)
   if (chosen === undefined) return 3
   if (file) log('tune: `npx vecpods deploy` sends it to the function')

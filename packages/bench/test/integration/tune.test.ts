@@ -52,5 +52,20 @@ describe.each(CASES)('pnpm tune $collection', ({ collection: COLLECTION, target 
     // The value belongs to the model that filled the collection (bench_b records the stack's).
     expect(out.stdout).toMatch(new RegExp(`tune: efSearch ${lastEf}( for model \\S+)? would be written to`))
     expect(out.stdout).toMatch(/packages\/bench\/bench\.registry\.json \(dry run\)/)
+    // Rows as queries overstate recall: the tune starts at the registry default and says why.
+    expect(sweep[0]![0]).toBe(160)
+    expect(out.stdout).toContain('from ef_search 160: rows of the collection as queries overstate recall')
+  }, 120_000)
+
+  it('goes below the default only when told to (--floor)', () => {
+    const out = spawnSync('pnpm', ['-s', 'tune', COLLECTION, '--dry-run', '--queries', '60', '--recall', target, '--floor', '10'], {
+      cwd: opts.root,
+      encoding: 'utf8',
+      env: process.env,
+    })
+    expect(out.status, out.stderr + out.stdout).toBe(0)
+    const sweep = [...out.stdout.matchAll(/ef_search +(\d+): recall@10 ([\d.]+)/g)].map((m) => Number(m[1]))
+    expect(sweep[0]).toBe(10)
+    expect(out.stdout).not.toContain('overstate recall')
   }, 120_000)
 })
