@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
-import { callerOf, type Role } from './auth.ts'
+import { callerVerifier, type Role } from './auth.ts'
 import { callerKey, callerLimits } from './caller-limits.ts'
 import type { EdgeConfig } from './config.ts'
 import { deployment } from './deployment.ts'
@@ -23,7 +23,7 @@ export interface AppOptions extends EdgeConfig {
  */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const { limits } = options
-  const secret = new TextEncoder().encode(options.jwtSecret)
+  const callerOf = callerVerifier(new TextEncoder().encode(options.jwtSecret))
   const dep = deployment(options)
   const app = new Hono<AppEnv>().basePath(options.basePath ?? '/')
 
@@ -38,7 +38,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }),
   )
   app.use('*', async (c, next) => {
-    const verified = await callerOf(c.req.header('authorization'), secret)
+    const verified = await callerOf(c.req.header('authorization'))
     const key = callerKey(verified, (name) => c.req.header(name))
     const caller = key === undefined ? verified : { ...verified, key }
     c.set('caller', caller)

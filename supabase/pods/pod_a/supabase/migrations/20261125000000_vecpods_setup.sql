@@ -626,7 +626,9 @@ begin
 end
 $$;
 
--- Each collection's shape, model and row count.
+-- Each collection's shape, model and row count: counted up to 10,000 rows, the planner's estimate
+-- (pg_class.reltuples, kept by autovacuum's analyze) above. The catalog answers anyone's
+-- GET /collections, so what it reads is bounded: counting 1M rows took about 50 ms a collection.
 create or replace function vecpods.catalog()
 returns table (name text, dims integer, measure text, model text, rows bigint)
 language plpgsql stable set search_path = '' as $$
@@ -635,7 +637,10 @@ declare
   n bigint;
 begin
   for c in select * from vecpods.collections order by 1 loop
-    execute format('select count(*) from vecs.%I', c.name) into n;
+    execute format('select count(*) from (select from vecs.%I limit 10001) s', c.name) into n;
+    if n > 10000 then
+      n := greatest(n, (select t.reltuples::bigint from pg_catalog.pg_class t where t.oid = format('vecs.%I', c.name)::regclass));
+    end if;
     name := c.name; dims := c.dims; measure := c.measure; model := c.model; rows := n;
     return next;
   end loop;
