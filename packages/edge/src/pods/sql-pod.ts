@@ -33,18 +33,37 @@ export interface SqlPodOptions {
  */
 const bind = (filter: CompiledFilter) => filter.params.map((p, i) => (filter.types[i] === 'jsonb' ? JSON.parse(p) : p))
 
-/** The search as one statement over the collection's table, the filter rendered with its values as parameters. */
-function directSearch(q: PodSearch): [string, unknown[]] {
+/** What `vectorText` gives for finite numbers: digits, signs, points, exponents and commas. */
+const VECTOR_TEXT = /^\[[-+0-9.eE,]*\]$/
+
+/**
+ * The query vector as a SQL literal. postgres.js without prepared statements asks the server for a
+ * statement's parameter types before it binds them: a round trip more for every statement that has
+ * parameters. An unfiltered search has none then: the vector, built here from numbers, is the
+ * only value, and it is written into the statement (checked to be numbers only).
+ */
+export function vectorLiteral(v: number[]): string {
+  const text = vectorText(v)
+  if (!VECTOR_TEXT.test(text)) throw new VecpodsError('invalid_request', 'a query vector holds finite numbers only')
+  return `'${text}'::extensions.vector`
+}
+
+/**
+ * The search as one statement over the collection's table: the vector written in as a literal
+ * (`vectorLiteral`), the filter's values as parameters.
+ */
+export function directSearch(q: PodSearch): [string, unknown[]] {
   const op = distanceOperator(q.measure)
-  const filter = q.filter ? renderPredicate(q.filter, 'metadata', 2) : undefined
-  const columns = ['id', `vec ${op} $1::extensions.vector as distance`]
+  const filter = q.filter ? renderPredicate(q.filter, 'metadata', 1) : undefined
+  const vector = vectorLiteral(q.vector)
+  const columns = ['id', `vec ${op} ${vector} as distance`]
   if (q.includeMetadata) columns.push('metadata')
   if (q.includeValue) columns.push('vec::text as value')
   const text =
     `select ${columns.join(', ')} from ${vecsTable(q.collection)}` +
     (filter ? ` where ${filter.sql}` : '') +
-    ` order by vec ${op} $1::extensions.vector limit ${Math.trunc(q.limit)}`
-  return [text, [vectorText(q.vector), ...(filter ? bind(filter) : [])]]
+    ` order by vec ${op} ${vector} limit ${Math.trunc(q.limit)}`
+  return [text, filter ? bind(filter) : []]
 }
 
 /** What a pooled connection to a pod that restarted reports on its next use. */
