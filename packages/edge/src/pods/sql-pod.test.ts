@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { lowerFilter, parseFilter } from '../filters/index.ts'
 import { directSearch, vectorLiteral } from './sql-pod.ts'
+import type { PodSearch } from './types.ts'
 
-const search = {
+const search: PodSearch = {
   collection: 'docs',
   measure: 'cosine',
   vector: [0.5, -1e-7, 2],
@@ -11,7 +12,7 @@ const search = {
   includeValue: false,
   efSearch: 40,
   exact: false,
-} as const
+}
 
 describe('directSearch', () => {
   it('writes the vector in, so an unfiltered search has no parameters (one round trip without prepared statements)', () => {
