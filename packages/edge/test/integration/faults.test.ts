@@ -25,6 +25,7 @@ const TIMEOUT_MS = 1500
 const BOUND_MS = TIMEOUT_MS + 250 + 1000 // the pod deadline (+ the client's 250 ms grace) + 1 s
 /** How long the load goes on after a fault ends: long enough to see the recovery on a busy machine. */
 const OBSERVE_AFTER_MS = 4000
+const FREEZE_MS = 4500
 let edge: FaultEdge
 const figures: Record<string, unknown> = {}
 
@@ -80,7 +81,10 @@ describe.each([
       await sleep(800)
       signalTree(pid, 'SIGSTOP')
       freezeAt = performance.now() - origin
-      await sleep(3000)
+      // Long enough that, after the first calls have waited out the deadline and the probe (about
+      // 2.3 s) and the circuit has opened, refusals have time to come back before the thaw: at 3 s a
+      // busy CI run once saw every worker still in a slow call when the pod thawed.
+      await sleep(FREEZE_MS)
       signalTree(pid, 'SIGCONT')
       thawAt = performance.now() - origin
       await sleep(OBSERVE_AFTER_MS)
