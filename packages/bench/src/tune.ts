@@ -6,7 +6,7 @@
 // which the edge then uses for that model's searches.
 import { resolve } from 'node:path'
 import { loadExtractor, loadQueries } from '@vecpods/eval'
-import { tuneAndRecord } from '@vecpods/import/tune'
+import { floorOption, tuneAndRecord } from '@vecpods/import/tune'
 import { isOfflineChoice, OFFLINE_MODELS } from '@vecpods/offline-models'
 import { defaultRegistryPath, loadRegistryWithOverlays, repoRoot } from '@vecpods/registry/node'
 import { embedderEnv, stackEndpoints, stackOptions } from '@vecpods/stack'
@@ -50,7 +50,7 @@ const program = new Command('vecpods-tune')
       queries,
       all: flags.all ?? false,
       dryRun: flags.dryRun ?? false,
-      ...(flags.floor ? { floor: Number(flags.floor) } : {}),
+      ...floorOption(flags.floor),
     }
     const { chosen, file } = await tuneAndRecord(dbUrl, collection, col, [defaultRegistryPath(), ...overlays], options, console.log)
     if (chosen === undefined) {

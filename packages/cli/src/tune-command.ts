@@ -1,4 +1,4 @@
-import { tuneAndRecord } from '@vecpods/import/tune'
+import { floorOption, tuneAndRecord } from '@vecpods/import/tune'
 import { loadRegistry } from '@vecpods/registry/node'
 import { collectionOnPod } from './pod-db.ts'
 
@@ -30,7 +30,7 @@ export async function tuneCommand(
     queries: Number(flags.queries),
     all: flags.all ?? false,
     dryRun: flags.dryRun ?? false,
-    ...(flags.floor ? { floor: Number(flags.floor) } : {}),
+    ...floorOption(flags.floor),
   }
   const { chosen, file } = await tuneAndRecord(dbUrl, collection, col, [configPath], options, log)
   if (chosen === undefined) return 3

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { parseRegistry } from '@vecpods/registry'
 import { repoRoot } from '@vecpods/registry/node'
 import { describe, expect, it } from 'vitest'
-import { AUTO_TUNE_ROWS, tuneAfterImport } from './tune.ts'
+import { AUTO_TUNE_ROWS, floorOption, tuneAfterImport } from './tune.ts'
 
 const registry = parseRegistry(JSON.parse(readFileSync(join(repoRoot, 'vecpods.config.json'), 'utf8')))
 const docs = registry.collections.docs!
@@ -19,5 +19,13 @@ describe('tuneAfterImport', () => {
   it('never tunes an index without ef_search', () => {
     const flat = { ...docs, index: { ...docs.index, method: 'ivfflat' } } as typeof docs
     expect(tuneAfterImport('always', flat, 1_000_000)).toEqual({ tune: false, why: 'tune: skipped (the index is ivfflat, not HNSW)' })
+  })
+})
+
+describe('floorOption', () => {
+  it('takes an ef_search from 1 to 1000, nothing when the flag is absent, and refuses anything else', () => {
+    expect(floorOption(undefined)).toEqual({})
+    expect(floorOption('10')).toEqual({ floor: 10 })
+    for (const bad of ['0', '1001', '12.5', 'ten', '']) expect(() => floorOption(bad)).toThrow(/--floor takes an ef_search from 1 to 1000/)
   })
 })

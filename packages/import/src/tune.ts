@@ -35,6 +35,14 @@ export interface SweepOptions {
  */
 export const ROW_TUNE_FLOOR = DEFAULT_EF_SEARCH
 
+/** The tune commands' `--floor`: an ef_search from 1 to 1000, or nothing (the default floor). */
+export function floorOption(value: string | undefined): { floor?: number } {
+  if (value === undefined) return {}
+  const floor = Number(value)
+  if (!Number.isInteger(floor) || floor < 1 || floor > 1000) throw new Error(`--floor takes an ef_search from 1 to 1000, not "${value}"`)
+  return { floor }
+}
+
 export interface SweepResult {
   /** The smallest ef_search reaching the target (undefined: none up to 1000 does). */
   chosen: number | undefined
@@ -103,8 +111,10 @@ export async function sweepEfSearch(
   for (const q of queries) truth.push(new Set((await neighbours(q, null)).ids))
   log(`  exact neighbours of ${queries.length} queries in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   let chosen: number | undefined
-  const floor = options.floor ?? (typeof options.queries === 'number' ? ROW_TUNE_FLOOR : SWEEP[0]!)
-  if (floor > SWEEP[0]!) log(`  from ef_search ${floor}: rows of the collection as queries overstate recall, so this tune does not go below the default`)
+  const rowFloor = options.floor === undefined && typeof options.queries === 'number'
+  const floor = options.floor ?? (rowFloor ? ROW_TUNE_FLOOR : SWEEP[0]!)
+  if (rowFloor) log(`  from ef_search ${floor}: rows of the collection as queries overstate recall, so this tune does not go below the default`)
+  else if (floor > SWEEP[0]!) log(`  from ef_search ${floor} (--floor)`)
   for (const ef of SWEEP.filter((v) => v >= floor || options.all)) {
     let hits = 0
     const latencies: number[] = []
